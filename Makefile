@@ -1,0 +1,47 @@
+# The two commands of the README: `make demo` and `make test`. Both set up everything
+# they need on a fresh machine and are fast the second time.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+COURSE := content/intro-to-rnns
+OUT := _build
+# The install step re-runs only when pyproject.toml changes.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
+JOBS ?= 2
+
+.PHONY: demo test lint typecheck tools venv bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+venv: $(STAMP)
+
+tools:
+	@bash scripts/install-tools.sh
+
+demo: venv
+	$(BIN)/lessonkit check $(COURSE)
+	$(BIN)/lessonkit build $(COURSE) --format all --out $(OUT)
+	@echo
+	@echo "Open the site:   $(OUT)/site/index.html  (works from file://, no server needed)"
+	@echo "Take the quiz:   $(BIN)/lessonkit quiz $(COURSE)"
+	@echo "LMS packages:    $(OUT)/*.zip, $(OUT)/*.imscc, $(OUT)/*-moodle.xml, $(OUT)/*-gift.txt"
+
+lint: venv
+	$(BIN)/ruff check .
+
+typecheck: venv
+	$(BIN)/mypy engine renderers
+
+test: venv tools lint typecheck
+	CI=$${CI:-} $(BIN)/python -m pytest -q -n $(JOBS) --dist loadgroup
+
+bench: venv tools
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,75 @@
+"""The `lessonkit` command line.
+
+Each command lives in its own module and is imported only when it runs, so
+`lessonkit --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+VERSION = "0.1.0"
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("engine.commands.check:check", "Validate a course and report every mistake."),
+    "build": ("engine.commands.build:build", "Build the site and LMS packages of a course."),
+    "run": ("engine.commands.run:run", "Run (or show cached) code cells and print their outputs."),
+    "serve": ("renderers.html.serve:serve", "Preview the site, rebuilding on every save."),
+    "quiz": ("renderers.terminal.commands:quiz", "Take a course's quizzes in the terminal."),
+    "review": ("renderers.terminal.commands:review", "Review the questions due today."),
+    "progress": ("renderers.terminal.commands:progress", "Show or reset your progress."),
+    "feedback": ("renderers.terminal.commands:feedback", "Export 'Was everything clear?' answers."),
+    "dump": ("engine.commands.dump:dump", "Print the validated course model (JSON or YAML)."),
+    "schema": ("engine.commands.schema:schema", "Write the JSON Schema for editors."),
+    "new": ("engine.commands.new:new", "Scaffold a new course or chapter."),
+    "codes": ("engine.commands.check:codes", "List every diagnostic code with its meaning."),
+}
+"""Command name -> ("module:attribute", one-line help shown by `lessonkit --help`)."""
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        target, _ = COMMANDS[cmd_name]
+        module_name, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{target} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Short help from the table, so listing commands imports none of them.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_text) for name, (_, help_text) in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(VERSION, "-V", "--version", prog_name="lessonkit")
+def main() -> None:
+    """lessonkit: write a course as YAML, check it, and build it into a static site, a
+    terminal quiz and LMS packages.
+
+    \b
+    Start here:
+      lessonkit new course my-course     scaffold a course that passes `check`
+      lessonkit check my-course          report every mistake with file:line:col
+      lessonkit build my-course          build the site into _build/site/
+      lessonkit quiz my-course           take the quizzes in the terminal
+
+    Run `lessonkit COMMAND --help` for the options of a command.
+    """
+
+
+def run(argv: list[str] | None = None) -> Any:
+    """Entry point for `python -m engine`."""
+    return main.main(args=argv if argv is not None else sys.argv[1:], prog_name="lessonkit")

@@ -1,0 +1,1 @@
+"""One module per `lessonkit` command; engine/cli.py imports each lazily."""

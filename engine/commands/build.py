@@ -1,0 +1,145 @@
+"""`lessonkit build`: check, run code cells, render every asked format and write it atomically."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+import click
+
+from engine.commands.common import course_path, failed, print_diagnostics, summary
+
+if TYPE_CHECKING:
+    from engine.diagnostics import Diagnostic
+    from engine.model import Course
+
+ALL_FORMATS = ("html", "scorm12", "scorm2004", "cmi5", "qti12", "qti21", "moodle", "gift", "cc")
+SITE_DIR = "site"
+"""The HTML site goes to OUT/site/; packages and question banks go to OUT/ itself."""
+
+
+@click.command()
+@course_path
+@click.option("-f", "--format", "formats", multiple=True, default=("html",), show_default=True,
+              type=click.Choice([*ALL_FORMATS, "all"]),
+              help="What to build; repeat it for several, or give 'all'.")
+@click.option("-o", "--out", type=click.Path(file_okay=False), default="_build", show_default=True,
+              help="Output folder: the site goes to OUT/site/, packages to OUT/.")
+@click.option("--strict", is_flag=True, help="Fail on any warning, fidelity losses included.")
+@click.option("--no-execute", is_flag=True, help="Run no code cell; show cached outputs only.")
+@click.option("--refresh", is_flag=True, help="Run every code cell again, ignoring the cache.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Chapters whose code runs at once (default: one per core).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+@click.option("-v", "--verbose", is_flag=True, help="Say what each step does.")
+def build(
+    path: str, formats: tuple[str, ...], out: str, strict: bool, no_execute: bool, refresh: bool,
+    jobs: int | None, quiet: bool, verbose: bool,
+) -> None:
+    """Build the course at PATH into a static site and LMS packages.
+
+    \b
+    Formats:
+      html       static site in OUT/site/ (works offline and from file://)
+      scorm12    OUT/<id>-scorm12.zip     scorm2004  OUT/<id>-scorm2004.zip
+      cmi5       OUT/<id>-cmi5.zip        qti12      OUT/<id>-qti12.zip (Canvas)
+      qti21      OUT/<id>-qti21.zip       moodle     OUT/<id>-moodle.xml
+      gift       OUT/<id>-gift.txt        cc         OUT/<id>.imscc
+    Every file is written to a temporary name first and swapped in, so a failed
+    build leaves the previous output untouched.
+    """
+    from engine.loader import check_course
+
+    started = time.perf_counter()
+    wanted = list(ALL_FORMATS) if "all" in formats else list(dict.fromkeys(formats))
+    result = check_course(path)
+    diagnostics = list(result.diagnostics)
+    if result.course is None or failed(diagnostics, strict):
+        print_diagnostics(diagnostics)
+        click.echo(f"build stopped: {summary(diagnostics)}", err=True)
+        raise SystemExit(1)
+    course = result.course
+    out_dir = Path(out)
+    say = _sayer(quiet, verbose)
+    outputs, exec_diags = _execute(course, no_execute, refresh, jobs, say)
+    diagnostics.extend(exec_diags)
+    written: list[tuple[str, Path]] = []
+    for fmt in wanted:
+        say(f"rendering {fmt}", verbose_only=True)
+        fmt_diags, paths = render_format(course, fmt, out_dir, outputs, strict)
+        diagnostics.extend(fmt_diags)
+        written.extend((fmt, p) for p in paths)
+    print_diagnostics(diagnostics)
+    if failed(diagnostics, strict):
+        click.echo(f"build failed: {summary(diagnostics)}", err=True)
+        raise SystemExit(1)
+    if not quiet:
+        seconds = time.perf_counter() - started
+        click.echo(f"built {course.id} in {seconds:.1f}s ({summary(diagnostics)}):", err=True)
+        for fmt, target in written:
+            click.echo(f"  {fmt:10} {target}", err=True)
+
+
+def render_format(
+    course: Course, fmt: str, out_dir: Path, outputs: dict[str, object], strict: bool
+) -> tuple[list[Diagnostic], list[Path]]:
+    """Render one format and write it; nothing is written when `strict` and it lost anything."""
+    import renderers
+    from renderers.base import RenderContext, write_bundle, write_file_atomic
+
+    renderer = renderers.get(fmt)
+    options = renderer.Options.model_validate(course.renderers.get(fmt, {}))
+    ctx = RenderContext(options=options, outputs=outputs, strict=strict,
+                        cache_dir=out_dir / ".cache" / fmt)
+    bundle = renderer.render(course, ctx)
+    if failed(ctx.diagnostics, strict) and strict:
+        return ctx.diagnostics, []
+    if fmt == "html":
+        target = out_dir / SITE_DIR
+        write_bundle(bundle, target)
+        return ctx.diagnostics, [target / "index.html"]
+    paths = []
+    for rel, data in sorted(bundle.items(), key=lambda item: str(item[0])):
+        target = out_dir / Path(*PurePosixPath(rel).parts)
+        write_file_atomic(data, target)
+        paths.append(target)
+    return ctx.diagnostics, paths
+
+
+def _execute(
+    course: Course, no_execute: bool, refresh: bool, jobs: int | None, say: _Say,
+) -> tuple[dict[str, object], list[Diagnostic]]:
+    if not any(c.run for c in _cells(course)):
+        return {}, []
+    from engine.execute import execute_course
+
+    show = sys.stderr.isatty()
+    say("running code cells" + (" (cached outputs only)" if no_execute else ""), verbose_only=True)
+    progress = (lambda chapter: click.echo(f"  ran {chapter}", err=True)) if show else None
+    result = execute_course(course, refresh=refresh, execute=not no_execute, jobs=jobs,
+                            progress=progress)
+    say(f"code cells: {len(result.executed)} chapters executed, {len(result.cached)} from cache",
+        verbose_only=True)
+    return dict(result.outputs), list(result.diagnostics)
+
+
+def _cells(course: Course) -> list[object]:
+    from engine.model import CodeCell
+
+    return [b for c in course.chapters for b in c.blocks if isinstance(b, CodeCell)]
+
+
+class _Say:
+    def __init__(self, quiet: bool, verbose: bool) -> None:
+        self.quiet, self.verbose = quiet, verbose
+
+    def __call__(self, message: str, verbose_only: bool = False) -> None:
+        if self.quiet or (verbose_only and not self.verbose):
+            return
+        click.echo(message, err=True)
+
+
+def _sayer(quiet: bool, verbose: bool) -> _Say:
+    return _Say(quiet, verbose)

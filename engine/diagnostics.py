@@ -1,0 +1,318 @@
+"""Diagnostics: an author's mistake as data, with a stable code and a span.
+
+A user's mistake is a Diagnostic; a bug is an exception with a traceback. Messages
+never contain a location: the span carries it, and the formatter prints it in the
+`file:line:col: error[code]: message` form that editors and CI annotations link.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from engine.span import Span
+
+
+class Severity(str, Enum):
+    """How bad a diagnostic is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(str, Enum):
+    """One member per problem an author can make; the value is the stable code."""
+
+    # Reading files
+    FILE_NOT_FOUND = "file-not-found"
+    """A file that must exist (course.yaml, a listed chapter) does not."""
+    FILE_UNREADABLE = "file-unreadable"
+    """The file exists but cannot be read (permissions, a folder, ...)."""
+    FILE_TOO_LARGE = "file-too-large"
+    """The file is larger than the loader accepts (8 MiB): split the chapter."""
+    ENCODING = "encoding"
+    """The file is not valid UTF-8."""
+    BOM = "bom"
+    """The file starts with a byte-order mark; save it as UTF-8 without BOM."""
+    TAB_INDENT = "tab-indent"
+    """A tab is used for indentation; YAML allows only spaces there."""
+    YAML_SYNTAX = "yaml-syntax"
+    """The YAML cannot be parsed."""
+    UNQUOTED_COLON = "unquoted-colon"
+    """A plain value contains ': ', which YAML reads as a nested mapping: quote the value."""
+    EMPTY_FILE = "empty-file"
+    """The file holds no YAML document."""
+    MULTIPLE_DOCUMENTS = "multiple-documents"
+    """The file holds more than one YAML document (`---`)."""
+    NOT_A_MAPPING = "not-a-mapping"
+    """The top level of the file must be a mapping of keys to values."""
+    DUPLICATE_KEY = "duplicate-key"
+    """The same key appears twice in one mapping."""
+    ALIAS_LIMIT = "alias-limit"
+    """Anchors and aliases expand to too much data (an "alias bomb")."""
+    COMPLEX_KEY = "complex-key"
+    """A mapping key is itself a list or mapping."""
+    PATH_ESCAPES = "path-escapes"
+    """A chapter path leaves the course folder (absolute, `..`, or a symlink out)."""
+    # Schema
+    UNKNOWN_KEY = "unknown-key"
+    """A key the model does not know (often a typo)."""
+    MISSING_KEY = "missing-key"
+    """A required key is absent."""
+    WRONG_TYPE = "wrong-type"
+    """A value has the wrong type (a list where text is expected, a word where a number is)."""
+    INVALID_VALUE = "invalid-value"
+    """A value is of the right type but not allowed (negative points, a bad id)."""
+    UNKNOWN_KIND = "unknown-kind"
+    """A block's `kind` is not explanation, code or question."""
+    UNKNOWN_TYPE = "unknown-type"
+    """A question's `type` is not one of the eight types."""
+    # Course structure
+    DUPLICATE_ID = "duplicate-id"
+    """Two sections, chapters, questions or cells share an id."""
+    DUPLICATE_CHAPTER = "duplicate-chapter"
+    """The same chapter file is listed twice."""
+    ORPHAN_CHAPTER = "orphan-chapter"
+    """A chapter file in the course folder is listed in no section (warning)."""
+    EMPTY_SECTION = "empty-section"
+    """A section lists no chapters (warning)."""
+    EMPTY_CHAPTER = "empty-chapter"
+    """A chapter has no blocks (warning)."""
+    # Questions
+    NO_CORRECT_CHOICE = "no-correct-choice"
+    """A choice question has no correct choice."""
+    MANY_CORRECT_CHOICES = "many-correct-choices"
+    """A single-choice question has more than one correct choice."""
+    TOO_FEW_CHOICES = "too-few-choices"
+    """A choice question needs at least two choices."""
+    DUPLICATE_CHOICE = "duplicate-choice"
+    """Two choices (or items, or pairs) have the same text."""
+    NEGATIVE_TOLERANCE = "negative-tolerance"
+    """A numeric tolerance is below zero."""
+    BAD_RANGE = "bad-range"
+    """A numeric range has its minimum above its maximum."""
+    NO_ANSWER = "no-answer"
+    """A question gives no way to be right (no answer, accept, pattern or range)."""
+    BAD_PATTERN = "bad-pattern"
+    """A `pattern` is not a valid regular expression."""
+    MARKER_WITHOUT_BLANK = "marker-without-blank"
+    """A `[[name]]` marker in a cloze prompt has no entry in `blanks`."""
+    BLANK_WITHOUT_MARKER = "blank-without-marker"
+    """An entry in `blanks` has no `[[name]]` marker in the prompt."""
+    BAD_BLANK = "bad-blank"
+    """A cloze blank mixes kinds, or its `answer` is not among its `choices` or not a number."""
+    TOO_FEW_PAIRS = "too-few-pairs"
+    """A matching question needs at least two pairs."""
+    DUPLICATE_LEFT = "duplicate-left"
+    """Two pairs of a matching question have the same left side."""
+    TOO_FEW_ITEMS = "too-few-items"
+    """An ordering question needs at least two distinct items."""
+    MISSING_EXPLANATION = "missing-explanation"
+    """A question has no explanation (warning)."""
+    MISSING_FEEDBACK = "missing-feedback"
+    """A wrong choice has no feedback (warning, only with `--pedantic`)."""
+    EMPTY_HINT = "empty-hint"
+    """A hint is empty (warning)."""
+    HINT_PENALTY_TOO_HIGH = "hint-penalty-too-high"
+    """All hints together cost more than the question is worth (warning)."""
+    FEEDBACK_FOR_ACCEPTED = "feedback-for-accepted-answer"
+    """A `text` question gives wrong-answer feedback for an answer it accepts."""
+    # Code and references
+    UNKNOWN_CELL = "unknown-cell"
+    """`verify:` names a code cell that is not in the chapter."""
+    VERIFY_CELL_NOT_RUN = "verify-cell-not-run"
+    """`verify:` names a code cell that has `run: false`, so nothing can be computed."""
+    VERIFY_MISMATCH = "verify-mismatch"
+    """The answer disagrees with the value the code computes."""
+    VERIFY_FAILED = "verify-failed"
+    """The `verify:` expression raised an error or did not give a usable value."""
+    CELL_ERROR = "cell-error"
+    """A code cell raised an exception."""
+    CELL_TIMEOUT = "cell-timeout"
+    """A chapter's code cells ran past the timeout."""
+    CELL_CRASH = "cell-crash"
+    """The process running the code cells died."""
+    CELL_OUTPUT_LIMIT = "cell-output-limit"
+    """A code cell printed more than the output limit."""
+    CELL_SYNTAX = "cell-syntax"
+    """A code cell is not valid Python."""
+    MISSING_ASSET = "missing-asset"
+    """A Markdown image or link points at a file that does not exist."""
+    RAW_HTML = "raw-html"
+    """Raw HTML in Markdown while `allow_html` is off; it is shown escaped (warning)."""
+    UNSAFE_LINK = "unsafe-link"
+    """A `javascript:` or `data:` link; it is neutralised (warning)."""
+    FOLDED_MARKDOWN = "folded-markdown"
+    """A Markdown field uses a folded scalar (`>`), which merges lines and breaks lists (warning)."""
+    UNKNOWN_SUPPRESS = "unknown-suppress"
+    """`suppress:` names a code that does not exist or is not a warning."""
+    UNKNOWN_UI_LANGUAGE = "unknown-ui-language"
+    """No interface strings exist for `ui_language`; English is used (warning)."""
+    # Renderers
+    UNSUPPORTED = "unsupported"
+    """A renderer could not carry a feature to its format (fidelity warning)."""
+
+    @property
+    def doc(self) -> str:
+        """The one-line documentation of the code."""
+        return code_docs().get(self, "")
+
+
+def _member_docs() -> dict[Code, str]:
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(Code))
+    docs: dict[Code, str] = {}
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    for node, after in zip(body, body[1:], strict=False):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            docs[Code[node.targets[0].id]] = str(after.value.value)
+    return docs
+
+
+_DOCS: dict[Code, str] = {}
+
+
+def code_docs() -> dict[Code, str]:
+    """Every code with its documentation (read from this module's source once)."""
+    if not _DOCS:
+        _DOCS.update(_member_docs())
+    return dict(_DOCS)
+
+
+WARNING_CODES = frozenset(
+    {
+        Code.ORPHAN_CHAPTER, Code.EMPTY_SECTION, Code.EMPTY_CHAPTER, Code.MISSING_EXPLANATION,
+        Code.MISSING_FEEDBACK, Code.EMPTY_HINT, Code.HINT_PENALTY_TOO_HIGH, Code.RAW_HTML,
+        Code.UNSAFE_LINK, Code.FOLDED_MARKDOWN, Code.UNKNOWN_UI_LANGUAGE, Code.UNSUPPORTED,
+        Code.BOM,
+    }
+)
+"""Codes reported as warnings; every other code is an error."""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem, where it is, and what might fix it."""
+
+    code: Code
+    message: str
+    span: Span | None = None
+    severity: Severity = Severity.ERROR
+    hint: str | None = None
+    """A suggestion such as "did you mean 'answer'?"."""
+    notes: tuple[str, ...] = field(default=())
+    """Further lines, such as the allowed keys or where the first occurrence is."""
+
+    @classmethod
+    def of(cls, code: Code, message: str, span: Span | None = None, **kw: object) -> Diagnostic:
+        """A diagnostic whose severity follows from its code."""
+        severity = Severity.WARNING if code in WARNING_CODES else Severity.ERROR
+        return cls(code, message, span, severity, **kw)  # type: ignore[arg-type]
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        s = self.span
+        return (s.file, s.line, s.column, self.code.value) if s else ("", 0, 0, self.code.value)
+
+    def headline(self) -> str:
+        """`file:line:col: error[code]: message`."""
+        where = f"{self.span}: " if self.span else ""
+        return f"{where}{self.severity.value}[{self.code.value}]: {self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        """The diagnostic as JSON-ready data (for `--format json`)."""
+        s = self.span
+        return {
+            "severity": self.severity.value,
+            "code": self.code.value,
+            "message": self.message,
+            "file": s.file if s else None,
+            "line": s.line if s else None,
+            "column": s.column if s else None,
+            "end_line": s.end_line if s else None,
+            "end_column": s.end_column if s else None,
+            "hint": self.hint,
+            "notes": list(self.notes),
+        }
+
+
+class CourseError(Exception):
+    """Raised once, after collecting everything, when a course has errors."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+        errors = sum(d.severity is Severity.ERROR for d in self.diagnostics)
+        super().__init__(f"{errors} error(s) in the course")
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str | None:
+    """The closest option to a misspelled word, if one is close enough."""
+    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _source_line(span: Span, cache: dict[str, list[str]]) -> str | None:
+    if span.file not in cache:
+        try:
+            text = Path(span.file).read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            cache[span.file] = []
+        else:
+            cache[span.file] = text.splitlines()
+    lines = cache[span.file]
+    return lines[span.line - 1] if 0 < span.line <= len(lines) else None
+
+
+def format_text(diagnostics: Iterable[Diagnostic], color: bool = False) -> str:
+    """Human-readable diagnostics: headline, source line with a caret, hint and notes."""
+    cache: dict[str, list[str]] = {}
+    out: list[str] = []
+    for d in diagnostics:
+        head = d.headline()
+        if color:
+            tint = "\x1b[1;31m" if d.severity is Severity.ERROR else "\x1b[1;33m"
+            head = head.replace(f"{d.severity.value}[", f"{tint}{d.severity.value}\x1b[0m[", 1)
+        out.append(head)
+        line = _source_line(d.span, cache) if d.span else None
+        if d.span and line is not None:
+            gutter = str(d.span.line)
+            shown = line.replace("\t", " ")
+            start = max(1, d.span.column)
+            width = 1
+            if d.span.end_line == d.span.line and d.span.end_column and d.span.end_column > start:
+                width = d.span.end_column - start
+            width = max(1, min(width, len(shown) - start + 1)) if len(shown) >= start else 1
+            out.append(f" {gutter} | {shown}")
+            caret = " " * (start - 1) + "^" * width
+            if d.hint:
+                caret += f" {d.hint}"
+            out.append(f" {' ' * len(gutter)} | {caret}")
+        elif d.hint:
+            out.append(f"  = help: {d.hint}")
+        out.extend(f"  = note: {n}" for n in d.notes)
+    return "\n".join(out)
+
+
+def format_json(diagnostics: Iterable[Diagnostic]) -> str:
+    """Diagnostics as a JSON array (stable key order)."""
+    return json.dumps([d.to_json() for d in diagnostics], indent=2)
+
+
+def format_github(diagnostics: Iterable[Diagnostic]) -> str:
+    """Diagnostics as GitHub Actions workflow commands."""
+    lines = []
+    for d in diagnostics:
+        kind = "error" if d.severity is Severity.ERROR else "warning"
+        loc = f" file={d.span.file},line={d.span.line},col={d.span.column}" if d.span else ""
+        lines.append(f"::{kind}{loc}::[{d.code.value}] {d.message}")
+    return "\n".join(lines)

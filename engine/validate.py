@@ -1,0 +1,291 @@
+"""Schema validation: plain data -> model, with pydantic's errors turned into diagnostics.
+
+Pydantic reports an error `loc` such as `('blocks', 0, 'question', 'single', 'promt')`:
+discriminated unions insert their tags (`question`, `single`) and unions of scalar types
+insert member names (`float`). Walking the loc through the data keeps only real keys and
+indices, which the source map turns into a file:line:col; walking it through the model
+classes tells which keys were allowed there, for "did you mean".
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from engine.diagnostics import Code, Diagnostic, did_you_mean
+from engine.source import Path_, SourceMap
+
+M = TypeVar("M", bound=BaseModel)
+
+_TYPE_ERRORS = {
+    "string_type": "text",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+def validate_model(
+    cls: type[M], data: Any, smap: SourceMap
+) -> tuple[M | None, list[Diagnostic]]:
+    """Validate `data` as `cls`; on failure, one diagnostic per distinct problem."""
+    try:
+        return cls.model_validate(data), []
+    except ValidationError as err:
+        return None, errors_to_diagnostics(cls, data, err, smap)
+
+
+def errors_to_diagnostics(
+    cls: type[BaseModel], data: Any, err: ValidationError, smap: SourceMap
+) -> list[Diagnostic]:
+    """Map each pydantic error to a diagnostic at the key or value the author must edit."""
+    grouped: dict[Path_, list[dict[str, Any]]] = {}
+    for error in err.errors(include_url=False):
+        keep_last = error["type"] in ("missing", "extra_forbidden")
+        path = _data_path(data, error["loc"], keep_last)
+        grouped.setdefault(path, []).append(dict(error))
+    out: list[Diagnostic] = []
+    for path, errors in grouped.items():
+        out.extend(_diagnose(cls, data, path, errors, smap))
+    return out
+
+
+def _data_path(data: Any, loc: tuple[Any, ...], keep_last: bool) -> Path_:
+    """The part of `loc` that names real keys and indices in `data` (tags dropped)."""
+    path: list[str | int] = []
+    node = data
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        elif keep_last and isinstance(node, dict) and i == len(loc) - 1 and isinstance(part, str):
+            path.append(part)  # a missing or an extra key: keep it to name it
+    return tuple(path)
+
+
+def _value_at(data: Any, path: Path_) -> Any:
+    for part in path:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _describe(data: Any, path: Path_) -> str:
+    """How to name the object at `path` in a message: "question 'q2'", "block 3"..."""
+    obj = _value_at(data, path)
+    if isinstance(obj, dict):
+        what = obj.get("kind") if isinstance(obj.get("kind"), str) else None
+        ident = obj.get("id")
+        if what == "question" and isinstance(obj.get("type"), str):
+            what = f"{obj['type']} question"
+        label = what or (str(path[-2]) if len(path) >= 2 and isinstance(path[-1], int) else None)
+        if label and isinstance(label, str) and label.endswith("s"):
+            label = label[:-1]
+        if ident and isinstance(ident, str):
+            return f"{label or 'entry'} '{ident}'"
+        if label:
+            return f"{label} {path[-1] + 1 if isinstance(path[-1], int) else ''}".strip()
+    return "the file" if not path else f"'{path[-1]}'"
+
+
+def _diagnose(
+    cls: type[BaseModel], data: Any, path: Path_, errors: list[dict[str, Any]], smap: SourceMap
+) -> list[Diagnostic]:
+    first = errors[0]
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        key = str(path[-1])
+        parent = path[:-1]
+        allowed = sorted(_fields_at(cls, data, parent))
+        guess = did_you_mean(key, allowed)
+        return [
+            Diagnostic.of(
+                Code.UNKNOWN_KEY, f"unknown key '{key}' in {_describe(data, parent)}",
+                smap.key(path),
+                hint=f"did you mean '{guess}'?" if guess else None,
+                notes=(f"allowed keys: {', '.join(allowed)}",) if allowed else (),
+            )
+        ]
+    if kind == "missing":
+        key = str(path[-1])
+        parent = path[:-1]
+        return [
+            Diagnostic.of(
+                Code.MISSING_KEY, f"{_describe(data, parent)} needs the key '{key}'",
+                smap.value(parent),
+            )
+        ]
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return [_tag_diagnostic(first, data, path, smap)]
+    value = _value_at(data, path)
+    shown = _show(value)
+    wanted = [_TYPE_ERRORS[e["type"]] for e in errors if e["type"] in _TYPE_ERRORS]
+    if wanted and len(wanted) == len(errors):
+        expected = " or ".join(dict.fromkeys(wanted))
+        return [
+            Diagnostic.of(
+                Code.WRONG_TYPE, f"'{path[-1] if path else 'value'}' must be {expected}, not {shown}",
+                smap.value(path),
+            )
+        ]
+    if any("%" in str(e.get("ctx", {}).get("pattern", "")) for e in errors):
+        return [
+            Diagnostic.of(
+                Code.WRONG_TYPE,
+                f"'{path[-1]}' must be a number or a percentage such as 2%, not {shown}",
+                smap.value(path),
+            )
+        ]
+    if kind == "literal_error":
+        expected = first.get("ctx", {}).get("expected", "")
+        options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()]
+        guess = did_you_mean(str(value), options) if isinstance(value, str) else None
+        return [
+            Diagnostic.of(
+                Code.INVALID_VALUE, f"'{path[-1]}' must be {expected}, not {shown}",
+                smap.value(path), hint=f"did you mean '{guess}'?" if guess else None,
+            )
+        ]
+    messages = "; or ".join(dict.fromkeys(_plain_message(e) for e in errors))
+    label = f"'{path[-1]}'" if path else "value"
+    return [Diagnostic.of(Code.INVALID_VALUE, f"{label} {shown}: {messages}", smap.value(path))]
+
+
+def _plain_message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "string_pattern_mismatch":
+        if "%" in str(error.get("ctx", {}).get("pattern", "")):
+            return "expected a number or a percentage such as 2%"
+        return "use letters, digits, '-', '_' and '.', starting with a letter or digit"
+    if kind in _TYPE_ERRORS:
+        return f"expected {_TYPE_ERRORS[kind]}"
+    message = str(error["msg"])
+    return message[0].lower() + message[1:] if message else kind
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _tag_diagnostic(error: dict[str, Any], data: Any, path: Path_, smap: SourceMap) -> Diagnostic:
+    ctx = error.get("ctx", {})
+    discriminator = str(ctx.get("discriminator", "")).strip("'")
+    expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
+    code = Code.UNKNOWN_KIND if discriminator == "kind" else Code.UNKNOWN_TYPE
+    if error["type"] == "union_tag_not_found":
+        return Diagnostic.of(
+            Code.MISSING_KEY, f"{_describe(data, path)} needs the key '{discriminator}'",
+            smap.value(path), notes=(f"one of: {', '.join(expected)}",),
+        )
+    tag = str(ctx.get("tag", ""))
+    guess = did_you_mean(tag, expected)
+    return Diagnostic.of(
+        code, f"unknown {discriminator} '{tag}'", smap.value((*path, discriminator)),
+        hint=f"did you mean '{guess}'?" if guess else None,
+        notes=(f"one of: {', '.join(expected)}",),
+    )
+
+
+# --- which keys a location allows (for "did you mean") ----------------------------------
+
+
+def _fields_at(cls: type[BaseModel], data: Any, path: Path_) -> set[str]:
+    """The field names of the model that validates the mapping at `path`."""
+    annotation: Any = cls
+    node = data
+    for part in path:
+        model = _resolve(annotation, node)
+        if model is None or not isinstance(node, dict | list):
+            return set()
+        if isinstance(part, str):
+            info = model.model_fields.get(part) if isinstance(model, type) else None
+            if info is None:
+                return set()
+            annotation = info.annotation
+            node = node.get(part) if isinstance(node, dict) else None
+        else:
+            annotation = _item_type(annotation)
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+    model = _resolve(annotation, node)
+    return set(model.model_fields) if model is not None else set()
+
+
+def _strip(annotation: Any) -> Any:
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation
+
+
+def _item_type(annotation: Any) -> Any:
+    annotation = _strip(annotation)
+    args = get_args(annotation)
+    if get_origin(annotation) in (list, tuple) and args:
+        return args[0]
+    if get_origin(annotation) is dict and len(args) == 2:
+        return args[1]
+    return annotation
+
+
+def _resolve(annotation: Any, node: Any) -> type[BaseModel] | None:
+    """The model class `annotation` means for this data (following `kind`/`type` tags)."""
+    annotation = _strip(annotation)
+    origin = get_origin(annotation)
+    if origin in (list, dict, tuple):
+        return _resolve(_item_type(annotation), node) if isinstance(node, list | dict) else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if origin is Union or origin is types.UnionType:
+        members = [_strip(a) for a in get_args(annotation)]
+        models = [m for m in _flatten(members) if isinstance(m, type) and issubclass(m, BaseModel)]
+        if isinstance(node, dict):
+            for model in models:
+                if _tags_match(model, node):
+                    return model
+        return models[0] if len(models) == 1 else None
+    return None
+
+
+def _flatten(members: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for m in members:
+        if get_origin(m) is Union or get_origin(m) is types.UnionType:
+            out.extend(_flatten([_strip(a) for a in get_args(m)]))
+        else:
+            out.append(m)
+    return out
+
+
+def _tags_match(model: type[BaseModel], node: dict[str, Any]) -> bool:
+    for tag in ("kind", "type"):
+        info = model.model_fields.get(tag)
+        if info is None:
+            continue
+        allowed = get_args(_strip(info.annotation)) if get_origin(_strip(info.annotation)) is Literal else ()
+        if node.get(tag) not in allowed:
+            return False
+    return True

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the third-party tools the tests drive: Debian's Chromium (Playwright runs it),
+# Java (the Nu Html Checker), tmux, and the npm packages that check our output
+# (axe-core, vnu-jar, scorm-again, gift-pegjs). Idempotent: a second run does nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+NPM_TOOLS=.tools/npm
+NPM_WANT="axe-core@4.14.1 vnu-jar@26.9.27 scorm-again@3.4.3 gift-pegjs@1.0.2"
+if [ "$(cat "$NPM_TOOLS/.installed" 2>/dev/null)" != "$NPM_WANT" ]; then
+  mkdir -p "$NPM_TOOLS"
+  # shellcheck disable=SC2086
+  npm install --prefix "$NPM_TOOLS" --no-save --no-audit --no-fund --ignore-scripts --loglevel=error $NPM_WANT
+  echo "$NPM_WANT" > "$NPM_TOOLS/.installed"
+fi
