@@ -70,6 +70,9 @@ def main() -> None:
     """
 
 
-def run(argv: list[str] | None = None) -> Any:
-    """Entry point for `python -m engine`."""
-    return main.main(args=argv if argv is not None else sys.argv[1:], prog_name="lessonkit")
+def entry() -> Any:
+    """The `lessonkit` program (console script and `python -m engine`)."""
+    from engine.commands import common
+
+    common.STANDALONE = True
+    return main.main(args=sys.argv[1:], prog_name="lessonkit")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from engine.diagnostics import Code, CourseError, Diagnostic, Severity
-from engine.model import Chapter, Course, CourseFile, Node, Section
+from engine.model import Chapter, Course, CourseFile, Section, set_source, source_of
 from engine.source import Path_, SourceMap, load_yaml_file
 from engine.validate import validate_model
 
@@ -50,6 +51,20 @@ def display_path(path: Path) -> str:
 
 def check_course(path: str | Path) -> CheckResult:
     """Load and validate the course at `path`, collecting every diagnostic."""
+    # Loading allocates hundreds of thousands of small objects that all stay alive; the
+    # cyclic garbage collector would rescan them again and again for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_course(path)
+    finally:
+        # What was loaded lives as long as the command; spare it from later collections.
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _check_course(path: str | Path) -> CheckResult:
     from engine.rules import check_rules
 
     root = course_folder(path)
@@ -73,15 +88,19 @@ def check_course(path: str | Path) -> CheckResult:
 
     chapters: dict[str, tuple[Chapter, SourceMap]] = {}
     listed: dict[str, Any] = {}
+    keys: dict[tuple[int, int], str] = {}
+    base = root.resolve()
+    shown_root = display_path(root)
+    resolver = _ChapterResolver(base)
     for s_index, section in enumerate(course_file.sections):
         for c_index, rel in enumerate(section.chapters):
             span = loaded.source_map.value(("sections", s_index, "chapters", c_index))
-            target, problem = _resolve_chapter(root, rel)
+            target, problem = resolver.resolve(rel)
             if problem is not None:
                 diags.append(Diagnostic.of(Code.PATH_ESCAPES, problem, span))
                 continue
             assert target is not None
-            key = target.relative_to(root.resolve()).as_posix()
+            key = target.relative_to(base).as_posix()
             if key in listed:
                 diags.append(
                     Diagnostic.of(Code.DUPLICATE_CHAPTER, f"chapter '{rel}' is listed twice", span,
@@ -89,33 +108,26 @@ def check_course(path: str | Path) -> CheckResult:
                 )
                 continue
             listed[key] = span
-            if not target.is_file():
-                diags.append(
-                    Diagnostic.of(Code.FILE_NOT_FOUND, f"chapter file '{rel}' does not exist", span,
-                                  hint=_near_file(root, rel))
-                )
-                continue
-            chapter = _load_chapter(target, key, diags)
+            keys[(s_index, c_index)] = key
+            shown = f"{shown_root}/{key}" if shown_root not in ("", ".") else key
+            chapter = _load_chapter(target, key, shown, diags, rel, span, root)
             if chapter is not None:
                 chapters[key] = chapter
     diags.extend(_orphans(root, set(listed)))
 
     sections = []
-    for section in course_file.sections:
+    for s_index, section in enumerate(course_file.sections):
         loaded_chapters = []
-        for rel in section.chapters:
-            target, _ = _resolve_chapter(root, rel)
-            if target is None:
-                continue
-            key = target.relative_to(root.resolve()).as_posix()
+        for c_index in range(len(section.chapters)):
+            key = keys.get((s_index, c_index), "")
             if key in chapters:
                 loaded_chapters.append(chapters[key][0])
         built = Section(id=section.id, title=section.title, chapters=loaded_chapters)
-        built._span, built._field_spans = section._span, section._field_spans
+        set_source(built, source_of(section))
         sections.append(built)
     meta = {name: getattr(course_file, name) for name in CourseFile.model_fields if name != "sections"}
     course = Course(**meta, sections=sections)
-    course._span, course._field_spans = course_file._span, course_file._field_spans
+    set_source(course, source_of(course_file))
     course._root = str(root)
     smaps = {key: smap for key, (_, smap) in chapters.items()}
     diags.extend(check_rules(course, course_file, loaded.source_map, smaps))
@@ -142,18 +154,32 @@ def _finish(diags: list[Diagnostic], suppress: list[str]) -> list[Diagnostic]:
     return sorted(unique.values(), key=Diagnostic.sort_key)
 
 
-def _resolve_chapter(root: Path, rel: str) -> tuple[Path | None, str | None]:
-    """The chapter file inside the course folder, or why the path is not allowed."""
-    pure = PurePosixPath(rel.replace("\\", "/"))
-    if pure.is_absolute() or re.match(r"^[A-Za-z]:", rel):
-        return None, f"chapter path '{rel}' is absolute; give it relative to the course folder"
-    if ".." in pure.parts:
-        return None, f"chapter path '{rel}' leaves the course folder"
-    base = root.resolve()
-    target = (base / Path(*pure.parts)).resolve() if pure.parts else base
-    if target != base and base not in target.parents:
-        return None, f"chapter path '{rel}' leads outside the course folder (through a link)"
-    return target, None
+class _ChapterResolver:
+    """Resolves chapter paths inside the course folder, following links once per folder."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.folders: dict[str, str] = {}
+
+    def resolve(self, rel: str) -> tuple[Path | None, str | None]:
+        """The chapter file inside the course folder, or why the path is not allowed."""
+        pure = PurePosixPath(rel.replace("\\", "/"))
+        if pure.is_absolute() or re.match(r"^[A-Za-z]:", rel):
+            return None, f"chapter path '{rel}' is absolute; give it relative to the course folder"
+        if ".." in pure.parts or not pure.parts:
+            return None, f"chapter path '{rel}' leaves the course folder"
+        folder = str(pure.parent)
+        real_folder = self.folders.get(folder)
+        if real_folder is None:
+            real_folder = os.path.realpath(os.path.join(self.base, folder))
+            self.folders[folder] = real_folder
+        target = os.path.join(real_folder, pure.name)
+        if os.path.islink(target):
+            target = os.path.realpath(target)
+        base = str(self.base)
+        if not target.startswith(base + os.sep):
+            return None, f"chapter path '{rel}' leads outside the course folder (through a link)"
+        return Path(target), None
 
 
 def _near_file(root: Path, rel: str) -> str | None:
@@ -167,10 +193,17 @@ def _near_file(root: Path, rel: str) -> str | None:
 
 
 def _load_chapter(
-    target: Path, key: str, diags: list[Diagnostic]
+    target: Path, key: str, shown: str, diags: list[Diagnostic], rel: str, span: Any, root: Path,
 ) -> tuple[Chapter, SourceMap] | None:
-    loaded = load_yaml_file(target, display_path(target))
-    diags.extend(loaded.diagnostics)
+    loaded = load_yaml_file(target, shown)
+    for d in loaded.diagnostics:
+        if d.code is Code.FILE_NOT_FOUND:
+            # Say it at the line of course.yaml that names the file.
+            d = Diagnostic.of(Code.FILE_NOT_FOUND, f"chapter file '{rel}' does not exist", span,
+                              hint=_near_file(root, rel))
+        elif d.code is Code.FILE_UNREADABLE:
+            d = Diagnostic.of(Code.FILE_UNREADABLE, f"chapter file '{rel}': {d.message}", span)
+        diags.append(d)
     if loaded.data is None:
         return None
     data = loaded.data
@@ -227,25 +260,15 @@ def _span_at_start(path: Path) -> Any:
 
 
 def attach_spans(node: BaseModel, smap: SourceMap, path: Path_) -> None:
-    """Give `node` and every node under it its span and the spans of its fields."""
-    if isinstance(node, Node):
-        node._span = smap.values.get(path) or smap.value(path)
-        spans = {}
-        for name in type(node).model_fields:
-            span = smap.values.get((*path, name))
-            if span is not None:
-                spans[name] = span
-        node._field_spans = spans
-    for name in type(node).model_fields:
-        value = getattr(node, name)
-        here = (*path, name)
+    """Let `node` and every node under it find its span in `smap` (looked up lazily)."""
+    set_source(node, (smap, path))
+    for name, value in node.__dict__.items():
         if isinstance(value, BaseModel):
-            attach_spans(value, smap, here)
-        elif isinstance(value, list):
+            attach_spans(value, smap, (*path, name))
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
             for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    attach_spans(item, smap, (*here, i))
-        elif isinstance(value, dict):
+                attach_spans(item, smap, (*path, name, i))
+        elif isinstance(value, dict) and value:
             for k, item in value.items():
                 if isinstance(item, BaseModel):
-                    attach_spans(item, smap, (*here, k))
+                    attach_spans(item, smap, (*path, name, k))

@@ -11,7 +11,7 @@ assembled course whose sections hold the loaded chapters.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -71,9 +71,6 @@ class Node(BaseModel):
         populate_by_name=True,
     )
 
-    _span: Span | None = PrivateAttr(default=None)
-    _field_spans: dict[str, Span] = PrivateAttr(default_factory=dict)
-    _nullable: ClassVar[frozenset[str] | None] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -89,11 +86,40 @@ class Node(BaseModel):
     @property
     def span(self) -> Span | None:
         """Where this node starts in the author's file (None for nodes built in code)."""
-        return self._span
+        src = source_of(self)
+        if src is None:
+            return None
+        span: Span | None = src[0].value(src[1])
+        return span
 
     def span_of(self, field: str) -> Span | None:
         """Where the value of `field` starts, falling back to the node itself."""
-        return self._field_spans.get(field, self._span)
+        src = source_of(self)
+        if src is None:
+            return None
+        smap, path = src
+        span: Span | None = smap.values.get((*path, field)) or smap.value(path)
+        return span
+
+
+def set_source(node: BaseModel, source: tuple[Any, tuple[str | int, ...]] | None) -> None:
+    """Record where `node` came from: (SourceMap, path in its file); spans are looked up lazily.
+
+    The source lives in pydantic's private-attribute slot rather than in a declared
+    PrivateAttr, because declaring one makes pydantic initialise it for every one of the
+    hundreds of thousands of nodes a large course has.
+    """
+    private = node.__pydantic_private__
+    if private is None:
+        object.__setattr__(node, "__pydantic_private__", {"_src": source})
+    else:
+        private["_src"] = source
+
+
+def source_of(node: BaseModel) -> tuple[Any, tuple[str | int, ...]] | None:
+    """The (SourceMap, path) recorded by `set_source`, if any."""
+    private = node.__pydantic_private__
+    return private.get("_src") if private else None
 
 
 # --- blocks ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from engine.diagnostics import Code, Diagnostic
 from engine.model import (
     MARKER,
     Node,
+    source_of,
     Blank,
     Chapter,
     Choice,
@@ -58,27 +59,29 @@ def check_rules(
 
 
 def _unique_ids(course: Course) -> Iterator[Diagnostic]:
-    seen: dict[tuple[str, str], Span | None] = {}
+    seen: dict[tuple[str, str], Node] = {}
 
-    def claim(space: str, ident: str | None, span: Span | None, what: str) -> Iterator[Diagnostic]:
+    def claim(space: str, node: Node, ident: str | None, what: str) -> Iterator[Diagnostic]:
+        # Spans are looked up only for duplicates: most courses have none.
         if ident is None:
             return
         key = (space, ident)
-        if key in seen:
-            first = seen[key]
+        first = seen.get(key)
+        if first is not None:
+            where = first.span_of("id")
             yield Diagnostic.of(
-                Code.DUPLICATE_ID, f"{what} id '{ident}' is already used", span,
-                notes=(f"first used at {first}",) if first else (),
+                Code.DUPLICATE_ID, f"{what} id '{ident}' is already used", node.span_of("id"),
+                notes=(f"first used at {where}",) if where else (),
             )
         else:
-            seen[key] = span
+            seen[key] = node
 
     for section in course.sections:
-        yield from claim("section", section.id, section.span_of("id"), "section")
+        yield from claim("section", section, section.id, "section")
         for chapter in section.chapters:
-            yield from claim("chapter", chapter.id, chapter.span_of("id"), "chapter")
+            yield from claim("chapter", chapter, chapter.id, "chapter")
             for block in chapter.blocks:
-                yield from claim("block", block.id, block.span_of("id"), block.kind)
+                yield from claim("block", block, block.id, block.kind)
 
 
 def _suppress_codes(course: Course) -> Iterator[Diagnostic]:
@@ -176,7 +179,7 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
             if len(q.pairs) < 2:
                 yield Diagnostic.of(Code.TOO_FEW_PAIRS, "a matching question needs at least two "
                                     "pairs", q.span_of("pairs"))
-            yield from _duplicates([p.left for p in q.pairs], [p.span for p in q.pairs],
+            yield from _duplicates([p.left for p in q.pairs], list(q.pairs),
                                    Code.DUPLICATE_LEFT, "left side")
             rights = [p.right for p in q.pairs]
             for i, extra in enumerate(q.distractors):
@@ -189,8 +192,8 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
                 yield Diagnostic.of(Code.TOO_FEW_ITEMS, "an ordering question needs at least two "
                                     "distinct items", q.span_of("items"))
             else:
-                yield from _duplicates(q.items, [q.span_of("items")] * len(q.items),
-                                       Code.DUPLICATE_CHOICE, "item")
+                yield from _duplicates(q.items, [q] * len(q.items), Code.DUPLICATE_CHOICE,
+                                       "item", field="items")
     if not q.explanation:
         yield Diagnostic.of(Code.MISSING_EXPLANATION, f"question '{q.id}' has no explanation",
                             q.span_of("id"), hint="add 'explanation:' shown after answering")
@@ -219,7 +222,7 @@ def _choice_rules(q: SingleChoice | MultipleChoice) -> Iterator[Diagnostic]:
             f"single-choice question '{q.id}' has {len(right)} correct choices",
             right[1].span_of("correct"), hint="use 'type: multiple' for several right answers",
         )
-    yield from _duplicates([c.text for c in q.choices], [c.span for c in q.choices],
+    yield from _duplicates([c.text for c in q.choices], list(q.choices),
                            Code.DUPLICATE_CHOICE, "choice")
     for choice in q.choices:
         if not choice.correct and not choice.feedback:
@@ -238,16 +241,21 @@ def _short(text: str) -> str:
 
 
 def _duplicates(
-    values: list[str], spans: list[Span | None], code: Code, what: str
+    values: list[str], nodes: list[Node], code: Code, what: str, field: str | None = None
 ) -> Iterator[Diagnostic]:
-    seen: dict[str, Span | None] = {}
-    for value, span in zip(values, spans, strict=True):
+    seen: dict[str, Node] = {}
+    for index, (value, node) in enumerate(zip(values, nodes, strict=True)):
         key = " ".join(value.split())
         if key in seen:
+            span = node.span_of(field) if field else node.span
+            src = source_of(node)
+            if field and src is not None:
+                span = src[0].value((*src[1], field, index))
+            first = seen[key].span if not field else None
             yield Diagnostic.of(code, f"{what} '{_short(value)}' appears twice", span,
-                                notes=(f"first at {seen[key]}",) if seen[key] else ())
+                                notes=(f"first at {first}",) if first else ())
         else:
-            seen[key] = span
+            seen[key] = node
 
 
 def _number_rules(

@@ -10,7 +10,8 @@ before it is expanded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,27 @@ from engine.diagnostics import Code, Diagnostic
 from engine.model import NullScalar
 from engine.span import Span
 
-Loader: type[Any] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+
+
+def _fixed_tags(base: type[Any]) -> type[Any]:
+    """A loader whose tag resolution is a lookup: every scalar is text, the schema types it.
+
+    The parser calls `resolve` once per node; PyYAML's resolvers run regular expressions
+    there, which is a large share of the parse time and decides nothing we use.
+    """
+
+    def resolve(self: Any, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        return _TAGS[kind]
+
+    return type(f"Fast{base.__name__}", (base,), {"resolve": resolve})
+
+
+Loader: type[Any] = _fixed_tags(getattr(yaml, "CBaseLoader", yaml.BaseLoader))
 """libyaml's C loader when PyYAML was built with it (several times faster), else pure Python."""
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -38,28 +59,75 @@ Path_ = tuple[str | int, ...]
 """A path into the data: mapping keys and list indices from the root."""
 
 
-@dataclass
 class SourceMap:
-    """Where each value and each key of one file is."""
+    """Where each value and each key of one file is.
 
-    file: str
-    values: dict[Path_, Span] = field(default_factory=dict)
-    keys: dict[Path_, Span] = field(default_factory=dict)
-    folded: set[Path_] = field(default_factory=set)
-    """Paths of scalars written in folded style (`>`)."""
-    root: Span | None = None
+    It keeps the composed YAML nodes and makes a Span only when one is asked for:
+    a course has hundreds of thousands of nodes and needs the position of a few.
+    """
+
+    def __init__(self, file: str, text: str = "") -> None:
+        self.file = file
+        self.text = text
+        self.value_nodes: dict[Path_, yaml.Node] = {}
+        self.key_nodes: dict[Path_, yaml.Node] = {}
+        self.folded: set[Path_] = set()
+        """Paths of scalars written in folded style (`>`)."""
+        self.root: Span | None = None
+        self._cache: dict[tuple[bool, Path_], Span] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled courses (the quiz's start-up cache) keep no YAML nodes: spans are only
+        # needed while checking, and the node graph is larger than the course.
+        return {"file": self.file, "text": "", "value_nodes": {}, "key_nodes": {},
+                "folded": set(), "root": self.root, "_cache": {}}
+
+    @property
+    def values(self) -> _SpanView:
+        """Exact lookups: the span of the value at a path, or None."""
+        return _SpanView(self, keys=False)
+
+    @property
+    def keys(self) -> _SpanView:
+        """Exact lookups: the span of the key that leads to a path, or None."""
+        return _SpanView(self, keys=True)
+
+    def exact(self, path: Path_, keys: bool = False) -> Span | None:
+        cached = self._cache.get((keys, path))
+        if cached is not None:
+            return cached
+        node = (self.key_nodes if keys else self.value_nodes).get(path)
+        if node is None:
+            return None
+        span = _node_span(self.file, self.text, node, keys)
+        self._cache[(keys, path)] = span
+        return span
 
     def value(self, path: Path_) -> Span | None:
         """The span of the value at `path`, or of its nearest ancestor."""
         for cut in range(len(path), -1, -1):
-            span = self.values.get(path[:cut])
+            span = self.exact(path[:cut])
             if span is not None:
                 return span
         return self.root
 
     def key(self, path: Path_) -> Span | None:
         """The span of the key that leads to `path` (falls back to the value)."""
-        return self.keys.get(path) or self.value(path)
+        return self.exact(path, keys=True) or self.value(path)
+
+
+class _SpanView:
+    """A read-only mapping face of a SourceMap (`smap.values.get(path)`)."""
+
+    def __init__(self, smap: SourceMap, keys: bool) -> None:
+        self._smap, self._keys = smap, keys
+
+    def get(self, path: Path_, default: Span | None = None) -> Span | None:
+        return self._smap.exact(path, self._keys) or default
+
+    def __contains__(self, path: object) -> bool:
+        store = self._smap.key_nodes if self._keys else self._smap.value_nodes
+        return path in store
 
 
 @dataclass
@@ -82,15 +150,20 @@ def load_yaml_file(path: Path, display: str) -> Loaded:
     empty = SourceMap(display)
     here = Span(display, 1, 1)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            message = f"file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB"
-            return Loaded(None, empty, [Diagnostic.of(Code.FILE_TOO_LARGE, message, here)])
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                message = f"file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB"
+                return Loaded(None, empty, [Diagnostic.of(Code.FILE_TOO_LARGE, message, here)])
+            raw = handle.read()
     except FileNotFoundError:
         return Loaded(None, empty, [Diagnostic.of(Code.FILE_NOT_FOUND, "file not found", None)])
+    except IsADirectoryError:
+        return Loaded(None, empty, [Diagnostic.of(Code.FILE_UNREADABLE, "is a folder, not a file",
+                                                  here)])
     except OSError as err:
-        return Loaded(None, empty, [Diagnostic.of(Code.FILE_UNREADABLE, err.strerror or str(err), here)])
+        message = err.strerror or str(err)
+        return Loaded(None, empty, [Diagnostic.of(Code.FILE_UNREADABLE, message, here)])
     return load_yaml_bytes(raw, display)
 
 
@@ -121,7 +194,7 @@ def load_yaml_bytes(raw: bytes, display: str) -> Loaded:
 
 
 def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
-    smap = SourceMap(display)
+    smap = SourceMap(display, text)
     try:
         documents = list(yaml.compose_all(text, Loader=Loader))
     except yaml.MarkedYAMLError as err:
@@ -158,12 +231,12 @@ def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
             )
         )
         return Loaded(None, smap, diags)
-    problem = _expansion_problem(root)
-    if problem is not None:
-        diags.append(Diagnostic.of(Code.ALIAS_LIMIT, problem, smap.root))
+    builder = _Builder(smap, diags)
+    try:
+        data = builder.build(root, (), 0)
+    except _Refused as refused:
+        diags.append(Diagnostic.of(Code.ALIAS_LIMIT, str(refused), smap.root))
         return Loaded(None, smap, diags)
-    builder = _Builder(text, smap, diags)
-    data = builder.build(root, ())
     return Loaded(data, smap, diags)
 
 
@@ -189,98 +262,77 @@ def _syntax_diagnostic(err: yaml.MarkedYAMLError, text: str, display: str) -> Di
     return Diagnostic.of(Code.YAML_SYNTAX, f"{problem}{context}", span)
 
 
-def _expansion_problem(root: yaml.Node) -> str | None:
-    """Count the nodes the document expands to, without expanding it (memoised per node)."""
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
-
-    def size(node: yaml.Node, depth: int) -> int:
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in active:
-            raise _Refused("an alias refers to the node that contains it (a recursive alias)")
-        if depth > MAX_DEPTH:
-            raise _Refused(f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)")
-        active.add(key)
-        total = 1
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                total += size(k, depth + 1) + size(v, depth + 1)
-                if total > MAX_EXPANSION:
-                    break
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                total += size(item, depth + 1)
-                if total > MAX_EXPANSION:
-                    break
-        active.discard(key)
-        sizes[key] = total
-        return total
-
-    try:
-        if size(root, 0) > MAX_EXPANSION:
-            return (
-                f"anchors and aliases expand to more than {MAX_EXPANSION:,} values; "
-                "this looks like an alias bomb"
-            )
-    except _Refused as refused:
-        return str(refused)
-    return None
-
-
 class _Refused(Exception):
     pass
 
 
 class _Builder:
-    """Turns composed nodes into dicts, lists and strings, recording positions."""
+    """Turns composed nodes into dicts, lists and strings, recording where each came from.
 
-    def __init__(self, text: str, smap: SourceMap, diags: list[Diagnostic]) -> None:
-        self.text = text
+    Aliases make several paths share one node, so a small file can expand enormously
+    (an alias bomb). Every node built counts against MAX_EXPANSION, which bounds the
+    time and memory of any file before the expansion happens.
+    """
+
+    def __init__(self, smap: SourceMap, diags: list[Diagnostic]) -> None:
         self.smap = smap
         self.diags = diags
         self.file = smap.file
+        self.budget = MAX_EXPANSION
 
-    def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.smap.values[path] = self._value_span(node)
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _Refused(
+                f"anchors and aliases expand to more than {MAX_EXPANSION:,} values; "
+                "this looks like an alias bomb"
+            )
+        if depth > MAX_DEPTH:
+            raise _Refused(
+                f"the YAML is nested more than {MAX_DEPTH} levels deep (or an alias refers to "
+                "the node that contains it)"
+            )
+        self.smap.value_nodes[path] = node
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
+            return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if node.style == ">":
             self.smap.folded.add(path)
         if node.style is None and node.value in _NULLS:
             return NullScalar(node.value)
-        return str(node.value)
+        return node.value
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_seen: dict[str, Span] = {}
         for key_node, value_node in self._pairs(node):
-            key_span = _span(self.file, key_node.start_mark, key_node.end_mark)
             if not isinstance(key_node, yaml.ScalarNode):
+                span = _span(self.file, key_node.start_mark, key_node.end_mark)
                 self.diags.append(
                     Diagnostic.of(Code.COMPLEX_KEY, "a key must be plain text, not a list or mapping",
-                                  key_span)
+                                  span)
                 )
                 continue
-            key = str(key_node.value)
-            if key in first_seen:
+            key = key_node.value
+            here = (*path, key)
+            if key in result:
+                first = self.smap.exact(here, keys=True)
                 self.diags.append(
                     Diagnostic.of(
-                        Code.DUPLICATE_KEY, f"duplicate key '{key}'", key_span,
-                        notes=(f"first defined at {first_seen[key]}",),
+                        Code.DUPLICATE_KEY, f"duplicate key '{key}'",
+                        _span(self.file, key_node.start_mark, key_node.end_mark),
+                        notes=(f"first defined at {first}",) if first else (),
                     )
                 )
                 continue
-            first_seen[key] = key_span
-            self.smap.keys[(*path, key)] = key_span
-            result[key] = self.build(value_node, (*path, key))
+            self.smap.key_nodes[here] = key_node
+            result[key] = self.build(value_node, here, depth + 1)
         return result
 
     def _pairs(self, node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
         """Key/value pairs with YAML merge keys (`<<: *anchor`) applied; explicit keys win."""
+        if not any(k.value == "<<" for k, _ in node.value if isinstance(k, yaml.ScalarNode)):
+            return node.value  # type: ignore[no-any-return]
         merged: list[tuple[yaml.Node, yaml.Node]] = []
         own: list[tuple[yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
@@ -302,21 +354,21 @@ class _Builder:
                 inherited.setdefault(k.value, (k, v))
         return list(inherited.values()) + own
 
-    def _value_span(self, node: yaml.Node) -> Span:
-        """Where the value starts; for `|` and `>` scalars, the first line of the text itself."""
-        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-            newline = self.text.find("\n", node.start_mark.index)
-            if newline >= 0:
-                rest = self.text[newline + 1 :]
-                skipped = 0
-                for line in rest.split("\n"):
-                    if line.strip():
-                        indent = len(line) - len(line.lstrip(" "))
-                        return Span(self.file, node.start_mark.line + 2 + skipped, indent + 1)
-                    skipped += 1
-        if isinstance(node, yaml.ScalarNode):
-            return _span(self.file, node.start_mark, node.end_mark)
-        return _span(self.file, node.start_mark)
+
+def _node_span(file: str, text: str, node: yaml.Node, is_key: bool) -> Span:
+    """Where a value starts; for `|` and `>` scalars, the first line of the text itself."""
+    if not is_key and isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        newline = text.find("\n", node.start_mark.index)
+        if newline >= 0:
+            skipped = 0
+            for line in text[newline + 1 :].split("\n"):
+                if line.strip():
+                    indent = len(line) - len(line.lstrip(" "))
+                    return Span(file, node.start_mark.line + 2 + skipped, indent + 1)
+                skipped += 1
+    if isinstance(node, yaml.ScalarNode):
+        return _span(file, node.start_mark, node.end_mark)
+    return _span(file, node.start_mark)
 
 
 def text_offset_span(base: Span | None, style_block: bool, text: str, offset: int) -> Span | None:
@@ -337,6 +389,3 @@ def text_offset_span(base: Span | None, style_block: bool, text: str, offset: in
     return Span(base.file, base.line + line, 1)
 
 
-def read_text_lines(path: Path) -> list[str]:
-    """The lines of a text file (for showing source lines in diagnostics)."""
-    return path.read_text(encoding="utf-8", errors="replace").splitlines()

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from engine.commands.common import FORMATS, course_path, failed, print_diagnostics, summary
+from engine.commands.common import (
+    FORMATS,
+    course_path,
+    exit_now,
+    failed,
+    print_diagnostics,
+    standalone_process,
+    summary,
+)
 
 
 @click.command()
@@ -40,7 +48,10 @@ def check(path: str, strict: bool, fmt: str, execute: bool, quiet: bool) -> None
             f"{len(course.questions)} questions" if course else "course"
         )
         click.echo(f"{what}: {summary(diagnostics)}", err=True)
-    raise SystemExit(1 if failed(diagnostics, strict) else 0)
+    code = 1 if failed(diagnostics, strict) else 0
+    if standalone_process():
+        exit_now(code)
+    raise SystemExit(code)
 
 
 @click.command()

@@ -1,0 +1,22 @@
+"""`make bench`: every benchmark, each reporting ratios measured in the same run."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+BENCHMARKS = ["bench_check", "bench_site", "bench_quiz", "bench_rnndemo", "bench_execute"]
+
+
+def main() -> None:
+    wanted = sys.argv[1:] or BENCHMARKS
+    for name in wanted:
+        module = importlib.import_module(f"benchmarks.{name}")
+        module.main()
+
+
+if __name__ == "__main__":
+    main()

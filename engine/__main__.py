@@ -1,0 +1,5 @@
+"""`python -m engine` runs the lessonkit program."""
+
+from engine.cli import entry
+
+entry()

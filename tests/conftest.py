@@ -1,0 +1,29 @@
+"""Options and fixtures every test folder shares."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+COMPLETE_COURSE = FIXTURES / "courses" / "complete"
+SAMPLE_COURSE = ROOT / "content" / "intro-to-rnns"
+
+# Code cells and the course library run with one BLAS thread: reproducible and faster
+# on a 2-core machine shared by two test workers.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true", default=False,
+                     help="Rewrite golden snapshot files instead of comparing with them.")
+
+
+@pytest.fixture(scope="session")
+def update_snapshots(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-snapshots"))
