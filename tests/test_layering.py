@@ -1,0 +1,67 @@
+"""The dependency direction of the design: renderers -> engine, never the other way.
+
+engine/ never imports renderers/ (only the CLI reaches them, lazily, through the
+registry or its command table), engine/model.py imports nothing of the project but the
+span type, and no renderer imports another, except the packaging renderers that reuse
+the HTML site.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGERS = {"scorm", "cmi5", "cc"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def test_engine_never_imports_renderers() -> None:
+    offenders = [
+        (str(p.relative_to(ROOT)), sorted(n for n in _imports(p) if n.split(".")[0] == "renderers"))
+        for p in _modules("engine")
+        if p.name != "cli.py" and "commands" not in p.parts  # the CLI is the one way in
+    ]
+    assert [o for o in offenders if o[1]] == []
+
+
+def test_model_imports_nothing_of_the_project_but_spans() -> None:
+    project = {n for n in _imports(ROOT / "engine" / "model.py")
+               if n.split(".")[0] in ("engine", "renderers")}
+    assert project <= {"engine.span"}
+
+
+def test_renderers_do_not_import_each_other() -> None:
+    problems = []
+    for path in _modules("renderers"):
+        rel = path.relative_to(ROOT / "renderers")
+        own = rel.parts[0].removesuffix(".py")
+        for name in _imports(path):
+            parts = name.split(".")
+            if parts[0] != "renderers" or len(parts) < 2:
+                continue
+            other = parts[1]
+            if other in (own, "base", "lms") or (other == "html" and own in PACKAGERS):
+                continue
+            problems.append((str(rel), name))
+    assert problems == []
+
+
+def test_the_scan_would_catch_a_violation(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from renderers.html import HtmlRenderer\nimport renderers.gift\n")
+    assert _imports(bad) == {"renderers.html", "renderers.gift"}
