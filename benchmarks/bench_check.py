@@ -25,10 +25,14 @@ def main(sizes: tuple[int, ...] = (1000, 5000)) -> None:
     for n in sizes:
         root = course(n)
         ours = time_command([lessonkit, "check", "--quiet", str(root)], runs=5)
-        floor = time_command([PYTHON, "-m", "benchmarks.floor_check", str(root)], runs=5,
-                             cwd=ROOT)
-        rows.append((f"{n} chapters", f"check {ours:.2f}s  floor {floor:.2f}s  "
-                                      f"ratio {ours / floor:.2f}x (target <= 1.5x, < 5 s)"))
+        floor = time_command([PYTHON, "-m", "benchmarks.floor_check", str(root)], runs=5, cwd=ROOT)
+        rows.append(
+            (
+                f"{n} chapters",
+                f"check {ours:.2f}s  floor {floor:.2f}s  "
+                f"ratio {ours / floor:.2f}x (target <= 1.5x, < 5 s)",
+            )
+        )
     report("lessonkit check vs libyaml+pydantic floor (median of 5, whole process)", rows)
 
 

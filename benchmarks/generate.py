@@ -14,11 +14,42 @@ import argparse
 import random
 from pathlib import Path
 
-WORDS = (
-    "gradient state sequence recurrent weight matrix hidden input output loss step time "
-    "vanish explode clip norm radius gate memory cell forget update reset window forecast "
-    "token vocabulary embedding classifier accuracy baseline training batch epoch"
-).split()
+WORDS = [
+    "gradient",
+    "state",
+    "sequence",
+    "recurrent",
+    "weight",
+    "matrix",
+    "hidden",
+    "input",
+    "output",
+    "loss",
+    "step",
+    "time",
+    "vanish",
+    "explode",
+    "clip",
+    "norm",
+    "radius",
+    "gate",
+    "memory",
+    "cell",
+    "forget",
+    "update",
+    "reset",
+    "window",
+    "forecast",
+    "token",
+    "vocabulary",
+    "embedding",
+    "classifier",
+    "accuracy",
+    "baseline",
+    "training",
+    "batch",
+    "epoch",
+]
 
 
 def _sentence(rng: random.Random) -> str:
@@ -135,8 +166,14 @@ def _mkdocs(n: int, out: Path, per_section: int) -> None:
                 text += f"\n**Question.** {_sentence(rng)}\n"
             (folder / f"c{c:05d}.md").write_text(text, encoding="utf-8")
             nav.append(f"    - s{s:03d}/c{c:05d}.md")
-    config = ["site_name: Benchmark", "use_directory_urls: false",
-              "markdown_extensions:", "  - tables", "  - fenced_code", *nav]
+    config = [
+        "site_name: Benchmark",
+        "use_directory_urls: false",
+        "markdown_extensions:",
+        "  - tables",
+        "  - fenced_code",
+        *nav,
+    ]
     (out / "mkdocs.yml").write_text("\n".join(config) + "\n", encoding="utf-8")
 
 

@@ -13,17 +13,25 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
-def time_command(argv: Sequence[str], runs: int = 5, warmup: int = 1, cwd: Path | None = None,
-                 env: dict[str, str] | None = None) -> float:
+def time_command(
+    argv: Sequence[str],
+    runs: int = 5,
+    warmup: int = 1,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> float:
     """Median wall-clock seconds of `argv` over `runs` runs, after `warmup` runs."""
     samples = []
     for i in range(warmup + runs):
         started = time.perf_counter()
-        done = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(
+            argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         elapsed = time.perf_counter() - started
         if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-2000:]}")
+            raise RuntimeError(
+                f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-2000:]}"
+            )
         if i >= warmup:
             samples.append(elapsed)
     return statistics.median(samples)

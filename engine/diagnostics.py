@@ -8,23 +8,24 @@ never contain a location: the span carries it, and the formatter prints it in th
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from engine.span import Span
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a diagnostic is."""
 
     ERROR = "error"
     WARNING = "warning"
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     """One member per problem an author can make; the value is the stable code."""
 
     # Reading files
@@ -147,7 +148,7 @@ class Code(str, Enum):
     UNSAFE_LINK = "unsafe-link"
     """A `javascript:` or `data:` link; it is neutralised (warning)."""
     FOLDED_MARKDOWN = "folded-markdown"
-    """A Markdown field uses a folded scalar (`>`), which merges lines and breaks lists (warning)."""
+    """A Markdown field uses a folded scalar (`>`), which merges lines and breaks lists."""
     UNKNOWN_SUPPRESS = "unknown-suppress"
     """`suppress:` names a code that does not exist or is not a warning."""
     UNKNOWN_UI_LANGUAGE = "unknown-ui-language"
@@ -169,7 +170,7 @@ def _member_docs() -> dict[Code, str]:
     tree = ast.parse(inspect.getsource(Code))
     docs: dict[Code, str] = {}
     body = tree.body[0].body  # type: ignore[attr-defined]
-    for node, after in zip(body, body[1:], strict=False):
+    for node, after in itertools.pairwise(body):
         if (
             isinstance(node, ast.Assign)
             and isinstance(after, ast.Expr)
@@ -192,9 +193,18 @@ def code_docs() -> dict[Code, str]:
 
 WARNING_CODES = frozenset(
     {
-        Code.ORPHAN_CHAPTER, Code.EMPTY_SECTION, Code.EMPTY_CHAPTER, Code.MISSING_EXPLANATION,
-        Code.MISSING_FEEDBACK, Code.EMPTY_HINT, Code.HINT_PENALTY_TOO_HIGH, Code.RAW_HTML,
-        Code.UNSAFE_LINK, Code.FOLDED_MARKDOWN, Code.UNKNOWN_UI_LANGUAGE, Code.UNSUPPORTED,
+        Code.ORPHAN_CHAPTER,
+        Code.EMPTY_SECTION,
+        Code.EMPTY_CHAPTER,
+        Code.MISSING_EXPLANATION,
+        Code.MISSING_FEEDBACK,
+        Code.EMPTY_HINT,
+        Code.HINT_PENALTY_TOO_HIGH,
+        Code.RAW_HTML,
+        Code.UNSAFE_LINK,
+        Code.FOLDED_MARKDOWN,
+        Code.UNKNOWN_UI_LANGUAGE,
+        Code.UNSUPPORTED,
         Code.BOM,
     }
 )

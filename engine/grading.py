@@ -124,7 +124,11 @@ def parse_number(text: str | float | int | None) -> float | None:
     s = re.sub(r"[\s_']", "", s)
     if "," in s and "." in s:
         # The later separator is the decimal one: 1,000.5 or 1.000,5.
-        s = s.replace(",", "") if s.rfind(".") > s.rfind(",") else s.replace(".", "").replace(",", ".")
+        s = (
+            s.replace(",", "")
+            if s.rfind(".") > s.rfind(",")
+            else s.replace(".", "").replace(",", ".")
+        )
     elif s.count(",") == 1:
         s = s.replace(",", ".")
     if not _NUMBER.match(s):
@@ -194,7 +198,9 @@ def blank_is_right(blank: Blank, response: str | None) -> bool:
         case "numeric":
             value = parse_number(response)
             answer = parse_number(blank.answer)
-            return value is not None and number_is_right(value, answer, blank.tolerance, blank.range)
+            return value is not None and number_is_right(
+                value, answer, blank.tolerance, blank.range
+            )
         case other:
             assert_never(other)
 
@@ -228,11 +234,11 @@ def _fraction(question: QuestionType, response: Response) -> tuple[float, tuple[
                 Part(str(i), question.choices[i].correct, question.choices[i].feedback)
                 for i in picked
             )
-            right = {i for i, c in enumerate(question.choices) if c.correct}
+            right_set = {i for i, c in enumerate(question.choices) if c.correct}
             if question.scoring == "all_or_nothing":
-                return (1.0 if set(picked) == right else 0.0), parts
-            k = len(right)
-            good = sum(1 for i in picked if i in right)
+                return (1.0 if set(picked) == right_set else 0.0), parts
+            k = len(right_set)
+            good = sum(1 for i in picked if i in right_set)
             bad = len(picked) - good
             return max(0.0, (good - bad) / k) if k else 0.0, parts
         case TrueFalse():
@@ -253,8 +259,11 @@ def _fraction(question: QuestionType, response: Response) -> tuple[float, tuple[
             ok = text_is_right(response, question.accept, question.pattern, question.case_sensitive)
             given = normalise_text(response, question.case_sensitive)
             fb = next(
-                (m for k, m in question.feedback.items()
-                 if normalise_text(k, question.case_sensitive) == given),
+                (
+                    m
+                    for k, m in question.feedback.items()
+                    if normalise_text(k, question.case_sensitive) == given
+                ),
                 None,
             )
             return (1.0 if ok else 0.0), (Part("text", ok, fb),)
@@ -270,13 +279,19 @@ def _fraction(question: QuestionType, response: Response) -> tuple[float, tuple[
             return (right / len(parts) if parts else 0.0), parts
         case Matching():
             options = matching_options(question)
-            chosen = list(response) if isinstance(response, Sequence) and not isinstance(response, str) else []
+            chosen = (
+                list(response)
+                if isinstance(response, Sequence) and not isinstance(response, str)
+                else []
+            )
             parts_list = []
             for i, pair in enumerate(question.pairs):
                 pick = chosen[i] if i < len(chosen) else None
                 ok = (
-                    isinstance(pick, int) and not isinstance(pick, bool)
-                    and 0 <= pick < len(options) and options[pick] == pair.right
+                    isinstance(pick, int)
+                    and not isinstance(pick, bool)
+                    and 0 <= pick < len(options)
+                    and options[pick] == pair.right
                 )
                 parts_list.append(Part(str(i), ok))
             right = sum(p.correct for p in parts_list)

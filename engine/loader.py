@@ -72,8 +72,12 @@ def _check_course(path: str | Path) -> CheckResult:
     diags: list[Diagnostic] = []
     if not course_path.is_file():
         diags.append(
-            Diagnostic.of(Code.FILE_NOT_FOUND, f"no {COURSE_FILE} in {display_path(root)}", None,
-                          hint="run 'lessonkit new course NAME' to start one")
+            Diagnostic.of(
+                Code.FILE_NOT_FOUND,
+                f"no {COURSE_FILE} in {display_path(root)}",
+                None,
+                hint="run 'lessonkit new course NAME' to start one",
+            )
         )
         return CheckResult(None, diags)
     loaded = load_yaml_file(course_path, display_path(course_path))
@@ -103,8 +107,12 @@ def _check_course(path: str | Path) -> CheckResult:
             key = target.relative_to(base).as_posix()
             if key in listed:
                 diags.append(
-                    Diagnostic.of(Code.DUPLICATE_CHAPTER, f"chapter '{rel}' is listed twice", span,
-                                  notes=(f"first listed at {listed[key]}",))
+                    Diagnostic.of(
+                        Code.DUPLICATE_CHAPTER,
+                        f"chapter '{rel}' is listed twice",
+                        span,
+                        notes=(f"first listed at {listed[key]}",),
+                    )
                 )
                 continue
             listed[key] = span
@@ -125,7 +133,9 @@ def _check_course(path: str | Path) -> CheckResult:
         built = Section(id=section.id, title=section.title, chapters=loaded_chapters)
         set_source(built, source_of(section))
         sections.append(built)
-    meta = {name: getattr(course_file, name) for name in CourseFile.model_fields if name != "sections"}
+    meta = {
+        name: getattr(course_file, name) for name in CourseFile.model_fields if name != "sections"
+    }
     course = Course(**meta, sections=sections)
     set_source(course, source_of(course_file))
     course._root = str(root)
@@ -146,10 +156,7 @@ def load_course(path: str | Path) -> Course:
 
 def _finish(diags: list[Diagnostic], suppress: list[str]) -> list[Diagnostic]:
     silenced = set(suppress)
-    kept = [
-        d for d in diags
-        if not (d.severity is Severity.WARNING and d.code.value in silenced)
-    ]
+    kept = [d for d in diags if not (d.severity is Severity.WARNING and d.code.value in silenced)]
     unique = {(d.sort_key(), d.message): d for d in kept}
     return sorted(unique.values(), key=Diagnostic.sort_key)
 
@@ -193,14 +200,24 @@ def _near_file(root: Path, rel: str) -> str | None:
 
 
 def _load_chapter(
-    target: Path, key: str, shown: str, diags: list[Diagnostic], rel: str, span: Any, root: Path,
+    target: Path,
+    key: str,
+    shown: str,
+    diags: list[Diagnostic],
+    rel: str,
+    span: Any,
+    root: Path,
 ) -> tuple[Chapter, SourceMap] | None:
     loaded = load_yaml_file(target, shown)
     for d in loaded.diagnostics:
         if d.code is Code.FILE_NOT_FOUND:
             # Say it at the line of course.yaml that names the file.
-            d = Diagnostic.of(Code.FILE_NOT_FOUND, f"chapter file '{rel}' does not exist", span,
-                              hint=_near_file(root, rel))
+            d = Diagnostic.of(
+                Code.FILE_NOT_FOUND,
+                f"chapter file '{rel}' does not exist",
+                span,
+                hint=_near_file(root, rel),
+            )
         elif d.code is Code.FILE_UNREADABLE:
             d = Diagnostic.of(Code.FILE_UNREADABLE, f"chapter file '{rel}': {d.message}", span)
         diags.append(d)
@@ -245,7 +262,8 @@ def _orphans(root: Path, listed: set[str]) -> list[Diagnostic]:
             if re.search(r"^blocks\s*:", head, re.MULTILINE):
                 out.append(
                     Diagnostic.of(
-                        Code.ORPHAN_CHAPTER, f"chapter file '{key}' is not listed in any section",
+                        Code.ORPHAN_CHAPTER,
+                        f"chapter file '{key}' is not listed in any section",
                         _span_at_start(path),
                         hint=f"add '{key}' to a section's chapters in {COURSE_FILE}",
                     )

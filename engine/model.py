@@ -71,7 +71,6 @@ class Node(BaseModel):
         populate_by_name=True,
     )
 
-
     @model_validator(mode="before")
     @classmethod
     def _nulls_where_allowed(cls, data: Any) -> Any:
@@ -350,11 +349,20 @@ Question = Annotated[
 ]
 """A question, told apart by its `type`."""
 
-QuestionType = SingleChoice | MultipleChoice | TrueFalse | Numeric | Text | Cloze | Matching | Ordering
+QuestionType = (
+    SingleChoice | MultipleChoice | TrueFalse | Numeric | Text | Cloze | Matching | Ordering
+)
 """Any question (for type annotations)."""
 
 QUESTION_TYPES: tuple[str, ...] = (
-    "single", "multiple", "true_false", "numeric", "text", "cloze", "matching", "ordering",
+    "single",
+    "multiple",
+    "true_false",
+    "numeric",
+    "text",
+    "cloze",
+    "matching",
+    "ordering",
 )
 BLOCK_KINDS: tuple[str, ...] = ("explanation", "code", "question")
 

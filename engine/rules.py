@@ -13,8 +13,6 @@ from pathlib import Path
 from engine.diagnostics import Code, Diagnostic
 from engine.model import (
     MARKER,
-    Node,
-    source_of,
     Blank,
     Chapter,
     Choice,
@@ -25,18 +23,28 @@ from engine.model import (
     Explanation,
     Matching,
     MultipleChoice,
+    Node,
     Numeric,
     Ordering,
     QuestionType,
     SingleChoice,
     Text,
     TrueFalse,
+    source_of,
 )
 from engine.source import SourceMap, text_offset_span
 from engine.span import Span
 
-MARKDOWN_FIELDS = ("body", "prompt", "explanation", "text", "feedback", "caption",
-                   "feedback_true", "feedback_false")
+MARKDOWN_FIELDS = (
+    "body",
+    "prompt",
+    "explanation",
+    "text",
+    "feedback",
+    "caption",
+    "feedback_true",
+    "feedback_false",
+)
 
 
 def check_rules(
@@ -50,8 +58,11 @@ def check_rules(
         if not section.chapters and not any(
             s.id == section.id and s.chapters for s in course_file.sections
         ):
-            out.append(Diagnostic.of(Code.EMPTY_SECTION, f"section '{section.id}' lists no chapters",
-                                     section.span))
+            out.append(
+                Diagnostic.of(
+                    Code.EMPTY_SECTION, f"section '{section.id}' lists no chapters", section.span
+                )
+            )
     for chapter in course.chapters:
         smap = maps.get(chapter.path)
         out.extend(_chapter_rules(course, chapter, smap))
@@ -70,7 +81,9 @@ def _unique_ids(course: Course) -> Iterator[Diagnostic]:
         if first is not None:
             where = first.span_of("id")
             yield Diagnostic.of(
-                Code.DUPLICATE_ID, f"{what} id '{ident}' is already used", node.span_of("id"),
+                Code.DUPLICATE_ID,
+                f"{what} id '{ident}' is already used",
+                node.span_of("id"),
                 notes=(f"first used at {where}",) if where else (),
             )
         else:
@@ -96,15 +109,22 @@ def _suppress_codes(course: Course) -> Iterator[Diagnostic]:
 
             guess = did_you_mean(name, sorted(warnings))
             span = course.span_of("suppress")
-            yield Diagnostic.of(Code.UNKNOWN_SUPPRESS, f"'{name}' {why}", span,
-                                hint=f"did you mean '{guess}'?" if guess else None)
+            yield Diagnostic.of(
+                Code.UNKNOWN_SUPPRESS,
+                f"'{name}' {why}",
+                span,
+                hint=f"did you mean '{guess}'?" if guess else None,
+            )
             del i
 
 
-def _chapter_rules(course: Course, chapter: Chapter, smap: SourceMap | None) -> Iterator[Diagnostic]:
+def _chapter_rules(
+    course: Course, chapter: Chapter, smap: SourceMap | None
+) -> Iterator[Diagnostic]:
     if not chapter.blocks:
-        yield Diagnostic.of(Code.EMPTY_CHAPTER, f"chapter '{chapter.id}' has no blocks",
-                            chapter.span_of("blocks"))
+        yield Diagnostic.of(
+            Code.EMPTY_CHAPTER, f"chapter '{chapter.id}' has no blocks", chapter.span_of("blocks")
+        )
     cells = {b.id: (i, b) for i, b in enumerate(chapter.blocks) if isinstance(b, CodeCell)}
     for index, block in enumerate(chapter.blocks):
         if isinstance(block, CodeCell):
@@ -121,22 +141,27 @@ def _chapter_rules(course: Course, chapter: Chapter, smap: SourceMap | None) -> 
 
                     guess = did_you_mean(verify.cell, sorted(k for k in cells if k))
                     yield Diagnostic.of(
-                        Code.UNKNOWN_CELL, f"verify names cell '{verify.cell}', which is not in "
-                        f"chapter '{chapter.id}'", verify.span_of("cell"),
+                        Code.UNKNOWN_CELL,
+                        f"verify names cell '{verify.cell}', which is not in "
+                        f"chapter '{chapter.id}'",
+                        verify.span_of("cell"),
                         hint=f"did you mean '{guess}'?" if guess else None,
                     )
                 elif not target[1].run:
                     yield Diagnostic.of(
-                        Code.VERIFY_CELL_NOT_RUN, f"verify names cell '{verify.cell}', which has "
-                        "run: false", verify.span_of("cell"),
+                        Code.VERIFY_CELL_NOT_RUN,
+                        f"verify names cell '{verify.cell}', which has run: false",
+                        verify.span_of("cell"),
                     )
         del index
     if smap is not None:
         for path in sorted(smap.folded, key=str):
-            if path and path[-1] in MARKDOWN_FIELDS or (len(path) > 1 and path[-2] == "hints"):
+            if (path and path[-1] in MARKDOWN_FIELDS) or (len(path) > 1 and path[-2] == "hints"):
                 yield Diagnostic.of(
-                    Code.FOLDED_MARKDOWN, "Markdown written as a folded scalar ('>') loses its "
-                    "line breaks", smap.value(path), hint="use '|' instead of '>'",
+                    Code.FOLDED_MARKDOWN,
+                    "Markdown written as a folded scalar ('>') loses its line breaks",
+                    smap.value(path),
+                    hint="use '|' instead of '>'",
                 )
     yield from _markdown_rules(course, chapter)
 
@@ -147,8 +172,11 @@ def _code_rules(cell: CodeCell) -> Iterator[Diagnostic]:
     except SyntaxError as err:
         base = cell.span_of("source")
         line = (err.lineno or 1) - 1
-        span = Span(base.file, base.line + line, base.column + max(0, (err.offset or 1) - 1)) \
-            if base else None
+        span = (
+            Span(base.file, base.line + line, base.column + max(0, (err.offset or 1) - 1))
+            if base
+            else None
+        )
         yield Diagnostic.of(Code.CELL_SYNTAX, f"invalid Python: {err.msg}", span)
 
 
@@ -162,41 +190,58 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
             yield from _number_rules(q.answer, q.tolerance, q.range, q)
         case Text():
             if not q.accept and q.pattern is None:
-                yield Diagnostic.of(Code.NO_ANSWER, f"text question '{q.id}' needs 'accept' or "
-                                    "'pattern'", q.span)
+                yield Diagnostic.of(
+                    Code.NO_ANSWER, f"text question '{q.id}' needs 'accept' or 'pattern'", q.span
+                )
             yield from _pattern_rule(q.pattern, q.span_of("pattern"))
             from engine.grading import text_is_right
 
             for wrong in q.feedback:
                 if text_is_right(wrong, q.accept, q.pattern, q.case_sensitive):
                     yield Diagnostic.of(
-                        Code.FEEDBACK_FOR_ACCEPTED, f"feedback is given for '{wrong}', which the "
-                        "question accepts as right", q.span_of("feedback"),
+                        Code.FEEDBACK_FOR_ACCEPTED,
+                        f"feedback is given for '{wrong}', which the question accepts as right",
+                        q.span_of("feedback"),
                     )
         case Cloze():
             yield from _cloze_rules(q)
         case Matching():
             if len(q.pairs) < 2:
-                yield Diagnostic.of(Code.TOO_FEW_PAIRS, "a matching question needs at least two "
-                                    "pairs", q.span_of("pairs"))
-            yield from _duplicates([p.left for p in q.pairs], list(q.pairs),
-                                   Code.DUPLICATE_LEFT, "left side")
+                yield Diagnostic.of(
+                    Code.TOO_FEW_PAIRS,
+                    "a matching question needs at least two pairs",
+                    q.span_of("pairs"),
+                )
+            yield from _duplicates(
+                [p.left for p in q.pairs], list(q.pairs), Code.DUPLICATE_LEFT, "left side"
+            )
             rights = [p.right for p in q.pairs]
             for i, extra in enumerate(q.distractors):
                 if extra in rights:
-                    yield Diagnostic.of(Code.DUPLICATE_CHOICE, f"distractor '{extra}' is also a "
-                                        "right side", q.span_of("distractors"))
+                    yield Diagnostic.of(
+                        Code.DUPLICATE_CHOICE,
+                        f"distractor '{extra}' is also a right side",
+                        q.span_of("distractors"),
+                    )
                 del i
         case Ordering():
             if len(set(q.items)) < 2:
-                yield Diagnostic.of(Code.TOO_FEW_ITEMS, "an ordering question needs at least two "
-                                    "distinct items", q.span_of("items"))
+                yield Diagnostic.of(
+                    Code.TOO_FEW_ITEMS,
+                    "an ordering question needs at least two distinct items",
+                    q.span_of("items"),
+                )
             else:
-                yield from _duplicates(q.items, [q] * len(q.items), Code.DUPLICATE_CHOICE,
-                                       "item", field="items")
+                yield from _duplicates(
+                    q.items, [q] * len(q.items), Code.DUPLICATE_CHOICE, "item", field="items"
+                )
     if not q.explanation:
-        yield Diagnostic.of(Code.MISSING_EXPLANATION, f"question '{q.id}' has no explanation",
-                            q.span_of("id"), hint="add 'explanation:' shown after answering")
+        yield Diagnostic.of(
+            Code.MISSING_EXPLANATION,
+            f"question '{q.id}' has no explanation",
+            q.span_of("id"),
+            hint="add 'explanation:' shown after answering",
+        )
     for i, hint in enumerate(q.hints):
         if not hint.strip():
             yield Diagnostic.of(Code.EMPTY_HINT, f"hint {i + 1} is empty", q.span_of("hints"))
@@ -211,28 +256,40 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
 def _choice_rules(q: SingleChoice | MultipleChoice) -> Iterator[Diagnostic]:
     right = [c for c in q.choices if c.correct]
     if len(q.choices) < 2:
-        yield Diagnostic.of(Code.TOO_FEW_CHOICES, "a choice question needs at least two choices",
-                            q.span_of("choices"))
+        yield Diagnostic.of(
+            Code.TOO_FEW_CHOICES,
+            "a choice question needs at least two choices",
+            q.span_of("choices"),
+        )
     if not right:
-        yield Diagnostic.of(Code.NO_CORRECT_CHOICE, f"question '{q.id}' has no correct choice",
-                            q.span_of("choices"), hint="mark the right choice with 'correct: true'")
+        yield Diagnostic.of(
+            Code.NO_CORRECT_CHOICE,
+            f"question '{q.id}' has no correct choice",
+            q.span_of("choices"),
+            hint="mark the right choice with 'correct: true'",
+        )
     if isinstance(q, SingleChoice) and len(right) > 1:
         yield Diagnostic.of(
             Code.MANY_CORRECT_CHOICES,
             f"single-choice question '{q.id}' has {len(right)} correct choices",
-            right[1].span_of("correct"), hint="use 'type: multiple' for several right answers",
+            right[1].span_of("correct"),
+            hint="use 'type: multiple' for several right answers",
         )
-    yield from _duplicates([c.text for c in q.choices], list(q.choices),
-                           Code.DUPLICATE_CHOICE, "choice")
+    yield from _duplicates(
+        [c.text for c in q.choices], list(q.choices), Code.DUPLICATE_CHOICE, "choice"
+    )
     for choice in q.choices:
         if not choice.correct and not choice.feedback:
             yield _missing_feedback(choice)
 
 
 def _missing_feedback(choice: Choice) -> Diagnostic:
-    return Diagnostic.of(Code.MISSING_FEEDBACK, f"wrong choice '{_short(choice.text)}' has no "
-                         "feedback", choice.span_of("text"),
-                         hint="add 'feedback:' saying why it is wrong")
+    return Diagnostic.of(
+        Code.MISSING_FEEDBACK,
+        f"wrong choice '{_short(choice.text)}' has no feedback",
+        choice.span_of("text"),
+        hint="add 'feedback:' saying why it is wrong",
+    )
 
 
 def _short(text: str) -> str:
@@ -252,24 +309,36 @@ def _duplicates(
             if field and src is not None:
                 span = src[0].value((*src[1], field, index))
             first = seen[key].span if not field else None
-            yield Diagnostic.of(code, f"{what} '{_short(value)}' appears twice", span,
-                                notes=(f"first at {first}",) if first else ())
+            yield Diagnostic.of(
+                code,
+                f"{what} '{_short(value)}' appears twice",
+                span,
+                notes=(f"first at {first}",) if first else (),
+            )
         else:
             seen[key] = node
 
 
 def _number_rules(
-    answer: float | str | None, tolerance: float | str | None,
-    bounds: tuple[float, float] | None, node: Numeric | Blank,
+    answer: float | str | None,
+    tolerance: float | str | None,
+    bounds: tuple[float, float] | None,
+    node: Numeric | Blank,
 ) -> Iterator[Diagnostic]:
     if answer is None and bounds is None:
         yield Diagnostic.of(Code.NO_ANSWER, "a numeric answer needs 'answer' or 'range'", node.span)
     if isinstance(tolerance, float | int) and tolerance < 0:
-        yield Diagnostic.of(Code.NEGATIVE_TOLERANCE, f"tolerance {tolerance:g} is negative",
-                            node.span_of("tolerance"))
+        yield Diagnostic.of(
+            Code.NEGATIVE_TOLERANCE,
+            f"tolerance {tolerance:g} is negative",
+            node.span_of("tolerance"),
+        )
     if bounds is not None and bounds[0] > bounds[1]:
-        yield Diagnostic.of(Code.BAD_RANGE, f"range [{bounds[0]:g}, {bounds[1]:g}] has its minimum "
-                            "above its maximum", node.span_of("range"))
+        yield Diagnostic.of(
+            Code.BAD_RANGE,
+            f"range [{bounds[0]:g}, {bounds[1]:g}] has its minimum above its maximum",
+            node.span_of("range"),
+        )
 
 
 def _pattern_rule(pattern: str | None, span: Span | None) -> Iterator[Diagnostic]:
@@ -278,8 +347,9 @@ def _pattern_rule(pattern: str | None, span: Span | None) -> Iterator[Diagnostic
     try:
         re.compile(pattern)
     except re.error as err:
-        yield Diagnostic.of(Code.BAD_PATTERN, f"pattern is not a valid regular expression: {err}",
-                            span)
+        yield Diagnostic.of(
+            Code.BAD_PATTERN, f"pattern is not a valid regular expression: {err}", span
+        )
 
 
 def _cloze_rules(q: Cloze) -> Iterator[Diagnostic]:
@@ -291,14 +361,18 @@ def _cloze_rules(q: Cloze) -> Iterator[Diagnostic]:
 
             guess = did_you_mean(name, list(q.blanks))
             yield Diagnostic.of(
-                Code.MARKER_WITHOUT_BLANK, f"marker [[{name}]] has no entry in 'blanks'",
+                Code.MARKER_WITHOUT_BLANK,
+                f"marker [[{name}]] has no entry in 'blanks'",
                 text_offset_span(prompt_span, _is_block(prompt_span, q), q.prompt, offset),
                 hint=f"did you mean '{guess}'?" if guess else None,
             )
     for name, blank in q.blanks.items():
         if name not in markers:
-            yield Diagnostic.of(Code.BLANK_WITHOUT_MARKER, f"blank '{name}' has no [[{name}]] "
-                                "marker in the prompt", blank.span)
+            yield Diagnostic.of(
+                Code.BLANK_WITHOUT_MARKER,
+                f"blank '{name}' has no [[{name}]] marker in the prompt",
+                blank.span,
+            )
         yield from _blank_rules(name, blank)
 
 
@@ -311,26 +385,36 @@ def _blank_rules(name: str, blank: Blank) -> Iterator[Diagnostic]:
     typed = bool(blank.accept or blank.pattern is not None)
     numeric = blank.tolerance is not None or blank.range is not None
     if sum((bool(blank.choices), typed, numeric)) > 1:
-        yield Diagnostic.of(Code.BAD_BLANK, f"blank '{name}' mixes choices, typed answers and "
-                            "numbers; give one kind", blank.span)
+        yield Diagnostic.of(
+            Code.BAD_BLANK,
+            f"blank '{name}' mixes choices, typed answers and numbers; give one kind",
+            blank.span,
+        )
         return
     match blank.blank_kind:
         case "choice":
             if blank.answer is None:
-                yield Diagnostic.of(Code.BAD_BLANK, f"blank '{name}' has choices but no 'answer'",
-                                    blank.span)
+                yield Diagnostic.of(
+                    Code.BAD_BLANK, f"blank '{name}' has choices but no 'answer'", blank.span
+                )
             elif blank.answer not in blank.choices:
-                yield Diagnostic.of(Code.BAD_BLANK, f"answer '{blank.answer}' of blank '{name}' is "
-                                    "not one of its choices", blank.span_of("answer"))
+                yield Diagnostic.of(
+                    Code.BAD_BLANK,
+                    f"answer '{blank.answer}' of blank '{name}' is not one of its choices",
+                    blank.span_of("answer"),
+                )
         case "text":
             yield from _pattern_rule(blank.pattern, blank.span_of("pattern"))
         case "numeric":
             from engine.grading import parse_number
 
             if blank.answer is not None and parse_number(blank.answer) is None:
-                yield Diagnostic.of(Code.BAD_BLANK, f"answer '{blank.answer}' of blank '{name}' is "
-                                    "not a number", blank.span_of("answer"),
-                                    hint="give 'accept: [...]' for a typed text answer")
+                yield Diagnostic.of(
+                    Code.BAD_BLANK,
+                    f"answer '{blank.answer}' of blank '{name}' is not a number",
+                    blank.span_of("answer"),
+                    hint="give 'accept: [...]' for a typed text answer",
+                )
             yield from _number_rules(blank.answer, blank.tolerance, blank.range, blank)
 
 
@@ -348,8 +432,11 @@ def _markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
             yield Diagnostic.of(code, message, _line_span(span, block, offset))
         for offset, target in markdown.image_targets(text):
             if not (chapter_dir / target).resolve().exists():
-                yield Diagnostic.of(Code.MISSING_ASSET, f"'{target}' does not exist",
-                                    _line_span(span, block, offset))
+                yield Diagnostic.of(
+                    Code.MISSING_ASSET,
+                    f"'{target}' does not exist",
+                    _line_span(span, block, offset),
+                )
 
 
 def _line_span(span: Span | None, block: bool, line_offset: int) -> Span | None:

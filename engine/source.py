@@ -79,8 +79,15 @@ class SourceMap:
     def __getstate__(self) -> dict[str, Any]:
         # Pickled courses (the quiz's start-up cache) keep no YAML nodes: spans are only
         # needed while checking, and the node graph is larger than the course.
-        return {"file": self.file, "text": "", "value_nodes": {}, "key_nodes": {},
-                "folded": set(), "root": self.root, "_cache": {}}
+        return {
+            "file": self.file,
+            "text": "",
+            "value_nodes": {},
+            "key_nodes": {},
+            "folded": set(),
+            "root": self.root,
+            "_cache": {},
+        }
 
     @property
     def values(self) -> _SpanView:
@@ -159,8 +166,9 @@ def load_yaml_file(path: Path, display: str) -> Loaded:
     except FileNotFoundError:
         return Loaded(None, empty, [Diagnostic.of(Code.FILE_NOT_FOUND, "file not found", None)])
     except IsADirectoryError:
-        return Loaded(None, empty, [Diagnostic.of(Code.FILE_UNREADABLE, "is a folder, not a file",
-                                                  here)])
+        return Loaded(
+            None, empty, [Diagnostic.of(Code.FILE_UNREADABLE, "is a folder, not a file", here)]
+        )
     except OSError as err:
         message = err.strerror or str(err)
         return Loaded(None, empty, [Diagnostic.of(Code.FILE_UNREADABLE, message, here)])
@@ -173,7 +181,9 @@ def load_yaml_bytes(raw: bytes, display: str) -> Loaded:
     if raw.startswith(b"\xef\xbb\xbf"):
         diags.append(
             Diagnostic.of(
-                Code.BOM, "file starts with a byte-order mark", Span(display, 1, 1),
+                Code.BOM,
+                "file starts with a byte-order mark",
+                Span(display, 1, 1),
                 hint="save the file as UTF-8 without BOM",
             )
         )
@@ -186,8 +196,9 @@ def load_yaml_bytes(raw: bytes, display: str) -> Loaded:
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         message = f"byte 0x{raw[err.start]:02x} is not valid UTF-8"
         diags.append(
-            Diagnostic.of(Code.ENCODING, message, Span(display, line, column),
-                          hint="save the file as UTF-8")
+            Diagnostic.of(
+                Code.ENCODING, message, Span(display, line, column), hint="save the file as UTF-8"
+            )
         )
         return Loaded(None, SourceMap(display), diags)
     return _parse(text, display, diags)
@@ -209,12 +220,15 @@ def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
         return Loaded(None, smap, diags)
     documents = [d for d in documents if d is not None]
     if not documents:
-        diags.append(Diagnostic.of(Code.EMPTY_FILE, "the file holds no YAML content", Span(display, 1, 1)))
+        diags.append(
+            Diagnostic.of(Code.EMPTY_FILE, "the file holds no YAML content", Span(display, 1, 1))
+        )
         return Loaded(None, smap, diags)
     if len(documents) > 1:
         diags.append(
             Diagnostic.of(
-                Code.MULTIPLE_DOCUMENTS, "the file holds more than one YAML document",
+                Code.MULTIPLE_DOCUMENTS,
+                "the file holds more than one YAML document",
                 _span(display, documents[1].start_mark),
                 hint="remove the '---' separator and keep one document",
             )
@@ -226,15 +240,17 @@ def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
         what = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         diags.append(
             Diagnostic.of(
-                Code.NOT_A_MAPPING, f"the file is {what}; it must be a mapping of keys to values",
-                smap.root, hint="start the file with keys such as 'id:' and 'title:'",
+                Code.NOT_A_MAPPING,
+                f"the file is {what}; it must be a mapping of keys to values",
+                smap.root,
+                hint="start the file with keys such as 'id:' and 'title:'",
             )
         )
         return Loaded(None, smap, diags)
     builder = _Builder(smap, diags)
     try:
         data = builder.build(root, (), 0)
-    except _Refused as refused:
+    except _RefusedError as refused:
         diags.append(Diagnostic.of(Code.ALIAS_LIMIT, str(refused), smap.root))
         return Loaded(None, smap, diags)
     return Loaded(data, smap, diags)
@@ -250,19 +266,23 @@ def _syntax_diagnostic(err: yaml.MarkedYAMLError, text: str, display: str) -> Di
         tab = line.find("\t")
         column = tab + 1 if tab >= 0 else span.column
         return Diagnostic.of(
-            Code.TAB_INDENT, "a tab is used for indentation", Span(display, span.line, column),
+            Code.TAB_INDENT,
+            "a tab is used for indentation",
+            Span(display, span.line, column),
             hint="indent with spaces",
         )
     if "mapping values are not allowed" in problem:
         return Diagnostic.of(
-            Code.UNQUOTED_COLON, "a ': ' inside a plain value starts a nested mapping here", span,
+            Code.UNQUOTED_COLON,
+            "a ': ' inside a plain value starts a nested mapping here",
+            span,
             hint="put the whole value in quotes",
         )
     context = f" ({err.context})" if err.context else ""
     return Diagnostic.of(Code.YAML_SYNTAX, f"{problem}{context}", span)
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     pass
 
 
@@ -283,12 +303,12 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise _Refused(
+            raise _RefusedError(
                 f"anchors and aliases expand to more than {MAX_EXPANSION:,} values; "
                 "this looks like an alias bomb"
             )
         if depth > MAX_DEPTH:
-            raise _Refused(
+            raise _RefusedError(
                 f"the YAML is nested more than {MAX_DEPTH} levels deep (or an alias refers to "
                 "the node that contains it)"
             )
@@ -297,9 +317,10 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        if node.style == ">":
+        style = getattr(node, "style", None)
+        if style == ">":
             self.smap.folded.add(path)
-        if node.style is None and node.value in _NULLS:
+        if style is None and node.value in _NULLS:
             return NullScalar(node.value)
         return node.value
 
@@ -309,8 +330,9 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 span = _span(self.file, key_node.start_mark, key_node.end_mark)
                 self.diags.append(
-                    Diagnostic.of(Code.COMPLEX_KEY, "a key must be plain text, not a list or mapping",
-                                  span)
+                    Diagnostic.of(
+                        Code.COMPLEX_KEY, "a key must be plain text, not a list or mapping", span
+                    )
                 )
                 continue
             key = key_node.value
@@ -319,7 +341,8 @@ class _Builder:
                 first = self.smap.exact(here, keys=True)
                 self.diags.append(
                     Diagnostic.of(
-                        Code.DUPLICATE_KEY, f"duplicate key '{key}'",
+                        Code.DUPLICATE_KEY,
+                        f"duplicate key '{key}'",
                         _span(self.file, key_node.start_mark, key_node.end_mark),
                         notes=(f"first defined at {first}",) if first else (),
                     )
@@ -337,13 +360,16 @@ class _Builder:
         own: list[tuple[yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
             is_merge = (
-                isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
+                isinstance(key_node, yaml.ScalarNode)
+                and key_node.value == "<<"
                 and key_node.style is None
             )
             if not is_merge:
                 own.append((key_node, value_node))
                 continue
-            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            sources = (
+                value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            )
             for source in sources:
                 if isinstance(source, yaml.MappingNode):
                     merged.extend(self._pairs(source))
@@ -358,14 +384,16 @@ class _Builder:
 def _node_span(file: str, text: str, node: yaml.Node, is_key: bool) -> Span:
     """Where a value starts; for `|` and `>` scalars, the first line of the text itself."""
     if not is_key and isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-        newline = text.find("\n", node.start_mark.index)
-        if newline >= 0:
-            skipped = 0
-            for line in text[newline + 1 :].split("\n"):
-                if line.strip():
-                    indent = len(line) - len(line.lstrip(" "))
-                    return Span(file, node.start_mark.line + 2 + skipped, indent + 1)
-                skipped += 1
+        start = text.find("\n", node.start_mark.index) + 1
+        line_number = node.start_mark.line + 2
+        while 0 < start < len(text):
+            end = text.find("\n", start)
+            line = text[start : end if end >= 0 else len(text)]
+            if line.strip():
+                return Span(file, line_number, len(line) - len(line.lstrip(" ")) + 1)
+            if end < 0:
+                break
+            start, line_number = end + 1, line_number + 1
     if isinstance(node, yaml.ScalarNode):
         return _span(file, node.start_mark, node.end_mark)
     return _span(file, node.start_mark)
@@ -382,10 +410,8 @@ def text_offset_span(base: Span | None, style_block: bool, text: str, offset: in
     before = text[:offset]
     line = before.count("\n")
     if line == 0:
-        return Span(base.file, base.line, base.column + offset + (0 if style_block else 0))
+        return Span(base.file, base.line, base.column + offset)
     column = offset - before.rfind("\n")
     if style_block:
         return Span(base.file, base.line + line, base.column + column - 1)
     return Span(base.file, base.line + line, 1)
-
-

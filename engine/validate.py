@@ -36,9 +36,7 @@ _TYPE_ERRORS = {
 }
 
 
-def validate_model(
-    cls: type[M], data: Any, smap: SourceMap
-) -> tuple[M | None, list[Diagnostic]]:
+def validate_model(cls: type[M], data: Any, smap: SourceMap) -> tuple[M | None, list[Diagnostic]]:
     """Validate `data` as `cls`; on failure, one diagnostic per distinct problem."""
     try:
         return cls.model_validate(data), []
@@ -66,10 +64,7 @@ def _data_path(data: Any, loc: tuple[Any, ...], keep_last: bool) -> Path_:
     path: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and isinstance(part, str) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             node = node[part]
             path.append(part)
         elif keep_last and isinstance(node, dict) and i == len(loc) - 1 and isinstance(part, str):
@@ -79,9 +74,7 @@ def _data_path(data: Any, loc: tuple[Any, ...], keep_last: bool) -> Path_:
 
 def _value_at(data: Any, path: Path_) -> Any:
     for part in path:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+        if (isinstance(data, dict) and part in data) or (isinstance(data, list) and isinstance(part, int) and part < len(data)):
             data = data[part]
         else:
             return None
@@ -118,7 +111,8 @@ def _diagnose(
         guess = did_you_mean(key, allowed)
         return [
             Diagnostic.of(
-                Code.UNKNOWN_KEY, f"unknown key '{key}' in {_describe(data, parent)}",
+                Code.UNKNOWN_KEY,
+                f"unknown key '{key}' in {_describe(data, parent)}",
                 smap.key(path),
                 hint=f"did you mean '{guess}'?" if guess else None,
                 notes=(f"allowed keys: {', '.join(allowed)}",) if allowed else (),
@@ -129,7 +123,8 @@ def _diagnose(
         parent = path[:-1]
         return [
             Diagnostic.of(
-                Code.MISSING_KEY, f"{_describe(data, parent)} needs the key '{key}'",
+                Code.MISSING_KEY,
+                f"{_describe(data, parent)} needs the key '{key}'",
                 smap.value(parent),
             )
         ]
@@ -142,7 +137,8 @@ def _diagnose(
         expected = " or ".join(dict.fromkeys(wanted))
         return [
             Diagnostic.of(
-                Code.WRONG_TYPE, f"'{path[-1] if path else 'value'}' must be {expected}, not {shown}",
+                Code.WRONG_TYPE,
+                f"'{path[-1] if path else 'value'}' must be {expected}, not {shown}",
                 smap.value(path),
             )
         ]
@@ -160,8 +156,10 @@ def _diagnose(
         guess = did_you_mean(str(value), options) if isinstance(value, str) else None
         return [
             Diagnostic.of(
-                Code.INVALID_VALUE, f"'{path[-1]}' must be {expected}, not {shown}",
-                smap.value(path), hint=f"did you mean '{guess}'?" if guess else None,
+                Code.INVALID_VALUE,
+                f"'{path[-1]}' must be {expected}, not {shown}",
+                smap.value(path),
+                hint=f"did you mean '{guess}'?" if guess else None,
             )
         ]
     messages = "; or ".join(dict.fromkeys(_plain_message(e) for e in errors))
@@ -199,13 +197,17 @@ def _tag_diagnostic(error: dict[str, Any], data: Any, path: Path_, smap: SourceM
     code = Code.UNKNOWN_KIND if discriminator == "kind" else Code.UNKNOWN_TYPE
     if error["type"] == "union_tag_not_found":
         return Diagnostic.of(
-            Code.MISSING_KEY, f"{_describe(data, path)} needs the key '{discriminator}'",
-            smap.value(path), notes=(f"one of: {', '.join(expected)}",),
+            Code.MISSING_KEY,
+            f"{_describe(data, path)} needs the key '{discriminator}'",
+            smap.value(path),
+            notes=(f"one of: {', '.join(expected)}",),
         )
     tag = str(ctx.get("tag", ""))
     guess = did_you_mean(tag, expected)
     return Diagnostic.of(
-        code, f"unknown {discriminator} '{tag}'", smap.value((*path, discriminator)),
+        code,
+        f"unknown {discriminator} '{tag}'",
+        smap.value((*path, discriminator)),
         hint=f"did you mean '{guess}'?" if guess else None,
         notes=(f"one of: {', '.join(expected)}",),
     )
@@ -285,7 +287,11 @@ def _tags_match(model: type[BaseModel], node: dict[str, Any]) -> bool:
         info = model.model_fields.get(tag)
         if info is None:
             continue
-        allowed = get_args(_strip(info.annotation)) if get_origin(_strip(info.annotation)) is Literal else ()
+        allowed = (
+            get_args(_strip(info.annotation))
+            if get_origin(_strip(info.annotation)) is Literal
+            else ()
+        )
         if node.get(tag) not in allowed:
             return False
     return True

@@ -7,6 +7,7 @@ dependency breaks only its own format, and `lessonkit --help` stays instant.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 

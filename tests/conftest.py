@@ -20,8 +20,12 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-snapshots", action="store_true", default=False,
-                     help="Rewrite golden snapshot files instead of comparing with them.")
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        default=False,
+        help="Rewrite golden snapshot files instead of comparing with them.",
+    )
 
 
 @pytest.fixture(scope="session")

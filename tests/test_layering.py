@@ -40,8 +40,11 @@ def test_engine_never_imports_renderers() -> None:
 
 
 def test_model_imports_nothing_of_the_project_but_spans() -> None:
-    project = {n for n in _imports(ROOT / "engine" / "model.py")
-               if n.split(".")[0] in ("engine", "renderers")}
+    project = {
+        n
+        for n in _imports(ROOT / "engine" / "model.py")
+        if n.split(".")[0] in ("engine", "renderers")
+    }
     assert project <= {"engine.span"}
 
 

@@ -13,7 +13,7 @@ from engine.commands.common import course_path, failed, print_diagnostics, summa
 
 if TYPE_CHECKING:
     from engine.diagnostics import Diagnostic
-    from engine.model import Course
+    from engine.model import CodeCell, Course
 
 ALL_FORMATS = ("html", "scorm12", "scorm2004", "cmi5", "qti12", "qti21", "moodle", "gift", "cc")
 SITE_DIR = "site"
@@ -22,21 +22,46 @@ SITE_DIR = "site"
 
 @click.command()
 @course_path
-@click.option("-f", "--format", "formats", multiple=True, default=("html",), show_default=True,
-              type=click.Choice([*ALL_FORMATS, "all"]),
-              help="What to build; repeat it for several, or give 'all'.")
-@click.option("-o", "--out", type=click.Path(file_okay=False), default="_build", show_default=True,
-              help="Output folder: the site goes to OUT/site/, packages to OUT/.")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    default=("html",),
+    show_default=True,
+    type=click.Choice([*ALL_FORMATS, "all"]),
+    help="What to build; repeat it for several, or give 'all'.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False),
+    default="_build",
+    show_default=True,
+    help="Output folder: the site goes to OUT/site/, packages to OUT/.",
+)
 @click.option("--strict", is_flag=True, help="Fail on any warning, fidelity losses included.")
 @click.option("--no-execute", is_flag=True, help="Run no code cell; show cached outputs only.")
 @click.option("--refresh", is_flag=True, help="Run every code cell again, ignoring the cache.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="Chapters whose code runs at once (default: one per core).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Chapters whose code runs at once (default: one per core).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what each step does.")
 def build(
-    path: str, formats: tuple[str, ...], out: str, strict: bool, no_execute: bool, refresh: bool,
-    jobs: int | None, quiet: bool, verbose: bool,
+    path: str,
+    formats: tuple[str, ...],
+    out: str,
+    strict: bool,
+    no_execute: bool,
+    refresh: bool,
+    jobs: int | None,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Build the course at PATH into a static site and LMS packages.
 
@@ -91,8 +116,9 @@ def render_format(
 
     renderer = renderers.get(fmt)
     options = renderer.Options.model_validate(course.renderers.get(fmt, {}))
-    ctx = RenderContext(options=options, outputs=outputs, strict=strict,
-                        cache_dir=out_dir / ".cache" / fmt)
+    ctx = RenderContext(
+        options=options, outputs=outputs, strict=strict, cache_dir=out_dir / ".cache" / fmt
+    )
     bundle = renderer.render(course, ctx)
     if failed(ctx.diagnostics, strict) and strict:
         return ctx.diagnostics, []
@@ -109,23 +135,30 @@ def render_format(
 
 
 def _execute(
-    course: Course, no_execute: bool, refresh: bool, jobs: int | None, say: _Say,
+    course: Course,
+    no_execute: bool,
+    refresh: bool,
+    jobs: int | None,
+    say: _Say,
 ) -> tuple[dict[str, object], list[Diagnostic]]:
-    if not any(c.run for c in _cells(course)):
+    if not any(cell.run for cell in _cells(course)):
         return {}, []
     from engine.execute import execute_course
 
     show = sys.stderr.isatty()
     say("running code cells" + (" (cached outputs only)" if no_execute else ""), verbose_only=True)
     progress = (lambda chapter: click.echo(f"  ran {chapter}", err=True)) if show else None
-    result = execute_course(course, refresh=refresh, execute=not no_execute, jobs=jobs,
-                            progress=progress)
-    say(f"code cells: {len(result.executed)} chapters executed, {len(result.cached)} from cache",
-        verbose_only=True)
+    result = execute_course(
+        course, refresh=refresh, execute=not no_execute, jobs=jobs, progress=progress
+    )
+    say(
+        f"code cells: {len(result.executed)} chapters executed, {len(result.cached)} from cache",
+        verbose_only=True,
+    )
     return dict(result.outputs), list(result.diagnostics)
 
 
-def _cells(course: Course) -> list[object]:
+def _cells(course: Course) -> list[CodeCell]:
     from engine.model import CodeCell
 
     return [b for c in course.chapters for b in c.blocks if isinstance(b, CodeCell)]

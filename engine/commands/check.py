@@ -18,10 +18,19 @@ from engine.commands.common import (
 @click.command()
 @course_path
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people, json for editors and scripts, github for Actions.")
-@click.option("--execute", is_flag=True,
-              help="Also run the code cells (cached) and check every `verify:` answer.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, json for editors and scripts, github for Actions.",
+)
+@click.option(
+    "--execute",
+    is_flag=True,
+    help="Also run the code cells (cached) and check every `verify:` answer.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the diagnostics.")
 def check(path: str, strict: bool, fmt: str, execute: bool, quiet: bool) -> None:
     """Validate the course at PATH (a folder with course.yaml) and report every mistake.
@@ -45,7 +54,9 @@ def check(path: str, strict: bool, fmt: str, execute: bool, quiet: bool) -> None
         course = result.course
         what = (
             f"{course.id}: {len(course.sections)} sections, {len(course.chapters)} chapters, "
-            f"{len(course.questions)} questions" if course else "course"
+            f"{len(course.questions)} questions"
+            if course
+            else "course"
         )
         click.echo(f"{what}: {summary(diagnostics)}", err=True)
     code = 1 if failed(diagnostics, strict) else 0
@@ -55,8 +66,9 @@ def check(path: str, strict: bool, fmt: str, execute: bool, quiet: bool) -> None
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True
+)
 def codes(fmt: str) -> None:
     """List every diagnostic code, its severity and what it means."""
     from engine.diagnostics import WARNING_CODES, code_docs

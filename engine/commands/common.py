@@ -54,7 +54,9 @@ def failed(diagnostics: Sequence[Diagnostic], strict: bool) -> bool:
 
 
 course_path = click.argument(
-    "path", type=click.Path(exists=True, file_okay=True, dir_okay=True), default=".",
+    "path",
+    type=click.Path(exists=True, file_okay=True, dir_okay=True),
+    default=".",
 )
 """The PATH argument every course command takes: a course folder or its course.yaml."""
 

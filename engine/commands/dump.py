@@ -11,8 +11,9 @@ from engine.commands.common import course_path, print_diagnostics
 
 @click.command()
 @course_path
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True
+)
 def dump(path: str, fmt: str) -> None:
     """Print the validated model of the course at PATH, with every default filled in.
 

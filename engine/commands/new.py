@@ -84,14 +84,15 @@ def new_course(name: str, title: str | None) -> None:
     (root / "01-getting-started").mkdir(parents=True, exist_ok=True)
     (root / "schemas").mkdir(exist_ok=True)
     for kind in ("course", "chapter"):
-        (root / "schemas" / f"{kind}.schema.json").write_text(schema_text(kind), encoding="utf-8")  # type: ignore[arg-type]
+        (root / "schemas" / f"{kind}.schema.json").write_text(schema_text(kind), encoding="utf-8")
     (root / "course.yaml").write_text(
         COURSE_TEMPLATE.format(id=ident, title=_quote(title)), encoding="utf-8"
     )
     chapter = root / "01-getting-started" / "01-first-chapter.yaml"
     chapter.write_text(
-        CHAPTER_TEMPLATE.format(id="first-chapter", title="First chapter",
-                                schema="../schemas/chapter.schema.json"),
+        CHAPTER_TEMPLATE.format(
+            id="first-chapter", title="First chapter", schema="../schemas/chapter.schema.json"
+        ),
         encoding="utf-8",
     )
     click.echo(f"created {root}/ (course.yaml, {chapter.relative_to(root)}, schemas/)", err=True)
@@ -101,8 +102,9 @@ def new_course(name: str, title: str | None) -> None:
 @new.command("chapter")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--title", default=None, help="Chapter title (default: from the file name).")
-@click.option("--section", "section_id", default=None,
-              help="Section to list it in (default: the last one).")
+@click.option(
+    "--section", "section_id", default=None, help="Section to list it in (default: the last one)."
+)
 def new_chapter(path: str, title: str | None, section_id: str | None) -> None:
     """Create the chapter file PATH (inside a course folder) and list it in course.yaml."""
     from engine.loader import COURSE_FILE, slug
@@ -122,8 +124,9 @@ def new_chapter(path: str, title: str | None, section_id: str | None) -> None:
     depth = len(Path(rel).parts) - 1
     schema = "../" * depth + "schemas/chapter.schema.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(CHAPTER_TEMPLATE.format(id=ident, title=_quote(title), schema=schema),
-                      encoding="utf-8")
+    target.write_text(
+        CHAPTER_TEMPLATE.format(id=ident, title=_quote(title), schema=schema), encoding="utf-8"
+    )
     course_file = root / COURSE_FILE
     loaded = load_yaml_file(course_file, str(course_file))
     sections = loaded.data.get("sections") if isinstance(loaded.data, dict) else None
@@ -137,13 +140,16 @@ def new_chapter(path: str, title: str | None, section_id: str | None) -> None:
             raise click.UsageError(f"no section '{section_id}' in {course_file}")
         index = ids.index(section_id)
     listed = sections[index].get("chapters") if isinstance(sections[index], dict) else None
-    spans = [loaded.source_map.values.get(("sections", index, "chapters", i))
-             for i in range(len(listed or []))]
+    spans = [
+        loaded.source_map.values.get(("sections", index, "chapters", i))
+        for i in range(len(listed or []))
+    ]
     text = course_file.read_text(encoding="utf-8").splitlines(keepends=True)
     last = spans[-1] if spans else None
     if not last or not text[last.line - 1].lstrip().startswith("- "):
-        click.echo(f"created {target}; add '{rel}' to section {index + 1} in {course_file}",
-                   err=True)
+        click.echo(
+            f"created {target}; add '{rel}' to section {index + 1} in {course_file}", err=True
+        )
         return
     line = text[last.line - 1]
     indent = line[: len(line) - len(line.lstrip())]

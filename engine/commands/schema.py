@@ -34,11 +34,21 @@ def schema_text(kind: Kind) -> str:
 
 
 @click.command()
-@click.option("--kind", type=click.Choice(["course", "chapter"]), default="chapter",
-              show_default=True, help="Which file the schema describes.")
-@click.option("-o", "--output", type=click.Path(dir_okay=True), default=None,
-              help="A file to write; a folder gets both course.schema.json and "
-                   "chapter.schema.json. Default: print to stdout.")
+@click.option(
+    "--kind",
+    type=click.Choice(["course", "chapter"]),
+    default="chapter",
+    show_default=True,
+    help="Which file the schema describes.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=True),
+    default=None,
+    help="A file to write; a folder gets both course.schema.json and "
+    "chapter.schema.json. Default: print to stdout.",
+)
 def schema(kind: Kind, output: str | None) -> None:
     """Write the JSON Schema of course files for editors.
 
@@ -52,9 +62,10 @@ def schema(kind: Kind, output: str | None) -> None:
     if target.is_dir() or output.endswith(("/", "\\")):
         target.mkdir(parents=True, exist_ok=True)
         for each in ("course", "chapter"):
-            (target / f"{each}.schema.json").write_text(schema_text(each), encoding="utf-8")  # type: ignore[arg-type]
-        click.echo(f"wrote {target / 'course.schema.json'} and {target / 'chapter.schema.json'}",
-                   err=True)
+            (target / f"{each}.schema.json").write_text(schema_text(each), encoding="utf-8")
+        click.echo(
+            f"wrote {target / 'course.schema.json'} and {target / 'chapter.schema.json'}", err=True
+        )
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(schema_text(kind), encoding="utf-8")
