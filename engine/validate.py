@@ -59,13 +59,26 @@ def errors_to_diagnostics(
     return out
 
 
+_ABSENT = object()
+
+
+def _child(node: Any, part: Any) -> Any:
+    """`node[part]` when `part` is a key of a mapping or an index of a list, else _ABSENT."""
+    if isinstance(node, dict):
+        return node.get(part, _ABSENT) if isinstance(part, str) else _ABSENT
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return _ABSENT
+
+
 def _data_path(data: Any, loc: tuple[Any, ...], keep_last: bool) -> Path_:
     """The part of `loc` that names real keys and indices in `data` (tags dropped)."""
     path: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
-        if (isinstance(node, dict) and isinstance(part, str) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
-            node = node[part]
+        child = _child(node, part)
+        if child is not _ABSENT:
+            node = child
             path.append(part)
         elif keep_last and isinstance(node, dict) and i == len(loc) - 1 and isinstance(part, str):
             path.append(part)  # a missing or an extra key: keep it to name it
@@ -74,9 +87,8 @@ def _data_path(data: Any, loc: tuple[Any, ...], keep_last: bool) -> Path_:
 
 def _value_at(data: Any, path: Path_) -> Any:
     for part in path:
-        if (isinstance(data, dict) and part in data) or (isinstance(data, list) and isinstance(part, int) and part < len(data)):
-            data = data[part]
-        else:
+        data = _child(data, part)
+        if data is _ABSENT:
             return None
     return data
 
