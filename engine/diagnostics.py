@@ -98,6 +98,9 @@ class Code(StrEnum):
     """A numeric range has its minimum above its maximum."""
     NO_ANSWER = "no-answer"
     """A question gives no way to be right (no answer, accept, pattern or range)."""
+    PATTERN_WITHOUT_EXAMPLE = "pattern-without-example"
+    """A `pattern` needs at least one example in `accept`: it is the answer shown to learners
+    and the one exported to LMS formats that cannot match patterns."""
     BAD_PATTERN = "bad-pattern"
     """A `pattern` is not a valid regular expression."""
     MARKER_WITHOUT_BLANK = "marker-without-blank"
@@ -115,7 +118,7 @@ class Code(StrEnum):
     MISSING_EXPLANATION = "missing-explanation"
     """A question has no explanation (warning)."""
     MISSING_FEEDBACK = "missing-feedback"
-    """A wrong choice has no feedback (warning, only with `--pedantic`)."""
+    """A wrong choice has no feedback saying why it is wrong (warning)."""
     EMPTY_HINT = "empty-hint"
     """A hint is empty (warning)."""
     HINT_PENALTY_TOO_HIGH = "hint-penalty-too-high"
@@ -177,7 +180,7 @@ def _member_docs() -> dict[Code, str]:
             and isinstance(after.value, ast.Constant)
             and isinstance(node.targets[0], ast.Name)
         ):
-            docs[Code[node.targets[0].id]] = str(after.value.value)
+            docs[Code[node.targets[0].id]] = " ".join(str(after.value.value).split())
     return docs
 
 

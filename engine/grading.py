@@ -192,7 +192,8 @@ def blank_is_right(blank: Blank, response: str | None) -> bool:
         return False
     match blank.blank_kind:
         case "choice":
-            return normalise_text(response, True) == normalise_text(blank.answer or "", True)
+            expected = "" if blank.answer is None else str(blank.answer)
+            return normalise_text(response, True) == normalise_text(expected, True)
         case "text":
             return text_is_right(response, blank.accept, blank.pattern, blank.case_sensitive)
         case "numeric":
@@ -364,12 +365,12 @@ def correct_response(question: QuestionType) -> Response:
 def _blank_answer(blank: Blank) -> str:
     match blank.blank_kind:
         case "choice":
-            return blank.answer or ""
+            return "" if blank.answer is None else str(blank.answer)
         case "text":
             return blank.accept[0] if blank.accept else ""
         case "numeric":
             if blank.answer is not None:
-                return blank.answer
+                return str(blank.answer)
             assert blank.range is not None
             return repr((blank.range[0] + blank.range[1]) / 2)
         case other:

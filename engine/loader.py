@@ -96,9 +96,12 @@ def _check_course(path: str | Path) -> CheckResult:
     base = root.resolve()
     shown_root = display_path(root)
     resolver = _ChapterResolver(base)
+    named: set[str] = set()
+    """Listed paths as written (normalised), so a listed link is never called an orphan."""
     for s_index, section in enumerate(course_file.sections):
         for c_index, rel in enumerate(section.chapters):
             span = loaded.source_map.value(("sections", s_index, "chapters", c_index))
+            named.add(os.path.normpath(rel.replace("\\", "/")).replace(os.sep, "/"))
             target, problem = resolver.resolve(rel)
             if problem is not None:
                 diags.append(Diagnostic.of(Code.PATH_ESCAPES, problem, span))
@@ -121,7 +124,7 @@ def _check_course(path: str | Path) -> CheckResult:
             chapter = _load_chapter(target, key, shown, diags, rel, span, root)
             if chapter is not None:
                 chapters[key] = chapter
-    diags.extend(_orphans(root, set(listed)))
+    diags.extend(_orphans(root, set(listed) | named))
 
     sections = []
     for s_index, section in enumerate(course_file.sections):

@@ -69,6 +69,7 @@ class Node(BaseModel):
         extra="forbid",
         use_attribute_docstrings=True,
         populate_by_name=True,
+        allow_inf_nan=False,
     )
 
     @model_validator(mode="before")
@@ -200,7 +201,7 @@ class Blank(Node):
     """Compare typed text case-sensitively."""
     choices: list[str] = Field(default_factory=list)
     """Options of a drop-down blank."""
-    answer: str | None = None
+    answer: str | float | None = None
     """For a drop-down blank: the right choice; for a numeric blank: the number."""
     tolerance: float | RelativeTolerance | None = None
     """For a numeric blank: absolute (`0.01`) or relative (`2%`) tolerance."""

@@ -54,13 +54,13 @@ def check_rules(
     out: list[Diagnostic] = []
     out.extend(_unique_ids(course))
     out.extend(_suppress_codes(course))
-    for section in course.sections:
-        if not section.chapters and not any(
-            s.id == section.id and s.chapters for s in course_file.sections
-        ):
+    for section, listed in zip(course.sections, course_file.sections, strict=True):
+        if not listed.chapters:
             out.append(
                 Diagnostic.of(
-                    Code.EMPTY_SECTION, f"section '{section.id}' lists no chapters", section.span
+                    Code.EMPTY_SECTION,
+                    f"section '{section.id}' lists no chapters",
+                    section.span_of("chapters"),
                 )
             )
     for chapter in course.chapters:
@@ -108,14 +108,12 @@ def _suppress_codes(course: Course) -> Iterator[Diagnostic]:
             from engine.diagnostics import did_you_mean
 
             guess = did_you_mean(name, sorted(warnings))
-            span = course.span_of("suppress")
             yield Diagnostic.of(
                 Code.UNKNOWN_SUPPRESS,
                 f"'{name}' {why}",
-                span,
+                span_at(course, "suppress", i),
                 hint=f"did you mean '{guess}'?" if guess else None,
             )
-            del i
 
 
 def _chapter_rules(
@@ -160,7 +158,7 @@ def _chapter_rules(
                 yield Diagnostic.of(
                     Code.FOLDED_MARKDOWN,
                     "Markdown written as a folded scalar ('>') loses its line breaks",
-                    smap.value(path),
+                    smap.indicator(path),
                     hint="use '|' instead of '>'",
                 )
     yield from _markdown_rules(course, chapter)
@@ -194,6 +192,7 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
                     Code.NO_ANSWER, f"text question '{q.id}' needs 'accept' or 'pattern'", q.span
                 )
             yield from _pattern_rule(q.pattern, q.span_of("pattern"))
+            yield from _example_rule(q.pattern, q.accept, q.span_of("pattern"))
             from engine.grading import text_is_right
 
             for wrong in q.feedback:
@@ -201,7 +200,7 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
                     yield Diagnostic.of(
                         Code.FEEDBACK_FOR_ACCEPTED,
                         f"feedback is given for '{wrong}', which the question accepts as right",
-                        q.span_of("feedback"),
+                        span_at(q, "feedback", wrong, key=True),
                     )
         case Cloze():
             yield from _cloze_rules(q)
@@ -213,7 +212,8 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
                     q.span_of("pairs"),
                 )
             yield from _duplicates(
-                [p.left for p in q.pairs], list(q.pairs), Code.DUPLICATE_LEFT, "left side"
+                [p.left for p in q.pairs], list(q.pairs), Code.DUPLICATE_LEFT, "left side",
+                field="left",
             )
             rights = [p.right for p in q.pairs]
             for i, extra in enumerate(q.distractors):
@@ -221,9 +221,8 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
                     yield Diagnostic.of(
                         Code.DUPLICATE_CHOICE,
                         f"distractor '{extra}' is also a right side",
-                        q.span_of("distractors"),
+                        span_at(q, "distractors", i),
                     )
-                del i
         case Ordering():
             if len(set(q.items)) < 2:
                 yield Diagnostic.of(
@@ -233,18 +232,18 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
                 )
             else:
                 yield from _duplicates(
-                    q.items, [q] * len(q.items), Code.DUPLICATE_CHOICE, "item", field="items"
+                    q.items, [q] * len(q.items), Code.DUPLICATE_CHOICE, "item", listed="items"
                 )
     if not q.explanation:
         yield Diagnostic.of(
             Code.MISSING_EXPLANATION,
             f"question '{q.id}' has no explanation",
-            q.span_of("id"),
+            q.span,
             hint="add 'explanation:' shown after answering",
         )
     for i, hint in enumerate(q.hints):
         if not hint.strip():
-            yield Diagnostic.of(Code.EMPTY_HINT, f"hint {i + 1} is empty", q.span_of("hints"))
+            yield Diagnostic.of(Code.EMPTY_HINT, f"hint {i + 1} is empty", span_at(q, "hints", i))
     if q.hints and q.hint_penalty * len(q.hints) > 1:
         yield Diagnostic.of(
             Code.HINT_PENALTY_TOO_HIGH,
@@ -276,7 +275,8 @@ def _choice_rules(q: SingleChoice | MultipleChoice) -> Iterator[Diagnostic]:
             hint="use 'type: multiple' for several right answers",
         )
     yield from _duplicates(
-        [c.text for c in q.choices], list(q.choices), Code.DUPLICATE_CHOICE, "choice"
+        [c.text for c in q.choices], list(q.choices), Code.DUPLICATE_CHOICE, "choice",
+        field="text",
     )
     for choice in q.choices:
         if not choice.correct and not choice.feedback:
@@ -298,17 +298,27 @@ def _short(text: str) -> str:
 
 
 def _duplicates(
-    values: list[str], nodes: list[Node], code: Code, what: str, field: str | None = None
+    values: list[str],
+    nodes: list[Node],
+    code: Code,
+    what: str,
+    field: str | None = None,
+    listed: str | None = None,
 ) -> Iterator[Diagnostic]:
-    seen: dict[str, Node] = {}
+    """Report the second of two equal values, at the value itself.
+
+    `field` names the field of each node that holds the value (choices, pairs);
+    `listed` names the list field of one node that holds all values (ordering items).
+    """
+    seen: dict[str, Span | None] = {}
     for index, (value, node) in enumerate(zip(values, nodes, strict=True)):
         key = " ".join(value.split())
-        if key in seen:
+        if listed is not None:
+            span = span_at(node, listed, index)
+        else:
             span = node.span_of(field) if field else node.span
-            src = source_of(node)
-            if field and src is not None:
-                span = src[0].value((*src[1], field, index))
-            first = seen[key].span if not field else None
+        if key in seen:
+            first = seen[key]
             yield Diagnostic.of(
                 code,
                 f"{what} '{_short(value)}' appears twice",
@@ -316,7 +326,18 @@ def _duplicates(
                 notes=(f"first at {first}",) if first else (),
             )
         else:
-            seen[key] = node
+            seen[key] = span
+
+
+def span_at(node: Node, *parts: str | int, key: bool = False) -> Span | None:
+    """The span of the value (or key) at `parts` below `node`, else the nearest enclosing one."""
+    src = source_of(node)
+    if src is None:
+        return None
+    smap, path = src
+    full = (*path, *parts)
+    span: Span | None = smap.key(full) if key else smap.value(full)
+    return span
 
 
 def _number_rules(
@@ -352,6 +373,16 @@ def _pattern_rule(pattern: str | None, span: Span | None) -> Iterator[Diagnostic
         )
 
 
+def _example_rule(pattern: str | None, accept: list[str], span: Span | None) -> Iterator[Diagnostic]:
+    if pattern is not None and not accept:
+        yield Diagnostic.of(
+            Code.PATTERN_WITHOUT_EXAMPLE,
+            "a pattern needs at least one example answer in 'accept'",
+            span,
+            hint="add accept: [<an answer the pattern matches>]",
+        )
+
+
 def _cloze_rules(q: Cloze) -> Iterator[Diagnostic]:
     markers = {m.group(1): m.start() for m in MARKER.finditer(q.prompt)}
     prompt_span = q.span_of("prompt")
@@ -363,7 +394,7 @@ def _cloze_rules(q: Cloze) -> Iterator[Diagnostic]:
             yield Diagnostic.of(
                 Code.MARKER_WITHOUT_BLANK,
                 f"marker [[{name}]] has no entry in 'blanks'",
-                text_offset_span(prompt_span, _is_block(prompt_span, q), q.prompt, offset),
+                _marker_span(q, prompt_span, offset),
                 hint=f"did you mean '{guess}'?" if guess else None,
             )
     for name, blank in q.blanks.items():
@@ -371,14 +402,24 @@ def _cloze_rules(q: Cloze) -> Iterator[Diagnostic]:
             yield Diagnostic.of(
                 Code.BLANK_WITHOUT_MARKER,
                 f"blank '{name}' has no [[{name}]] marker in the prompt",
-                blank.span,
+                span_at(q, "blanks", name, key=True),
             )
         yield from _blank_rules(name, blank)
 
 
-def _is_block(span: Span | None, q: Cloze) -> bool:
+def _marker_span(q: Cloze, span: Span | None, offset: int) -> Span | None:
+    """Where a marker is: exact in a `|` block, column-shifted in a one-line prompt."""
+    if span is None:
+        return None
     own = q.span_of("id")
-    return bool(span and own and span.line > own.line and "\n" in q.prompt)
+    block = bool(own and span.line > own.line and "\n" in q.prompt)
+    src = source_of(q)
+    quoted = False
+    if src is not None and not block:
+        lines = src[0].text.splitlines()
+        line = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+        quoted = line[span.column - 1 : span.column] in ("'", '"')
+    return text_offset_span(span, block, q.prompt, offset + (1 if quoted else 0))
 
 
 def _blank_rules(name: str, blank: Blank) -> Iterator[Diagnostic]:
@@ -405,6 +446,7 @@ def _blank_rules(name: str, blank: Blank) -> Iterator[Diagnostic]:
                 )
         case "text":
             yield from _pattern_rule(blank.pattern, blank.span_of("pattern"))
+            yield from _example_rule(blank.pattern, blank.accept, blank.span_of("pattern"))
         case "numeric":
             from engine.grading import parse_number
 
@@ -420,46 +462,92 @@ def _blank_rules(name: str, blank: Blank) -> Iterator[Diagnostic]:
 
 def _markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
     """Raw HTML, unsafe links and missing images, via the shared Markdown module."""
-    try:
-        from engine import markdown
-    except ImportError:  # pragma: no cover - the module ships with the engine
-        return
+    from engine import markdown
+
     chapter_dir = (Path(course.root) / chapter.path).parent
-    for node, field, text in _markdown_texts(chapter):
-        span = node.span_of(field)
-        block = bool(span and "\n" in text)
-        for offset, code, message in markdown.markdown_problems(text, allow_html=course.allow_html):
-            yield Diagnostic.of(code, message, _line_span(span, block, offset))
-        for offset, target in markdown.image_targets(text):
-            if not (chapter_dir / target).resolve().exists():
-                yield Diagnostic.of(
-                    Code.MISSING_ASSET,
-                    f"'{target}' does not exist",
-                    _line_span(span, block, offset),
-                )
+    for node, parts, text in _markdown_texts(chapter):
+        # Parsing every text of a large course costs more than all else `check` does;
+        # a text without these characters cannot hold raw HTML, an unsafe link or a
+        # local reference.
+        problems = (
+            markdown.markdown_problems(text, allow_html=course.allow_html)
+            if _MAY_BE_UNSAFE.search(text)
+            else []
+        )
+        images = (
+            [
+                (offset, target)
+                for offset, target in markdown.image_targets(text)
+                if not (chapter_dir / target).exists()
+            ]
+            if "](" in text or "]:" in text
+            else []
+        )
+        if not problems and not images:
+            continue
+        span = span_at(node, *parts)
+        for offset, code, message in problems:
+            yield Diagnostic.of(code, message, _text_line_span(span, text, offset))
+        for offset, target in images:
+            yield Diagnostic.of(
+                Code.MISSING_ASSET,
+                f"'{target}' does not exist",
+                _text_line_span(span, text, offset),
+                hint=f"looked in {_shown_dir(chapter_dir)}",
+            )
 
 
-def _line_span(span: Span | None, block: bool, line_offset: int) -> Span | None:
+_MAY_BE_UNSAFE = re.compile(r"[<&%]|(?i:script|data)\s*:")
+
+
+def _shown_dir(folder: Path) -> str:
+    try:
+        return folder.resolve().relative_to(Path.cwd().resolve()).as_posix() + "/"
+    except ValueError:
+        return folder.as_posix() + "/"
+
+
+def _text_line_span(span: Span | None, text: str, line_offset: int) -> Span | None:
+    """The span of line `line_offset` of a text value: exact for `|` blocks; for a one-line
+    value, its first character (after an opening quote)."""
     if span is None:
         return None
-    return Span(span.file, span.line + line_offset, span.column) if block else span
+    if "\n" in text.rstrip("\n") or line_offset:
+        return Span(span.file, span.line + line_offset, span.column)
+    source = _source_line(span)
+    quoted = source[span.column - 1 : span.column] in ("'", '"')
+    return Span(span.file, span.line, span.column + (1 if quoted else 0))
 
 
-def _markdown_texts(chapter: Chapter) -> Iterator[tuple[Node, str, str]]:
-    for obj in chapter.objectives:
-        yield chapter, "objectives", obj
+def _source_line(span: Span) -> str:
+    try:
+        with open(span.file, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
+                if number == span.line:
+                    return line
+    except OSError:
+        pass
+    return ""
+
+
+def _markdown_texts(chapter: Chapter) -> Iterator[tuple[Node, tuple[str | int, ...], str]]:
+    for i, objective in enumerate(chapter.objectives):
+        yield chapter, ("objectives", i), objective
     for block in chapter.blocks:
         for name in MARKDOWN_FIELDS:
             value = getattr(block, name, None)
             if isinstance(value, str):
-                yield block, name, value
-        for hint in getattr(block, "hints", []):
-            yield block, "hints", hint
+                yield block, (name,), value
+            elif isinstance(value, dict):
+                for key, text in value.items():
+                    yield block, (name, key), text
+        for i, hint in enumerate(getattr(block, "hints", [])):
+            yield block, ("hints", i), hint
         for choice in getattr(block, "choices", []) or []:
             if isinstance(choice, Choice):
-                yield choice, "text", choice.text
+                yield choice, ("text",), choice.text
                 if choice.feedback:
-                    yield choice, "feedback", choice.feedback
+                    yield choice, ("feedback",), choice.feedback
         for pair in getattr(block, "pairs", []):
-            yield pair, "left", pair.left
-            yield pair, "right", pair.right
+            yield pair, ("left",), pair.left
+            yield pair, ("right",), pair.right

@@ -11,6 +11,7 @@ before it is expanded.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,11 @@ class SourceMap:
         self._cache[(keys, path)] = span
         return span
 
+    def indicator(self, path: Path_) -> Span | None:
+        """Where the value at `path` starts in the file, block indicators (`|`, `>`) included."""
+        node = self.value_nodes.get(path)
+        return _span(self.file, node.start_mark) if node is not None else self.value(path)
+
     def value(self, path: Path_) -> Span | None:
         """The span of the value at `path`, or of its nearest ancestor."""
         for cut in range(len(path), -1, -1):
@@ -193,7 +199,8 @@ def load_yaml_bytes(raw: bytes, display: str) -> Loaded:
     except UnicodeDecodeError as err:
         before = raw[: err.start]
         line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        line_bytes = before[before.rfind(b"\n") + 1 :]
+        column = len(line_bytes.decode("utf-8", errors="replace")) + 1
         message = f"byte 0x{raw[err.start]:02x} is not valid UTF-8"
         diags.append(
             Diagnostic.of(
@@ -218,7 +225,7 @@ def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
         message = f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)"
         diags.append(Diagnostic.of(Code.YAML_SYNTAX, message, Span(display, 1, 1)))
         return Loaded(None, smap, diags)
-    documents = [d for d in documents if d is not None]
+    documents = [d for d in documents if d is not None and not _is_empty_document(d)]
     if not documents:
         diags.append(
             Diagnostic.of(Code.EMPTY_FILE, "the file holds no YAML content", Span(display, 1, 1))
@@ -229,7 +236,7 @@ def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
             Diagnostic.of(
                 Code.MULTIPLE_DOCUMENTS,
                 "the file holds more than one YAML document",
-                _span(display, documents[1].start_mark),
+                _separator_span(display, text, documents[1].start_mark),
                 hint="remove the '---' separator and keep one document",
             )
         )
@@ -247,17 +254,25 @@ def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
             )
         )
         return Loaded(None, smap, diags)
-    builder = _Builder(smap, diags)
+    builder = _Builder(smap, diags, has_anchors="&" in text)
     try:
         data = builder.build(root, (), 0)
     except _RefusedError as refused:
-        diags.append(Diagnostic.of(Code.ALIAS_LIMIT, str(refused), smap.root))
+        diags.append(Diagnostic.of(refused.code, refused.message, refused.span or smap.root))
         return Loaded(None, smap, diags)
     return Loaded(data, smap, diags)
 
 
+_OPENER_CONTEXTS = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a simple key")
+_KEY_AT_LINE_START = re.compile(r"^(\s*)(- +)?[^\s:#'\"][^:#]*?:(\s|$)")
+
+
 def _syntax_diagnostic(err: yaml.MarkedYAMLError, text: str, display: str) -> Diagnostic:
-    mark = err.problem_mark or err.context_mark
+    context = err.context or ""
+    use_context = err.context_mark is not None and context.startswith(_OPENER_CONTEXTS)
+    # An unclosed quote or bracket is found at the end of the file; the author must edit
+    # where it was opened.
+    mark = err.context_mark if use_context else (err.problem_mark or err.context_mark)
     span = _span(display, mark) if mark is not None else Span(display, 1, 1)
     problem = err.problem or "invalid YAML"
     lines = text.splitlines()
@@ -272,18 +287,65 @@ def _syntax_diagnostic(err: yaml.MarkedYAMLError, text: str, display: str) -> Di
             hint="indent with spaces",
         )
     if "mapping values are not allowed" in problem:
+        key = _KEY_AT_LINE_START.match(line)
+        first_colon = line.find(":")
+        if key and span.column - 1 == first_colon:
+            # The colon ends a key at the start of its line: the key is indented more
+            # than the keys around it, so YAML read it as part of the value above.
+            column = len(key.group(1)) + len(key.group(2) or "") + 1
+            return Diagnostic.of(
+                Code.YAML_SYNTAX,
+                "this key is indented differently from the keys above it",
+                Span(display, span.line, column),
+                hint="line it up with the other keys of its mapping",
+            )
+        value_start = line.find(": ")
+        column = value_start + 3 if 0 <= value_start < span.column - 1 else span.column
         return Diagnostic.of(
             Code.UNQUOTED_COLON,
-            "a ': ' inside a plain value starts a nested mapping here",
-            span,
+            "this value contains ': ', which YAML reads as the start of a nested mapping",
+            Span(display, span.line, column),
             hint="put the whole value in quotes",
         )
-    context = f" ({err.context})" if err.context else ""
-    return Diagnostic.of(Code.YAML_SYNTAX, f"{problem}{context}", span)
+    where = f" ({context})" if context else ""
+    return Diagnostic.of(Code.YAML_SYNTAX, f"{problem}{where}", span)
+
+
+def _is_empty_document(node: yaml.Node) -> bool:
+    """A document that is only `---` (or `--- ~`) holds no content."""
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.value in _NULLS
+
+
+def _separator_span(display: str, text: str, mark: Any) -> Span:
+    """The `---` line that starts the document at `mark` (or `mark` itself)."""
+    lines = text.splitlines()
+    for number in range(mark.line, -1, -1):
+        if number < len(lines) and lines[number].startswith("---"):
+            return Span(display, number + 1, 1)
+    return _span(display, mark)
 
 
 class _RefusedError(Exception):
-    pass
+    def __init__(self, code: Code, message: str, span: Span | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.span = code, message, span
+
+
+def _alias_span(file: str, text: str, node: yaml.Node) -> Span | None:
+    """Where the `*alias` to `node` sits inside `node` itself (a recursive alias)."""
+    # The node's start mark is at its anchor (`&name [...]`) or just after it.
+    anchor = re.match(r"&([^\s\[\]{},]+)", text[node.start_mark.index :]) or re.search(
+        r"&([^\s\[\]{},]+)\s*$", text[: node.start_mark.index]
+    )
+    if anchor is None:
+        return None
+    start, end = node.start_mark.index, node.end_mark.index
+    found = text.find("*" + anchor.group(1), start, end if end > start else len(text))
+    if found < 0:
+        return None
+    line = text.count("\n", 0, found)
+    column = found - (text.rfind("\n", 0, found) + 1)
+    return Span(file, line + 1, column + 1)
 
 
 class _Builder:
@@ -294,33 +356,54 @@ class _Builder:
     time and memory of any file before the expansion happens.
     """
 
-    def __init__(self, smap: SourceMap, diags: list[Diagnostic]) -> None:
+    def __init__(self, smap: SourceMap, diags: list[Diagnostic], has_anchors: bool) -> None:
         self.smap = smap
         self.diags = diags
         self.file = smap.file
         self.budget = MAX_EXPANSION
+        # Without an anchor there is no alias, so no node can be reached twice: skip the
+        # bookkeeping (the common case, and most of a large course's nodes).
+        self.seen: set[int] | None = set() if has_anchors else None
+        self.active: set[int] = set()
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            raise _RefusedError(
-                f"anchors and aliases expand to more than {MAX_EXPANSION:,} values; "
-                "this looks like an alias bomb"
-            )
         if depth > MAX_DEPTH:
             raise _RefusedError(
-                f"the YAML is nested more than {MAX_DEPTH} levels deep (or an alias refers to "
-                "the node that contains it)"
+                Code.YAML_SYNTAX, f"the YAML is nested more than {MAX_DEPTH} levels deep"
             )
+        if self.seen is not None:
+            key = id(node)
+            if key in self.active:
+                raise _RefusedError(
+                    Code.ALIAS_LIMIT,
+                    "an alias refers to the node that contains it",
+                    _alias_span(self.file, self.smap.text, node),
+                )
+            if key in self.seen:
+                self.budget -= 1
+                if self.budget < 0:
+                    raise _RefusedError(
+                        Code.ALIAS_LIMIT,
+                        f"aliases repeat more than {MAX_EXPANSION:,} values; "
+                        "this looks like an alias bomb",
+                    )
+            self.seen.add(key)
         self.smap.value_nodes[path] = node
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            self.active.add(id(node))
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    return self._mapping(node, path, depth)
+                return [
+                    self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)
+                ]
+            finally:
+                self.active.discard(id(node))
         style = getattr(node, "style", None)
         if style == ">":
             self.smap.folded.add(path)
-        if style is None and node.value in _NULLS:
+        # libyaml marks plain scalars with style '', the pure-Python parser with None.
+        if not style and node.value in _NULLS:
             return NullScalar(node.value)
         return node.value
 
@@ -362,7 +445,7 @@ class _Builder:
             is_merge = (
                 isinstance(key_node, yaml.ScalarNode)
                 and key_node.value == "<<"
-                and key_node.style is None
+                and not key_node.style
             )
             if not is_merge:
                 own.append((key_node, value_node))

@@ -53,10 +53,25 @@ def errors_to_diagnostics(
         keep_last = error["type"] in ("missing", "extra_forbidden")
         path = _data_path(data, error["loc"], keep_last)
         grouped.setdefault(path, []).append(dict(error))
+    _merge_misspelled_required(grouped)
     out: list[Diagnostic] = []
     for path, errors in grouped.items():
         out.extend(_diagnose(cls, data, path, errors, smap))
     return out
+
+
+def _merge_misspelled_required(grouped: dict[Path_, list[dict[str, Any]]]) -> None:
+    """`promt:` for a required `prompt` is one mistake: keep the unknown key, drop the missing.
+
+    The unknown-key diagnostic then carries "did you mean 'prompt'?".
+    """
+    missing = {p: e for p, e in grouped.items() if p and e[0]["type"] == "missing"}
+    extras = [p for p, e in grouped.items() if p and e[0]["type"] == "extra_forbidden"]
+    for extra in extras:
+        siblings = {str(p[-1]): p for p in missing if p[:-1] == extra[:-1]}
+        guess = did_you_mean(str(extra[-1]), list(siblings))
+        if guess is not None and siblings[guess] in grouped:
+            del grouped[siblings[guess]]
 
 
 _ABSENT = object()
@@ -233,18 +248,19 @@ def _fields_at(cls: type[BaseModel], data: Any, path: Path_) -> set[str]:
     annotation: Any = cls
     node = data
     for part in path:
-        model = _resolve(annotation, node)
-        if model is None or not isinstance(node, dict | list):
-            return set()
-        if isinstance(part, str):
-            info = model.model_fields.get(part) if isinstance(model, type) else None
-            if info is None:
-                return set()
-            annotation = info.annotation
-            node = node.get(part) if isinstance(node, dict) else None
-        else:
+        if isinstance(part, int):
+            # A list index: step into the item type; models are resolved at key steps.
             annotation = _item_type(annotation)
             node = node[part] if isinstance(node, list) and part < len(node) else None
+            continue
+        model = _resolve(annotation, node)
+        if model is None or not isinstance(node, dict):
+            return set()
+        info = model.model_fields.get(part)
+        if info is None:
+            return set()
+        annotation = info.annotation
+        node = node.get(part)
     model = _resolve(annotation, node)
     return set(model.model_fields) if model is not None else set()
 

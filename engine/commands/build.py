@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -91,11 +94,13 @@ def build(
     outputs, exec_diags = _execute(course, no_execute, refresh, jobs, say)
     diagnostics.extend(exec_diags)
     written: list[tuple[str, Path]] = []
-    for fmt in wanted:
-        say(f"rendering {fmt}", verbose_only=True)
-        fmt_diags, paths = render_format(course, fmt, out_dir, outputs, strict)
-        diagnostics.extend(fmt_diags)
-        written.extend((fmt, p) for p in paths)
+    with progress_bar("rendering", len(wanted), quiet) as tick:
+        for fmt in wanted:
+            say(f"rendering {fmt}", verbose_only=True)
+            fmt_diags, paths = render_format(course, fmt, out_dir, outputs, strict)
+            diagnostics.extend(fmt_diags)
+            written.extend((fmt, p) for p in paths)
+            tick(fmt)
     print_diagnostics(diagnostics)
     if failed(diagnostics, strict):
         click.echo(f"build failed: {summary(diagnostics)}", err=True)
@@ -141,21 +146,34 @@ def _execute(
     jobs: int | None,
     say: _Say,
 ) -> tuple[dict[str, object], list[Diagnostic]]:
-    if not any(cell.run for cell in _cells(course)):
+    chapters = [c for c in course.chapters if any(cell.run for cell in c.code_cells)]
+    if not chapters:
         return {}, []
     from engine.execute import execute_course
 
-    show = sys.stderr.isatty()
     say("running code cells" + (" (cached outputs only)" if no_execute else ""), verbose_only=True)
-    progress = (lambda chapter: click.echo(f"  ran {chapter}", err=True)) if show else None
-    result = execute_course(
-        course, refresh=refresh, execute=not no_execute, jobs=jobs, progress=progress
-    )
-    say(
-        f"code cells: {len(result.executed)} chapters executed, {len(result.cached)} from cache",
-        verbose_only=True,
-    )
+    with progress_bar(f"code cells of {len(chapters)} chapters", len(chapters), say.quiet) as tick:
+        result = execute_course(
+            course, refresh=refresh, execute=not no_execute, jobs=jobs, progress=tick
+        )
+    say(f"code cells: {result.summary()}", verbose_only=True)
     return dict(result.outputs), list(result.diagnostics)
+
+
+@contextmanager
+def progress_bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr when it is a terminal (and not --quiet); silent otherwise."""
+    if quiet or not sys.stderr.isatty() or total < 2:
+        yield lambda _item: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda _item: bar.advance(task)
 
 
 def _cells(course: Course) -> list[CodeCell]:

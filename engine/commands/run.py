@@ -53,10 +53,9 @@ def run(path: str, chapter_ids: tuple[str, ...], refresh: bool, no_execute: bool
         raise SystemExit(1)
     course = loaded.course
     selected = _select(course, chapter_ids)
-    stdout = sys.stdout
-    console = Console(file=stdout, highlight=False, soft_wrap=True, emoji=False,
-                      color_system="auto" if use_color(stdout) else None,
-                      force_terminal=use_color(stdout))
+    color = use_color(sys.stdout)
+    console = Console(file=sys.stdout, highlight=False, soft_wrap=True, emoji=False,
+                      color_system="auto" if color else None, force_terminal=color)
     todo = sum(1 for chapter in selected if any(cell.run for cell in chapter.code_cells))
     with _progress_bar(todo) as progress:
         result = execute_course(
@@ -102,7 +101,7 @@ def _progress_bar(total: int) -> Iterator[Callable[[str], None] | None]:
         return
     from rich.progress import Progress
 
-    console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+    console = Console(stderr=True, no_color=not use_color(sys.stderr))
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("running cells", total=total)
 

@@ -1,0 +1,404 @@
+"""The process that runs one chapter's code cells, and `launch`, which starts it.
+
+Both ends of the protocol live here. engine.execute calls `launch`, which starts
+`python -P cellrunner.py JOB RESULTS` in the course folder, one fresh process per chapter,
+and kills its whole process group at the timeout. This file imports nothing but the
+standard library, so the child starts fast and the cells cannot see lessonkit's own
+modules (`-P` keeps engine/ off `sys.path`, so a course module named `model` stays the
+course's).
+
+Protocol (version FORMAT). JOB is a JSON file:
+
+    {"format": FORMAT, "python_path": [absolute folders], "output_limit": characters per stream,
+     "cells": [{"id", "filename", "source",
+                "verify": [{"question", "expr", "want": "number" | "text"}]}]}
+
+RESULTS is a file the child appends JSON lines to, one flushed line per event, so the
+parent still knows what happened when the process is killed half-way:
+
+    {"event": "start", "cell": id}                       the cell is about to run
+    {"event": "cell", "cell": id, "stdout", "stderr", "dropped": {"stdout": n, "stderr": n},
+     "figures": [svg, ...], "duration": s, "error": null | ERROR,
+     "verified": {question id: {"value": repr of a float, or text} | {"error": text}}}
+    {"event": "end"}                                      every cell ran, or one failed
+
+    ERROR = {"summary": "Type: message", "syntax": bool, "file": "<cell:ID>" | null,
+             "line", "column", "end_column" (1-based, in that cell; null when unknown),
+             "frames": [{"file", "line", "name", "text"}, ...]}   innermost last
+
+The cells run in order in one namespace (like a notebook) and the first failing cell ends
+the chapter, because later cells usually build on it. Stdout is never parsed: cell output
+is captured in Python and travels inside the JSON.
+"""
+
+from __future__ import annotations
+
+import builtins
+import faulthandler
+import io
+import json
+import linecache
+import os
+import re
+import sys
+import time
+import traceback
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any, NamedTuple, TextIO
+
+FORMAT = 2
+"""Bumped whenever the protocol or what the child captures changes (it is in the cache key)."""
+
+MAX_FRAMES = 12
+"""Traceback frames kept per error, innermost last (enough to reach into the course code)."""
+
+JsonObject = dict[str, Any]
+
+CHILD_ENV = {
+    # One BLAS thread: parallel chapters must not oversubscribe the cores, and results
+    # must not depend on how a reduction was split across threads.
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+    # Same set/dict-of-str iteration order in every run, and UTF-8 files whatever the locale.
+    "PYTHONHASHSEED": "0",
+    "PYTHONUTF8": "1",
+}
+"""Set for the child on top of the parent's environment."""
+
+# --- parent side -----------------------------------------------------------------------------
+
+
+_running: set[int] = set()
+"""Process groups of the chapters running now, so `stop_all` can end them."""
+
+
+def stop_all() -> None:
+    """Kill every chapter process still running (on Ctrl-C: nothing outlives the parent).
+
+    The children have their own session, so the terminal's SIGINT never reaches them.
+    """
+    for pgid in list(_running):
+        _kill_group(pgid)
+
+
+def _kill_group(pgid: int) -> None:
+    import contextlib
+    import signal
+
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
+        os.killpg(pgid, signal.SIGKILL)
+
+
+class Finished(NamedTuple):
+    """What a chapter's process left behind."""
+
+    records: list[JsonObject]
+    """The JSON lines it wrote, up to the last complete one."""
+    returncode: int
+    timed_out: bool
+    log_tail: list[str]
+    """The last lines the process wrote to its real stdout/stderr (a native crash's trace)."""
+    seconds: float
+
+
+def launch(
+    job: JsonObject, cwd: Path, timeout: float, env: Mapping[str, str] | None = None
+) -> Finished:
+    """Run `job` in a fresh interpreter in `cwd`; kill it and its children after `timeout` s."""
+    import subprocess
+    import tempfile
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="lessonkit-cells-") as temp:
+        job_file, results, log = (Path(temp, n) for n in ("job.json", "results.jsonl", "log"))
+        job_file.write_text(json.dumps(job), encoding="utf-8")
+        with log.open("wb") as log_stream:
+            # Own session = own process group, so a timeout also kills what the cells spawned.
+            child = subprocess.Popen(
+                [sys.executable, "-P", __file__, str(job_file), str(results)],
+                cwd=cwd, env={**(os.environ if env is None else env), **CHILD_ENV},
+                stdin=subprocess.DEVNULL, stdout=log_stream, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            _running.add(child.pid)
+            timed_out = False
+            try:
+                child.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+            finally:
+                # Also after a normal exit: grandchildren a cell left behind go with the group.
+                _kill_group(child.pid)
+                child.wait()
+                _running.discard(child.pid)
+        seconds = time.perf_counter() - started
+        records = read_records(results)
+        tail = log.read_bytes()[-4000:].decode("utf-8", "replace").splitlines()[-12:]
+    return Finished(records, child.returncode, timed_out, tail, seconds)
+
+
+def read_records(path: Path) -> list[JsonObject]:
+    """The complete JSON lines of a results file (a killed child may leave half a line)."""
+    records: list[JsonObject] = []
+    if not path.exists():
+        return records
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            break
+    return records
+
+
+# --- child side ------------------------------------------------------------------------------
+
+
+class CappedText(io.TextIOBase):
+    """A text stream that keeps the first `limit` characters and only counts the rest.
+
+    A cell that prints in a loop must not fill the parent's memory or the cache; the parent
+    turns a non-zero `dropped` into a `cell-output-limit` diagnostic.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self._limit = limit
+        self._parts: list[str] = []
+        self._kept = 0
+        self.dropped = 0
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]  # io declares it as a plain attribute
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        room = max(0, self._limit - self._kept)
+        kept = text[:room]
+        if kept:
+            self._parts.append(kept)
+            self._kept += len(kept)
+        self.dropped += len(text) - len(kept)
+        return len(text)
+
+    def getvalue(self) -> str:
+        # Lone surrogates (from bytes decoded with surrogateescape) cannot be stored as UTF-8.
+        return "".join(self._parts).encode("utf-8", "replace").decode("utf-8")
+
+
+def type_name(exc: BaseException) -> str:
+    """`ValueError`, or `numpy.linalg.LinAlgError` outside builtins (as tracebacks name it)."""
+    cls = type(exc)
+    module = cls.__module__
+    if module in ("builtins", "__main__"):
+        return cls.__qualname__
+    return f"{module}.{cls.__qualname__}"
+
+
+def describe_error(exc: BaseException, cell_files: set[str]) -> JsonObject:
+    """The exception as data: its text, the innermost line of cell code, and the frames."""
+    text = str(exc)
+    summary = f"{type_name(exc)}: {text}" if text else type_name(exc)
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__
+    ][-MAX_FRAMES:]
+    cell_frames = [f for f in frames if f.filename in cell_files]
+    innermost = cell_frames[-1] if cell_frames else None
+    # Python 3.11 knows the columns of the failing expression: the caret can underline it.
+    start = getattr(innermost, "colno", None)
+    end = getattr(innermost, "end_colno", None)
+    one_line = innermost is not None and getattr(innermost, "end_lineno", None) == innermost.lineno
+    return {
+        "summary": summary,
+        "syntax": False,
+        "file": innermost.filename if innermost else None,
+        "line": innermost.lineno if innermost else None,
+        "column": None if start is None else start + 1,
+        "end_column": end + 1 if one_line and end is not None else None,
+        "frames": [
+            {"file": f.filename, "line": f.lineno, "name": f.name, "text": (f.line or "").strip()}
+            for f in frames
+        ],
+    }
+
+
+def describe_syntax_error(exc: SyntaxError, filename: str) -> JsonObject:
+    """A cell that does not compile, at the line and column Python reports."""
+    return {
+        "summary": f"{type_name(exc)}: {exc.msg}",
+        "syntax": True,
+        "file": filename,
+        "line": exc.lineno or 1,
+        "column": exc.offset,
+        "end_column": exc.end_offset if exc.end_lineno == exc.lineno else None,
+        "frames": [],
+    }
+
+
+def take_figures(cell_id: str) -> list[str]:
+    """Every figure left open, as standalone SVG, then closed (none unless pyplot was imported).
+
+    The SVG hash salt and the missing date make the output byte-identical between runs.
+    """
+    pyplot: ModuleType | None = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return []
+    figures: list[str] = []
+    for n, number in enumerate(pyplot.get_fignums(), 1):
+        buffer = io.StringIO()
+        with pyplot.rc_context({"svg.hashsalt": f"{cell_id}-{n}"}):
+            pyplot.figure(number).savefig(buffer, format="svg", metadata={"Date": None})
+        figures.append(unique_ids(buffer.getvalue(), f"lk-{cell_id}-{n}-"))
+    pyplot.close("all")
+    return figures
+
+
+_ID_USE = re.compile(r'(\sid="|href="#|url\(#)([^")]+)')
+
+
+def unique_ids(svg: str, prefix: str) -> str:
+    """Prefix every id the SVG defines, and every reference to one.
+
+    Matplotlib names things `figure_1`, `axes_1` and `DejaVuSans-30` in every figure, so
+    two figures inlined in one HTML page would share ids (invalid HTML, and a glyph or clip
+    path of one figure could be drawn from the other).
+    """
+    defined = set(re.findall(r'\sid="([^"]+)"', svg))
+
+    def rename(match: re.Match[str]) -> str:
+        lead, name = match.groups()
+        return f"{lead}{prefix}{name}" if name in defined else match.group(0)
+
+    return _ID_USE.sub(rename, svg)
+
+
+def evaluate(expr: str, want: str, namespace: JsonObject, question: str) -> JsonObject:
+    """A `verify:` expression's value as JSON-safe data: a float in repr form, or text."""
+    sink = CappedText(0)
+    saved = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = sink  # what the expression prints is not cell output
+    try:
+        value = eval(compile(expr, f"<verify:{question}>", "eval"), namespace)
+        if want == "number":
+            # repr keeps every digit, and nan/inf survive JSON as strings.
+            return {"value": repr(float(value))}
+        return {"value": value if isinstance(value, str) else str(value)}
+    except BaseException as exc:  # any failure of the author's expression is reported
+        return {"error": describe_error(exc, set())["summary"]}
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def run_cell(
+    cell: JsonObject, namespace: JsonObject, limit: int, cell_files: set[str]
+) -> JsonObject:
+    """Run one cell with its output captured; the record the parent gets."""
+    out, err = CappedText(limit), CappedText(limit)
+    error: JsonObject | None = None
+    started = time.perf_counter()
+    # Register the source so tracebacks (and `inspect`) can show the cell's lines.
+    lines = cell["source"].splitlines(keepends=True)
+    linecache.cache[cell["filename"]] = (len(cell["source"]), None, lines, cell["filename"])
+    try:
+        code = compile(cell["source"], cell["filename"], "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        error = describe_syntax_error(exc, cell["filename"])
+    else:
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = out, err
+        try:
+            exec(code, namespace)
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt end the cell too
+            error = describe_error(exc, cell_files)
+        finally:
+            sys.stdout, sys.stderr = saved
+    duration = time.perf_counter() - started
+    try:
+        figures = take_figures(cell["id"])
+    except Exception as exc:  # a figure that cannot be saved is the cell's error
+        figures = []
+        error = error or describe_error(exc, cell_files)
+    verified = {} if error else {
+        v["question"]: evaluate(v["expr"], v["want"], namespace, v["question"])
+        for v in cell["verify"]
+    }
+    return {
+        "event": "cell",
+        "cell": cell["id"],
+        "stdout": out.getvalue(),
+        "stderr": err.getvalue(),
+        "dropped": {"stdout": out.dropped, "stderr": err.dropped},
+        "figures": figures,
+        "duration": duration,
+        "error": error,
+        "verified": verified,
+    }
+
+
+def main(job_path: str, results_path: str) -> int:
+    with open(job_path, encoding="utf-8") as f:
+        job: JsonObject = json.load(f)
+    if job.get("format") != FORMAT:
+        raise SystemExit(f"cellrunner: job format {job.get('format')!r}, expected {FORMAT}")
+    sys.path[:0] = job["python_path"]
+    watch_parent()
+    # A segfault in native code still leaves a trace in the process log the parent reads.
+    faulthandler.enable(file=sys.__stderr__ or sys.stderr)
+    # plt.show() is natural in a cell; under the Agg backend it only warns, so hush that.
+    warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
+    namespace: JsonObject = {"__name__": "__main__", "__builtins__": builtins}
+    cell_files = {cell["filename"] for cell in job["cells"]}
+    with open(results_path, "a", encoding="utf-8") as results:
+        for cell in job["cells"]:
+            emit(results, {"event": "start", "cell": cell["id"]})
+            record = run_cell(cell, namespace, job["output_limit"], cell_files)
+            emit(results, record)
+            if record["error"] is not None:
+                break
+        emit(results, {"event": "end"})
+    return 0
+
+
+def watch_parent() -> None:
+    """Die with the parent (killed, not Ctrl-C), so a runaway cell is not left running.
+
+    The child's own session shields it from the terminal's signals; an orphan is adopted by
+    another process, which changes its parent id.
+    """
+    import signal
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.killpg(0, signal.SIGKILL)  # the whole group: this process and what its cells started
+
+    threading.Thread(target=watch, name="lessonkit-parent-watch", daemon=True).start()
+
+
+def emit(stream: TextIO, record: JsonObject) -> None:
+    stream.write(json.dumps(record) + "\n")
+    stream.flush()
+
+
+if __name__ == "__main__":
+    status = main(sys.argv[1], sys.argv[2])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Leave at once: a thread a cell left running must not keep the chapter alive until
+    # the timeout, and atexit hooks of the cells' libraries have nothing left to do.
+    os._exit(status)

@@ -1,0 +1,375 @@
+"""The one configured Markdown dialect every renderer uses.
+
+CommonMark plus tables, strikethrough, footnotes, `!!! note "Title"` admonitions,
+`$inline$` / `$$display$$` math (turned into MathML at build time, so pages need no math
+JavaScript) and fenced code highlighted by Pygments with CSS classes (no inline styles,
+so a strict Content-Security-Policy holds).
+
+Safety: raw HTML is escaped unless the course sets `allow_html`, and links or images
+whose scheme is `javascript:`, `vbscript:`, `file:` or `data:` are not turned into links
+at all (the text stays visible, inert). `markdown_problems` reports both cases, and
+`image_targets` lists relative file targets, each with its 0-based line inside the text,
+so the validator can point at the YAML line that holds them.
+
+Math follows pandoc's rule: the opening `$` must be followed by a non-space and the
+closing `$` preceded by one and not followed by a digit, so "$5 and $10" stays text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
+from html import escape
+from typing import Any
+from urllib.parse import unquote
+
+import latex2mathml.converter
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from engine.diagnostics import Code
+
+UrlResolver = Callable[[str], "str | None"]
+"""Maps a link or image URL as written (percent-encoded) to the URL to emit; None keeps it."""
+
+_UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|file|data):", re.IGNORECASE)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
+_LANGUAGE = re.compile(r"^[A-Za-z0-9_+#.-]{1,40}$")
+
+CODE_CSS_CLASS = "highlight"
+"""The class on every highlighted `<pre>`; Pygments' style sheets are scoped to it."""
+
+
+def is_unsafe_url(url: str) -> bool:
+    """Whether a URL would run code or embed content when followed (`javascript:`, `data:`...).
+
+    Browsers drop ASCII whitespace and control characters inside a scheme
+    (`java\\tscript:` runs), so those are removed before looking at it.
+    """
+    return bool(_UNSAFE_SCHEME.match(_IGNORED_IN_SCHEME.sub("", unquote(url))))
+
+
+def _validate_link(url: str) -> bool:
+    return not is_unsafe_url(url)
+
+
+# --- code and math ------------------------------------------------------------------------
+
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+@lru_cache(maxsize=64)
+def _lexer(language: str) -> Lexer | None:
+    try:
+        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+
+
+def highlight_code(source: str, language: str) -> str:
+    """Source code as a `<pre class="highlight">` block with Pygments token classes."""
+    language = language.strip()
+    lexer = _lexer(language.lower()) if _LANGUAGE.match(language) else None
+    body = pygments_highlight(source, lexer, _FORMATTER) if lexer else escape(source, quote=False)
+    label = f' class="language-{escape(language)}"' if lexer else ""
+    return f'<pre class="{CODE_CSS_CLASS} scroll-x"><code{label}>{body}</code></pre>\n'
+
+
+def _highlight_fence(source: str, language: str, _attrs: str) -> str:
+    return highlight_code(source, language)
+
+
+@lru_cache(maxsize=8192)
+def latex_to_mathml(latex: str, display: bool) -> str:
+    """MathML for a LaTeX formula; the escaped source in a `math-error` span when it fails."""
+    try:
+        return str(latex2mathml.converter.convert(latex, display="block" if display else "inline"))
+    except Exception:  # latex2mathml raises many types (IndexError, its own errors...)
+        return f'<code class="math-error">{escape(latex)}</code>'
+
+
+def _render_math_inline(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return latex_to_mathml(tokens[idx].content.strip(), False)
+
+
+def _render_math_display(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    mathml = latex_to_mathml(tokens[idx].content.strip(), True)
+    if tokens[idx].block:
+        return f'<div class="math-display scroll-x">{mathml}</div>\n'
+    # `$$...$$` inside a paragraph: <math display="block"> is phrasing content, a div is not.
+    return mathml
+
+
+# --- containers ---------------------------------------------------------------------------
+
+
+def _render_table_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    # Wide tables scroll inside their own box instead of widening a 375 px page.
+    return '<div class="table-wrap scroll-x">\n<table>\n'
+
+
+def _render_table_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return "</table>\n</div>\n"
+
+
+def _admonition_stack(env: EnvType) -> list[bool]:
+    stack: list[bool] = env.setdefault("admonitions", [])
+    return stack
+
+
+def _render_admonition_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    tag = str(token.meta.get("tag", "")) or "note"
+    collapsible = token.markup.startswith("?")
+    _admonition_stack(env).append(collapsible)
+    classes = f"admonition admonition-{escape(tag)}"
+    if collapsible:
+        is_open = " open" if token.markup.endswith("+") else ""
+        return f'<details class="{classes}"{is_open}>\n'
+    return f'<div class="{classes}" role="note">\n'
+
+
+def _render_admonition_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return "</details>\n" if _admonition_stack(env).pop() else "</div>\n"
+
+
+def _render_admonition_title_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return "<summary>" if _admonition_stack(env)[-1] else '<p class="admonition-title">'
+
+
+def _render_admonition_title_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return "</summary>\n" if _admonition_stack(env)[-1] else "</p>\n"
+
+
+def _render_image(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    src = escape(str(token.attrGet("src") or ""))
+    title = token.attrGet("title")
+    title_attr = f' title="{escape(str(title))}"' if title else ""
+    return f'<img src="{src}" alt="{escape(alt)}"{title_attr} loading="lazy">'
+
+
+# --- URL rewriting ------------------------------------------------------------------------
+
+
+def _rewrite_urls(state: StateCore) -> None:
+    resolver = state.env.get("resolve_url")
+    if resolver is None:
+        return
+    for token in _walk(state.tokens):
+        attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+        if attr is None:
+            continue
+        url = token.attrGet(attr)
+        if isinstance(url, str):
+            new = resolver(url)
+            if new is not None:
+                token.attrSet(attr, new)
+
+
+def _walk(tokens: Sequence[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+# --- the instances ------------------------------------------------------------------------
+
+
+def _build(*, html: bool, check_links: bool = True) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html, "highlight": _highlight_fence})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(admon_plugin)
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
+           double_inline=True)
+    if check_links:
+        md.validateLink = _validate_link  # type: ignore[method-assign]
+    else:
+        md.validateLink = lambda url: True  # type: ignore[method-assign]
+    rules: dict[str, Callable[..., str]] = {
+        "math_inline": _render_math_inline,
+        "math_inline_double": _render_math_display,
+        "math_block": _render_math_display,
+        "table_open": _render_table_open,
+        "table_close": _render_table_close,
+        "admonition_open": _render_admonition_open,
+        "admonition_close": _render_admonition_close,
+        "admonition_title_open": _render_admonition_title_open,
+        "admonition_title_close": _render_admonition_title_close,
+        "image": _render_image,
+    }
+    for name, rule in rules.items():
+        md.add_render_rule(name, rule)
+    md.core.ruler.push("lessonkit_urls", _rewrite_urls)
+    return md
+
+
+_ESCAPING = _build(html=False)
+_RAW_HTML = _build(html=True)
+_INSPECTING = _build(html=True, check_links=False)
+"""Sees raw HTML and every link, safe or not, so problems can be reported (never rendered)."""
+
+
+def render_markdown(
+    text: str,
+    *,
+    allow_html: bool = False,
+    inline: bool = False,
+    resolve_url: UrlResolver | None = None,
+) -> str:
+    """Safe HTML for an author's Markdown.
+
+    `inline` renders one paragraph's worth of phrasing content (no `<p>`), for labels,
+    options and titles. `resolve_url` rewrites link and image targets (the HTML site maps
+    `../assets/x.svg` to the copied file).
+    """
+    md = _RAW_HTML if allow_html else _ESCAPING
+    env: dict[str, Any] = {}
+    if resolve_url is not None:
+        env["resolve_url"] = resolve_url
+    if "[^" in text:
+        # Footnote ids must stay unique when several Markdown fields share one page.
+        env["docId"] = hashlib.sha1(text.encode()).hexdigest()[:8]
+    if inline:
+        return str(md.renderInline(text, env))
+    return str(md.render(text, env))
+
+
+def plain_text(text: str) -> str:
+    """The visible text of inline Markdown, without markup (math keeps its LaTeX source).
+
+    For places that hold text only, such as `<option>` labels and `<title>`.
+    """
+    parts: list[str] = []
+
+    def collect(tokens: Sequence[Token]) -> None:
+        for token in tokens:
+            if token.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+                parts.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+            elif token.type == "image":
+                parts.append(token.content)  # the alt text; its children repeat it
+            elif token.children:
+                collect(token.children)
+
+    collect(_ESCAPING.parseInline(text, {}))
+    return " ".join("".join(parts).split())
+
+
+# --- inspection for the validator ---------------------------------------------------------
+
+
+def _lines(tokens: Sequence[Token]) -> Iterator[tuple[int, Token]]:
+    """Every token with its best-known 0-based line inside the text."""
+    line = 0
+    for token in tokens:
+        if token.map is not None:
+            line = token.map[0]
+        yield line, token
+        if token.children:
+            inner = line
+            for child in token.children:
+                yield inner, child
+                if child.type in ("softbreak", "hardbreak"):
+                    inner += 1
+                elif child.content:
+                    inner += child.content.count("\n")
+
+
+def _snippet(text: str, limit: int = 40) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
+def markdown_problems(text: str, *, allow_html: bool) -> list[tuple[int, Code, str]]:
+    """(0-based line inside `text`, code, message) for raw HTML and unsafe links."""
+    problems: list[tuple[int, Code, str]] = []
+    for line, token in _lines(_INSPECTING.parse(text, {})):
+        if token.type in ("html_block", "html_inline") and not allow_html:
+            problems.append((
+                line,
+                Code.RAW_HTML,
+                f"raw HTML '{_snippet(token.content)}' is shown as text; "
+                "set 'allow_html: true' in course.yaml to let it through",
+            ))
+        elif token.type in ("link_open", "image"):
+            url = str(token.attrGet("href" if token.type == "link_open" else "src") or "")
+            if is_unsafe_url(url):
+                scheme = _IGNORED_IN_SCHEME.sub("", unquote(url)).split(":", 1)[0].lower()
+                problems.append((
+                    line,
+                    Code.UNSAFE_LINK,
+                    f"'{scheme}:' {'link' if token.type == 'link_open' else 'image'} "
+                    "is not followed; its text is shown instead",
+                ))
+    # One report per line and code is enough to send the author to the right place.
+    first: dict[tuple[int, Code], str] = {}
+    for line, code, message in problems:
+        first.setdefault((line, code), message)
+    return sorted(((line, code, message) for (line, code), message in first.items()),
+                  key=lambda p: (p[0], p[1].value))
+
+
+def relative_target(url: str) -> str | None:
+    """The file path a link or image URL names relative to its file, or None.
+
+    None for absolute URLs (`https:`, `mailto:`), site-absolute paths (`/x`),
+    protocol-relative ones (`//host`) and in-page anchors (`#x`). The query and fragment
+    are dropped and percent-escapes decoded.
+    """
+    if not url or url.startswith(("#", "/", "\\")) or _SCHEME.match(url):
+        return None
+    path = unquote(re.split(r"[?#]", url, maxsplit=1)[0])
+    return path or None
+
+
+def image_targets(text: str) -> list[tuple[int, str]]:
+    """(0-based line inside `text`, relative path) of every image and link to a local file."""
+    targets: list[tuple[int, str]] = []
+    for line, token in _lines(_ESCAPING.parse(text, {})):
+        if token.type == "link_open":
+            url = token.attrGet("href")
+        elif token.type == "image":
+            url = token.attrGet("src")
+        else:
+            continue
+        path = relative_target(str(url or ""))
+        if path is not None:
+            targets.append((line, path))
+    return targets

@@ -1,0 +1,180 @@
+"""IMS Common Cartridge 1.3: the course outline, chapter pages and quizzes in one .imscc.
+
+Spec: IMS CC 1.3 (manifest namespace imsccv1p3/imscp_v1p1) with Canvas's conventions,
+since Canvas is the main importer that keeps quizzes:
+
+    imsmanifest.xml                  outline as one organization (root item > sections >
+                                     chapter page + chapter quiz), resources below
+    wiki_content/<chapter>.html      chapter pages (webcontent)
+    web_resources/media/...          images; pages and QTI link them as
+    web_resources/figures/...        $IMS-CC-FILEBASE$/..., Canvas's file base
+    <quiz>/assessment_qti.xml        the quiz in the CC QTI profile (only its four types)
+    <quiz>/assessment_meta.xml       Canvas quiz settings   } Canvas's extension: the whole
+    non_cc_assessments/<quiz>.xml.qti  Canvas QTI quiz      } quiz, every type, for Canvas
+
+Numeric, cloze, matching and ordering questions are outside the CC QTI profile, so other
+LMSs skip them; the fidelity report says so for each, plus what Canvas's copy lacks.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import ClassVar
+from urllib.parse import quote
+from xml.etree.ElementTree import Element
+
+from engine.model import Course
+from renderers.base import Bundle, NoOptions, RenderContext, zip_bundle
+from renderers.lms import qti1
+from renderers.lms.canvas_items import FILEBASE, CanvasItems
+from renderers.lms.canvas_quiz import Quiz, assessment, assessment_meta, build_items, quizzes
+from renderers.lms.cc_items import CcItems, in_profile
+from renderers.lms.cc_pages import chapter_page
+from renderers.lms.fidelity import FidelityReport
+from renderers.lms.ids import stable_id
+from renderers.lms.labels import word
+from renderers.lms.markup import Markup
+from renderers.lms.media import Media
+from renderers.lms.xml import XSI, el, sub, to_bytes
+
+CC = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
+LOM_MANIFEST = "http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest"
+SCHEMA_LOCATION = (
+    f"{CC} http://www.imsglobal.org/profile/cc/ccv1p3/ccv1p3_imscp_v1p2_v1p0.xsd "
+    f"{LOM_MANIFEST} http://www.imsglobal.org/profile/cc/ccv1p3/LOM/ccv1p3_lommanifest_v1p0.xsd"
+)
+ASSESSMENT = "imsqti_xmlv1p2/imscc_xmlv1p3/assessment"
+LEARNING_APPLICATION = "associatedcontent/imscc_xmlv1p3/learning-application-resource"
+CC_EXAM = "cc.exam.v0p1"
+
+
+class CommonCartridgeRenderer:
+    """The course as a Common Cartridge 1.3 package."""
+
+    name: ClassVar[str] = "cc"
+    description: ClassVar[str] = "IMS Common Cartridge 1.3 (.imscc): pages and quizzes"
+    Options: ClassVar[type[NoOptions]] = NoOptions
+
+    def render(self, course: Course, ctx: RenderContext) -> Bundle:
+        report = FidelityReport(self.name, "Common Cartridge", course, ctx)
+        media = Media(course, "web_resources/media", lambda rel: f"{FILEBASE}/media/{quote(rel)}")
+        markup = Markup(course, media)
+        package: Bundle = {}
+        chapter_quizzes = quizzes(course, "chapter")
+        for quiz in chapter_quizzes:
+            package.update(_quiz_files(course, quiz, markup, report))
+        pages: dict[str, set[str]] = {}
+        for chapter in course.chapters:
+            quiz_title = f"{word(course.ui_language, 'quiz')}: {chapter.title}"
+            html, used = chapter_page(course, chapter, ctx, markup, media,
+                                      f"{FILEBASE}/figures/", quiz_title)
+            package[PurePosixPath(_page_path(chapter.id))] = html.encode("utf-8")
+            pages[chapter.id] = used
+        for path, data in media.files.items():
+            package[PurePosixPath(path)] = data
+        manifest = _manifest(course, chapter_quizzes, pages, sorted(media.files))
+        package[PurePosixPath("imsmanifest.xml")] = to_bytes(manifest)
+        return {
+            PurePosixPath(f"{course.id}.imscc"): zip_bundle(package),
+            report.path: report.to_json(),
+        }
+
+
+def _page_path(chapter_id: str) -> str:
+    return f"wiki_content/{chapter_id}.html"
+
+
+def _quiz_files(course: Course, quiz: Quiz, markup: Markup, report: FidelityReport) -> Bundle:
+    """The CC-profile quiz, and Canvas's full copy of it in the extension folder."""
+    # Canvas's copy reports into a scratch report: only what matters for questions that
+    # exist nowhere else is copied into the cartridge's report.
+    canvas_report = FidelityReport("cc", "Canvas", course, RenderContext())
+    build_items(quiz, CanvasItems(course, markup, canvas_report))
+    profile_builder = CcItems(course, markup, report)
+    profile_items: list[Element] = []
+    for question, chapter in quiz.questions:
+        if in_profile(question):
+            built = profile_builder.item(question, chapter)  # type: ignore[arg-type]
+            if built is not None:
+                profile_items.append(built[0])
+                quiz.images.update(built[1])
+            continue
+        report.lose(question, "question-type", f"{question.type} question kept only in "
+                    "Canvas's extension (non_cc_assessments): the Common Cartridge QTI "
+                    "profile has no such type, so other LMSs skip it")
+        for loss in canvas_report.losses:
+            if loss.question != question.id:
+                continue
+            if loss.feature == "question":
+                report.skip(question, f"in Canvas's extension: {loss.message}")
+            else:
+                report.lose(question, loss.feature, f"in Canvas's extension: {loss.message}")
+    folder = PurePosixPath(quiz.ident)
+    return {
+        folder / "assessment_qti.xml": to_bytes(assessment(quiz, profile_items, CC_EXAM),
+                                                qti1.CONTENT),
+        folder / "assessment_meta.xml": to_bytes(assessment_meta(course, quiz, markup)),
+        PurePosixPath(f"non_cc_assessments/{quiz.ident}.xml.qti"): to_bytes(
+            assessment(quiz, quiz.items), qti1.CONTENT),
+    }
+
+
+def _id(course: Course, *parts: str) -> str:
+    return stable_id(course.id, "cc", *parts)
+
+
+def _manifest(course: Course, chapter_quizzes: list[Quiz], pages: dict[str, set[str]],
+              media: list[str]) -> Element:
+    manifest = el("manifest", {
+        "identifier": _id(course, "manifest"), "xmlns": CC, "xmlns:lomimscc": LOM_MANIFEST,
+        "xmlns:xsi": XSI, "xsi:schemaLocation": SCHEMA_LOCATION})
+    metadata = sub(manifest, "metadata")
+    sub(metadata, "schema", "IMS Common Cartridge")
+    sub(metadata, "schemaversion", "1.3.0")
+    general = sub(sub(metadata, "lomimscc:lom"), "lomimscc:general")
+    sub(sub(general, "lomimscc:title"), "lomimscc:string", {"language": course.language},
+        course.title)
+    if course.description:
+        sub(sub(general, "lomimscc:description"), "lomimscc:string",
+            {"language": course.language}, course.description.strip())
+    sub(general, "lomimscc:language", course.language)
+    by_chapter = {quiz.key: quiz for quiz in chapter_quizzes}
+    organization = sub(sub(manifest, "organizations"), "organization", {
+        "identifier": _id(course, "organization"), "structure": "rectangular"})
+    root = sub(organization, "item", {"identifier": _id(course, "root")})
+    for section in course.sections:
+        folder = sub(root, "item", {"identifier": _id(course, "section", section.id)})
+        sub(folder, "title", section.title)
+        for chapter in section.chapters:
+            page = sub(folder, "item", {"identifier": _id(course, "page-item", chapter.id),
+                                        "identifierref": _id(course, "page", chapter.id)})
+            sub(page, "title", chapter.title)
+            quiz = by_chapter.get(chapter.id)
+            if quiz is not None:
+                entry = sub(folder, "item", {"identifier": _id(course, "quiz-item", chapter.id),
+                                             "identifierref": quiz.ident})
+                sub(entry, "title", f"{word(course.ui_language, 'quiz')}: {chapter.title}")
+    resources = sub(manifest, "resources")
+    for chapter in course.chapters:
+        path = _page_path(chapter.id)
+        page = sub(resources, "resource", {"identifier": _id(course, "page", chapter.id),
+                                           "type": "webcontent", "href": path})
+        sub(page, "file", {"href": path})
+        for used in sorted(pages[chapter.id]):
+            sub(page, "dependency", {"identifierref": _id(course, "file", used)})
+    for quiz in chapter_quizzes:
+        meta_id = _id(course, "quiz-meta", quiz.ident)
+        resource = sub(resources, "resource", {"identifier": quiz.ident, "type": ASSESSMENT})
+        sub(resource, "file", {"href": f"{quiz.ident}/assessment_qti.xml"})
+        sub(resource, "dependency", {"identifierref": meta_id})
+        for used in sorted(quiz.images):
+            sub(resource, "dependency", {"identifierref": _id(course, "file", used)})
+        meta = sub(resources, "resource", {"identifier": meta_id, "type": LEARNING_APPLICATION,
+                                           "href": f"{quiz.ident}/assessment_meta.xml"})
+        sub(meta, "file", {"href": f"{quiz.ident}/assessment_meta.xml"})
+        sub(meta, "file", {"href": f"non_cc_assessments/{quiz.ident}.xml.qti"})
+    for path in media:
+        resource = sub(resources, "resource", {"identifier": _id(course, "file", path),
+                                               "type": "webcontent", "href": quote(path)})
+        sub(resource, "file", {"href": quote(path)})
+    return manifest

@@ -1,0 +1,287 @@
+"""The quiz loop: question, answer, verdict, next; every answer saved as it is given.
+
+One loop serves `quiz` (a section, a chapter or the course, resumable) and `review` (the
+questions FSRS says are due). It talks to the learner only through a `Screen`, to the
+database only through a `ProgressStore`, and grades only with `engine.grading.grade`, so
+the terminal gives the same score as every other front end for the same answers.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from engine.grading import Grade, Response, grade
+from engine.model import Chapter, Cloze, Course
+from renderers.terminal import review as fsrs_review
+from renderers.terminal.cells import CellRunner
+from renderers.terminal.items import Item
+from renderers.terminal.lesson import Lesson, blocks_after_questions, blocks_before
+from renderers.terminal.prompts import AnswerError, Layout, layout_for, parse_answer, parse_blank
+from renderers.terminal.render import render_inline, render_markdown
+from renderers.terminal.screen import Screen
+from renderers.terminal.store import (
+    Attempt,
+    Feedback,
+    ProgressStore,
+    Session,
+    content_hash,
+    utc_iso,
+)
+from renderers.terminal.view import blank_prompt, instructions, question_lines, verdict_lines
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
+
+
+KEYS = {
+    "h": "show the next hint",
+    "s": "skip this question",
+    "q": "save and quit (run the same command to continue)",
+    "r": "run this chapter's code cells and show their outputs",
+    "?": "show this help",
+}
+"""Single-key commands typed at any answer prompt (then Enter)."""
+
+
+READING_ORDER = "quiz"
+"""The session mode of a quiz in course order: lesson text between questions, and the
+"Was everything clear?" prompt at the end of each chapter."""
+SHUFFLED, RETRY, REVIEW = "shuffled", "retry", "review"
+"""The other session modes: a shuffled quiz, a round of mistakes, a spaced review."""
+
+
+class QuitRequested(Exception):  # noqa: N818 - a request to leave, not an error
+    """The learner typed q."""
+
+
+class _Skip:
+    """The learner typed s."""
+
+
+SKIP = _Skip()
+
+
+@dataclass
+class QuizApp:
+    """Takes a learner through the questions of one session."""
+
+    course: Course
+    store: ProgressStore
+    screen: Screen
+    cells: CellRunner
+    scheduler: Scheduler
+    now: Callable[[], datetime]
+    monotonic: Callable[[], float]
+    lesson: Lesson = field(init=False)
+    """The explanations and code cells shown between questions."""
+
+    def __post_init__(self) -> None:
+        self.lesson = Lesson(self.course, self.cells)
+
+    # --- a session ------------------------------------------------------------------------
+
+    def run(self, session: Session, items: Sequence[Item], *, lesson: bool) -> None:
+        """Ask every question of `session` not yet answered in it, in order.
+
+        `lesson`: show the explanations and code cells between questions (reading order).
+        Raises QuitRequested, EOFError or KeyboardInterrupt when the learner leaves; every
+        answer given so far is committed by then.
+        """
+        done = {a.question_id for a in self.store.session_attempts(session.id)}
+        pending = [i for i in items if i.question.id not in done]
+        if done and pending:
+            self.screen.say(f"Resuming: {len(done)} of {len(items)} questions already done.",
+                            style="dim")
+        previous: Chapter | None = None
+        for index, item in enumerate(pending):
+            if item.chapter is not previous:
+                self.chapter_header(item, lesson)
+                previous = item.chapter
+            if lesson:
+                self.screen.say_all(self.lesson.lines(
+                    item.chapter, blocks_before(item.chapter, item.question.id), self.screen.width
+                ))
+            self.ask(session, item, len(done) + index + 1, len(items))
+            following = pending[index + 1] if index + 1 < len(pending) else None
+            if following is None or following.chapter is not item.chapter:
+                self.chapter_end(session, item.chapter, lesson)
+        self.store.finish_session(session.id, self.now())
+
+    def chapter_header(self, item: Item, lesson: bool) -> None:
+        self.screen.say()
+        self.screen.say(Text(f"{item.section.title} > {item.chapter.title}", style="bold"))
+        if item.chapter.objectives:
+            self.screen.say("After this chapter you can:")
+            for objective in item.chapter.objectives:
+                self.screen.say(Text("  - ") + render_inline(objective))
+        cells = item.chapter.code_cells
+        if cells and not lesson:
+            self.screen.say(f"This chapter has {len(cells)} code cell(s): type r at a prompt "
+                            "to run them and see their outputs.", style="dim")
+
+    def chapter_end(self, session: Session, chapter: Chapter, lesson: bool) -> None:
+        if lesson:
+            self.screen.say_all(self.lesson.lines(
+                chapter, blocks_after_questions(chapter), self.screen.width
+            ))
+        # Only at the end of a chapter read in order: after a shuffled question, a retry
+        # round or a review, "was the chapter clear?" would not be about the chapter.
+        if session.mode == READING_ORDER and self.course.feedback.enabled:
+            self.ask_feedback(session, chapter)
+
+    # --- one question -----------------------------------------------------------------------
+
+    def ask(self, session: Session, item: Item, position: int, total: int) -> None:
+        question = item.question
+        layout = layout_for(question, session.seed)
+        self.screen.say()
+        self.screen.progress(position, total, f"{item.chapter.title} · {question.id}")
+        before = self.store.latest_attempt(self.course.id, question.id)
+        if before is not None and before.content_hash != content_hash(question):
+            self.screen.say("This question was edited since you last answered it.", style="dim")
+        self.screen.say_all(question_lines(question, layout, self.screen.width))
+        self.screen.say(instructions(question), style="dim")
+        self.screen.say(self.legend(item), style="dim")
+        revealed = self.store.hints_revealed(session.id, question.id)
+        for n in range(revealed):
+            self.show_hint(item, n)
+        started = self.monotonic()
+        response = self.read_response(session, item, layout)
+        seconds = self.monotonic() - started
+        hints = self.store.hints_revealed(session.id, question.id)
+        when = self.now()
+        if isinstance(response, _Skip):
+            self.store.record(self._attempt(session, item, None, None, hints, seconds, when))
+            self.screen.say("Skipped.", style="yellow")
+            return
+        result = grade(question, response, hints)
+        rating = fsrs_review.rating_for(result, hints)
+        cards = self.store.cards(self.course.id)
+        card = fsrs_review.review(
+            self.scheduler, cards.get(question.id, (None, ""))[0], rating, when,
+            fsrs_review.card_id(self.course.id, question.id),
+        )
+        attempt = self._attempt(session, item, response, result, hints, seconds, when)
+        self.store.record(attempt, (card[0], utc_iso(card[1])))
+        self.screen.say_all(verdict_lines(question, layout, response, result, hints))
+        if question.explanation:
+            self.screen.say(Text("Explanation:", style="bold"))
+            self.screen.say_all(render_markdown(question.explanation, self.screen.width))
+
+    def _attempt(self, session: Session, item: Item, response: Response, graded: Grade | None,
+                 hints: int, seconds: float, when: datetime) -> Attempt:
+        return Attempt(
+            course_id=self.course.id, question_id=item.question.id, chapter_id=item.chapter.id,
+            content_hash=content_hash(item.question),
+            response=None if graded is None else json.dumps(_jsonable(response)),
+            answered=graded is not None and graded.answered,
+            fraction=graded.fraction if graded else 0.0, score=graded.score if graded else 0.0,
+            points=graded.points if graded else 0.0, max_points=item.question.points,
+            hints_used=hints, duration=round(seconds, 3), answered_at=utc_iso(when),
+            session_id=session.id,
+        )
+
+    def legend(self, item: Item) -> str:
+        hints = item.question.hints
+        keys = []
+        if hints:
+            cost = item.question.hint_penalty
+            price = f", -{round(cost * 100)}% each" if cost else ""
+            keys.append(f"h hint ({len(hints)}{price})")
+        keys += ["s skip", "q save & quit"]
+        if item.chapter.code_cells:
+            keys.append("r run code")
+        keys.append("? help")
+        return "Keys: " + " · ".join(keys)
+
+    def read_response(self, session: Session, item: Item, layout: Layout) -> Response | _Skip:
+        question = item.question
+        if isinstance(question, Cloze):
+            filled: dict[str, str] = {}
+            for name, blank in question.blanks.items():
+                answer = self.read(session, item, blank_prompt(question, name),
+                                   functools.partial(parse_blank, blank))
+                if isinstance(answer, _Skip):
+                    return SKIP
+                filled[name] = str(answer)
+            return filled
+        return self.read(session, item, "> ", lambda text: parse_answer(question, layout, text))
+
+    def read(self, session: Session, item: Item, prompt: str,
+             parse: Callable[[str], Response]) -> Response | _Skip:
+        """Read until the input parses; run the single-key commands on the way."""
+        while True:
+            line = self.screen.ask(prompt)
+            key = line.strip().lower()
+            if key in KEYS:
+                if key == "s":
+                    return SKIP
+                self.command(session, item, key)
+                continue
+            if line.strip().startswith("\\"):
+                # A backslash lets a learner answer with a letter that is also a key: \h
+                line = line.strip()[1:]
+            try:
+                return parse(line)
+            except AnswerError as error:
+                self.screen.say(str(error), style="yellow")
+
+    def command(self, session: Session, item: Item, key: str) -> None:
+        if key == "q":
+            raise QuitRequested
+        if key == "?":
+            for name, meaning in KEYS.items():
+                self.screen.say(f"  {name}  {meaning}")
+            self.screen.say("  To answer with one of these letters, type it after a "
+                            "backslash: \\h")
+            self.screen.say(instructions(item.question))
+        elif key == "h":
+            revealed = self.store.hints_revealed(session.id, item.question.id)
+            if revealed >= len(item.question.hints):
+                self.screen.say("No more hints." if revealed else "This question has no hints.")
+                return
+            self.store.reveal_hint(session.id, item.question.id, revealed + 1)
+            self.show_hint(item, revealed)
+        elif key == "r":
+            self.screen.say(f"Running the code of {item.chapter.title} ...", style="dim")
+            self.screen.say_all(self.lesson.run(item.chapter))
+
+    def show_hint(self, item: Item, index: int) -> None:
+        hints, cost = item.question.hints, item.question.hint_penalty
+        price = f" (costs {round(cost * 100)}% of the points)" if cost else ""
+        head = Text(f"Hint {index + 1} of {len(hints)}{price}: ", style="bold magenta")
+        self.screen.say(head + render_inline(hints[index]))
+
+    # --- feedback -------------------------------------------------------------------------
+
+    def ask_feedback(self, session: Session, chapter: Chapter) -> None:
+        self.screen.say()
+        try:
+            answer = self.screen.ask(f"Was everything clear in {chapter.title}? (y/n, Enter "
+                                     "to skip) ").strip().lower()
+            if answer not in {"y", "yes", "n", "no"}:
+                return
+            clear = answer in {"y", "yes"}
+            comment = "" if clear else self.screen.ask(
+                "What was unclear? (one line, Enter to skip) ").strip()
+        except EOFError:
+            return
+        self.store.add_feedback(
+            Feedback(self.course.id, chapter.id, clear, comment, utc_iso(self.now())), session.id
+        )
+        self.screen.say("Thank you, noted.", style="dim")
+
+
+def _jsonable(response: Response) -> object:
+    if isinstance(response, bool | int | float | str) or response is None:
+        return response
+    if isinstance(response, Mapping):
+        return {str(k): v for k, v in response.items()}
+    return list(response)

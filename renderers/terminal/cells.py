@@ -1,0 +1,91 @@
+"""A chapter's code cells in the terminal: their source and their cached outputs.
+
+Outputs come from `engine.execute`, imported only when a chapter with code is shown, so
+the quiz starts without it; starting a quiz never runs code. Running happens only when
+the learner asks (`r`). A terminal cannot show figures, so it says how many there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
+
+from rich.text import Text
+
+from renderers.terminal.render import CODE_STYLE, render_inline
+
+if TYPE_CHECKING:
+    from engine.model import Chapter, CodeCell, Course
+    from engine.outputs import CellOutput
+
+
+class CellRunner(Protocol):
+    """Where outputs come from (engine.execute, or a stand-in in tests)."""
+
+    def cached(self, course: Course, chapter: Chapter) -> Mapping[str, CellOutput] | None:
+        """The outputs cached by an earlier run, or None when there are none."""
+        ...
+
+    def run(self, course: Course, chapter: Chapter) -> Mapping[str, CellOutput]:
+        """Run the chapter's cells now."""
+        ...
+
+
+class CellsUnavailableError(Exception):
+    """Code cells cannot be run here; the message says why."""
+
+
+class EngineCells:
+    """Outputs from `engine.execute` (which another part of lessonkit provides)."""
+
+    def cached(self, course: Course, chapter: Chapter) -> Mapping[str, CellOutput] | None:
+        try:
+            from engine import execute
+        except ImportError:
+            return None
+        return execute.cached_outputs(course, chapter)
+
+    def run(self, course: Course, chapter: Chapter) -> Mapping[str, CellOutput]:
+        try:
+            from engine import execute
+        except ImportError as error:
+            raise CellsUnavailableError("running code cells is not available here") from error
+        return execute.run_chapter(course, chapter)
+
+
+def cell_lines(cell: CodeCell, output: CellOutput | None, have_outputs: bool) -> list[Text]:
+    """One code cell: its id, its source (unless hidden) and what it printed."""
+    lines = [Text(f"Code cell {cell.id}:", style="bold")]
+    if cell.show_source:
+        lines.extend(Text("    " + line, style=CODE_STYLE) for line in cell.source.splitlines())
+    if cell.caption:
+        lines.append(Text("  ") + render_inline(cell.caption))
+    if not cell.run:
+        lines.append(Text("  (this cell is shown, not run)", style="dim"))
+    elif output is None:
+        why = "no outputs cached" if not have_outputs else "no output recorded for this cell"
+        lines.append(Text(f"  ({why}; type r to run the chapter's code)", style="dim"))
+    else:
+        lines.extend(output_lines(output))
+    return lines
+
+
+def output_lines(output: CellOutput) -> list[Text]:
+    """What a cell printed, its error and a count of its figures."""
+    lines: list[Text] = []
+    if output.stdout.strip():
+        lines.append(Text("  Output:", style="bold"))
+        lines.extend(Text("    " + line) for line in output.stdout.rstrip("\n").splitlines())
+    if output.stderr.strip():
+        lines.append(Text("  Standard error:", style="bold"))
+        lines.extend(Text("    " + line, style="yellow")
+                     for line in output.stderr.rstrip("\n").splitlines())
+    if output.error:
+        lines.append(Text(f"  Error: {output.error}", style="bold red"))
+    if output.figures:
+        count = len(output.figures)
+        lines.append(Text(f"  ({count} figure(s): see the web version of the course)",
+                          style="dim"))
+    if not lines:
+        lines.append(Text("  (no output)", style="dim"))
+    return lines

@@ -1,0 +1,244 @@
+"""What a learner types, read into the response shapes that `engine.grading` scores.
+
+Options are shown in a shuffled order (`Layout`), so every parser maps the labels the
+learner saw (1-based numbers or letters) back to the indices the author wrote before
+grading; that is what makes the terminal and the website give the same score.
+
+Typed forms, per question type (also in `lessonkit quiz --help`):
+
+| type       | what to type                                         | example         |
+|------------|------------------------------------------------------|-----------------|
+| single     | the number or the letter of one option               | `2` or `b`      |
+| multiple   | every right option, by number or letter              | `1,3` or `ac`   |
+| true_false | `t`/`true`/`y`/`yes` or `f`/`false`/`n`/`no`         | `t`             |
+| numeric    | a number; `0,25` and `1 000` work; the unit may follow | `0.25`        |
+| text       | the answer                                           | `BPTT`          |
+| cloze      | one answer per blank, each at its own prompt          | `LSTM`          |
+| matching   | one letter per numbered item, in order, or pairs     | `bca`, `1b 2c 3a` |
+| ordering   | the numbers (or letters) in the right order          | `3 1 2`, `cab`  |
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from dataclasses import dataclass
+from typing import assert_never
+
+from engine.grading import Response, matching_options, parse_number
+from engine.model import (
+    Blank,
+    Cloze,
+    Matching,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    QuestionType,
+    SingleChoice,
+    Text,
+    TrueFalse,
+)
+
+LETTERS = string.ascii_lowercase
+TRUE_WORDS = frozenset({"t", "true", "y", "yes"})
+FALSE_WORDS = frozenset({"f", "false", "n", "no"})
+
+
+class AnswerError(ValueError):
+    """The input is not in the form the question expects; the message says which form is."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The order in which a question's options are shown.
+
+    `order[position]` is the authored index of the option shown at `position`: choices for
+    single/multiple, right-side options for matching, items for ordering; empty otherwise.
+    """
+
+    order: tuple[int, ...] = ()
+
+    def authored(self, position: int) -> int:
+        """The authored index of the option shown at `position`."""
+        return self.order[position]
+
+    def position(self, authored: int) -> int:
+        """Where the option with authored index `authored` is shown."""
+        return self.order.index(authored)
+
+
+def label(position: int) -> str:
+    """The label shown before the option at `position`: `1)`, `2)`, ..."""
+    return f"{position + 1})"
+
+
+def layout_for(question: QuestionType, seed: int) -> Layout:
+    """The display order of `question`'s options for a session seeded with `seed`.
+
+    The same seed always gives the same order, so a resumed session shows the options
+    where the learner saw them before.
+    """
+    rng = random.Random(f"{seed}:{question.id}")
+    match question:
+        case SingleChoice() | MultipleChoice():
+            fixed = [c.fixed for c in question.choices]
+            return Layout(_shuffled(len(question.choices), rng, question.shuffle, fixed))
+        case Matching():
+            count = len(matching_options(question))
+            return Layout(_shuffled(count, rng, question.shuffle, [False] * count))
+        case Ordering():
+            count = len(question.items)
+            order = _shuffled(count, rng, True, [False] * count)
+            if count > 1 and [question.items[i] for i in order] == question.items:
+                # Never show the items already in the right order (duplicates included).
+                order = order[1:] + order[:1]
+            return Layout(order)
+        case TrueFalse() | Numeric() | Text() | Cloze():
+            return Layout()
+        case other:
+            assert_never(other)
+
+
+def _shuffled(count: int, rng: random.Random, shuffle: bool, fixed: list[bool]) -> tuple[int, ...]:
+    if not shuffle:
+        return tuple(range(count))
+    movable = [i for i in range(count) if not fixed[i]]
+    rng.shuffle(movable)
+    it = iter(movable)
+    # Fixed options ("None of the above") keep their authored position.
+    return tuple(i if fixed[i] else next(it) for i in range(count))
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+def parse_answer(question: QuestionType, layout: Layout, text: str) -> Response:
+    """The response for `text` typed at `question`'s prompt (cloze: see `parse_blank`)."""
+    typed = text.strip()
+    if not typed:
+        raise AnswerError("Type an answer, or s to skip.")
+    match question:
+        case SingleChoice():
+            position = _pick(typed.rstrip(").").lower(), len(question.choices))
+            if position is None:
+                raise AnswerError(f"Type one option: {_range_words(len(question.choices))}.")
+            return layout.authored(position)
+        case MultipleChoice():
+            positions = _picks(typed.lower(), len(question.choices))
+            if positions is None:
+                raise AnswerError(
+                    "Type every right option, separated by commas or spaces, such as 1,3 or ac "
+                    f"({_range_words(len(question.choices))})."
+                )
+            return sorted(layout.authored(p) for p in positions)
+        case TrueFalse():
+            word = typed.lower().rstrip(".")
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+            raise AnswerError("Type t for true or f for false.")
+        case Numeric():
+            value = parse_number(_without_unit(typed, question.unit))
+            if value is None:
+                raise AnswerError("Type a number, such as 0.25 (a comma works too: 0,25).")
+            return value
+        case Text():
+            return typed
+        case Cloze():
+            raise AnswerError("A cloze question is answered one blank at a time.")
+        case Matching():
+            return _parse_matching(question, layout, typed.lower())
+        case Ordering():
+            count = len(question.items)
+            positions = _picks(typed.lower(), count, allow_repeats=True)
+            if positions is None or sorted(positions) != list(range(count)):
+                raise AnswerError(
+                    f"Type all {count} numbers once each, in the right order, such as "
+                    f"{' '.join(str(n) for n in range(count, 0, -1))}."
+                )
+            return [layout.authored(p) for p in positions]
+        case other:
+            assert_never(other)
+
+
+def parse_blank(blank: Blank, text: str) -> str:
+    """The text to grade for one cloze blank (a choice blank also takes its number or letter)."""
+    typed = text.strip()
+    if not typed:
+        raise AnswerError("Type an answer for this blank, or s to skip the question.")
+    match blank.blank_kind:
+        case "choice":
+            position = _pick(typed.lower().rstrip(")."), len(blank.choices))
+            if position is not None:
+                return blank.choices[position]
+            for choice in blank.choices:
+                if choice.strip().lower() == typed.lower():
+                    return choice
+            raise AnswerError(f"Type one option: {_range_words(len(blank.choices))}.")
+        case "numeric":
+            if parse_number(typed) is None:
+                raise AnswerError("Type a number, such as 0.25 (a comma works too: 0,25).")
+            return typed
+        case "text":
+            return typed
+        case other:
+            assert_never(other)
+
+
+def _pick(token: str, count: int) -> int | None:
+    if token.isdigit() and 1 <= int(token) <= count:
+        return int(token) - 1
+    if len(token) == 1 and token in LETTERS[:count]:
+        return LETTERS.index(token)
+    return None
+
+
+def _picks(text: str, count: int, allow_repeats: bool = False) -> list[int] | None:
+    tokens = [t for t in re.split(r"[\s,;]+", text.strip(" .")) if t]
+    if len(tokens) == 1:
+        token = tokens[0]
+        if token.isalpha() or (token.isdigit() and count <= 9 and _pick(token, count) is None):
+            # "ac" or "13": one label per character, when that is the only reading.
+            tokens = list(token)
+    picks = [_pick(t.rstrip(")"), count) for t in tokens]
+    if not picks or any(p is None for p in picks):
+        return None
+    positions = [p for p in picks if p is not None]
+    if not allow_repeats:
+        positions = sorted(set(positions))
+    return positions
+
+
+def _range_words(count: int) -> str:
+    return f"a number from 1 to {count} or a letter from a to {LETTERS[count - 1]}"
+
+
+def _without_unit(text: str, unit: str | None) -> str:
+    if unit and text.lower().endswith(unit.lower()):
+        return text[: -len(unit)].strip()
+    return text
+
+
+def _parse_matching(question: Matching, layout: Layout, typed: str) -> list[int | None]:
+    lefts = len(question.pairs)
+    options = len(layout.order)
+    expected = (
+        f"Type one letter (a to {LETTERS[options - 1]}) for each of the {lefts} numbered items, "
+        f"in order, such as {LETTERS[:lefts][::-1]}, or as pairs such as 1b 2a."
+    )
+    pairs = re.findall(r"(\d+)\s*[-=:>)]*\s*([a-z])", typed)
+    if pairs:
+        leftover = re.sub(r"(\d+)\s*[-=:>)]*\s*([a-z])", "", typed)
+        chosen: dict[int, str] = {}
+        for number, letter in pairs:
+            chosen[int(number)] = letter
+        if leftover.strip(" ,;") or sorted(chosen) != list(range(1, lefts + 1)):
+            raise AnswerError(expected)
+        letters = [chosen[n] for n in range(1, lefts + 1)]
+    else:
+        letters = [ch for ch in typed if not ch.isspace() and ch not in ",;"]
+    if len(letters) != lefts or any(ch not in LETTERS[:options] for ch in letters):
+        raise AnswerError(expected)
+    return [layout.authored(LETTERS.index(ch)) for ch in letters]

@@ -1,0 +1,108 @@
+"""The two front ends of the terminal learner: coloured lines, or plain lines.
+
+Both print line by line and never redraw, so screen readers and scroll-back work (the
+research in ux.md 1.5: repainting interfaces are the main barrier). The rich front end
+adds colour and a progress bar drawn as characters; the plain one prints no control code
+at all and reads answers line by line, so a quiz can be scripted and piped.
+
+The quiz loop only sees a `Screen`, so tests drive it with in-memory streams.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+
+class Screen:
+    """Where the quiz writes lines and reads answers."""
+
+    def __init__(
+        self, console: Console, stdin: TextIO, *, plain: bool, echo_input: bool = False
+    ) -> None:
+        self.console = console
+        self.stdin = stdin
+        self.plain = plain
+        self.echo_input = echo_input
+
+    @property
+    def width(self) -> int | None:
+        """The width to wrap text to; None in plain mode, where lines are never wrapped."""
+        return None if self.plain else max(20, self.console.width)
+
+    def say(self, text: Text | str = "", style: str = "") -> None:
+        """Print one line (or a block of lines separated by newlines)."""
+        shown = Text(text, style=style) if isinstance(text, str) else text
+        # Plain mode never wraps (a screen reader or a pipe gets whole lines); the rich
+        # front end wraps to the terminal's width (Markdown arrives wrapped already).
+        self.console.print(shown, soft_wrap=self.plain)
+
+    def say_all(self, lines: Iterable[Text]) -> None:
+        for line in lines:
+            self.say(line)
+
+    def ask(self, prompt: str) -> str:
+        """Show `prompt` and read one line. Raises EOFError at the end of input."""
+        if self.plain:
+            self.console.print(Text(prompt), end="", soft_wrap=True)
+            self.console.file.flush()
+            line = self.stdin.readline()
+            if not line:
+                self.console.print()
+                raise EOFError
+            answer = line.rstrip("\r\n")
+            if self.echo_input:
+                # Piped answers are not echoed by a terminal; print them so a transcript
+                # shows what was answered where.
+                self.console.print(Text(answer), soft_wrap=True)
+            return answer
+        stream = None if self.stdin is sys.stdin else self.stdin
+        return self.console.input(Text(prompt, style="bold"), stream=stream)
+
+    def progress(self, position: int, total: int, title: str) -> None:
+        """A one-line progress indicator, printed once (never redrawn)."""
+        head = f"Question {position} of {total}"
+        if self.plain:
+            self.say(f"[{head}] {title}")
+            return
+        width = 20
+        filled = round(width * (position - 1) / max(1, total))
+        bar = Text("━" * filled, style="green") + Text("━" * (width - filled), style="grey50")
+        self.say(Text(f"{head} ", style="bold") + bar + Text(f" {title}", style="dim"))
+
+
+def wants_plain(plain_flag: bool, stdin: TextIO, stdout: TextIO) -> bool:
+    """Plain mode when asked, when either end is not a terminal, or for TERM=dumb/ACCESSIBLE."""
+    if plain_flag or os.environ.get("TERM") == "dumb" or os.environ.get("ACCESSIBLE"):
+        return True
+    return not (_isatty(stdin) and _isatty(stdout))
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def make_screen(
+    plain_flag: bool, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> Screen:
+    """The screen for this process's terminal (or pipes)."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    plain = wants_plain(plain_flag, stdin, stdout)
+    if plain:
+        console = Console(
+            file=stdout, color_system=None, force_terminal=False, no_color=True,
+            highlight=False, emoji=False, markup=False, soft_wrap=True, width=1_000_000,
+        )
+    else:
+        # rich honours NO_COLOR, FORCE_COLOR and the terminal's width by itself.
+        console = Console(file=stdout, highlight=False, emoji=False, markup=False)
+    return Screen(console, stdin, plain=plain, echo_input=plain and not _isatty(stdin))

@@ -1,0 +1,117 @@
+"""The end of a session: the score, a per-chapter breakdown, what was missed, the time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.text import Text
+
+from renderers.terminal.items import Item
+from renderers.terminal.store import Attempt
+from renderers.terminal.view import of_points
+
+
+@dataclass
+class ChapterScore:
+    """How one chapter went in a session."""
+
+    chapter_id: str
+    title: str
+    points: float = 0.0
+    max_points: float = 0.0
+    questions: int = 0
+    right: int = 0
+
+
+@dataclass
+class Summary:
+    """How a session went."""
+
+    points: float = 0.0
+    max_points: float = 0.0
+    questions: int = 0
+    right: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    chapters: list[ChapterScore] = field(default_factory=list)
+    missed: list[tuple[Item, Attempt | None]] = field(default_factory=list)
+    """Questions not fully right (skipped ones with no attempt), in session order."""
+
+    @property
+    def fraction(self) -> float:
+        return self.points / self.max_points if self.max_points else 0.0
+
+
+def summarize(items: Sequence[Item], attempts: Sequence[Attempt]) -> Summary:
+    """The summary of a session from its items and the attempts given in it."""
+    latest = {a.question_id: a for a in attempts}
+    summary = Summary()
+    by_chapter: dict[str, ChapterScore] = {}
+    for item in items:
+        question, chapter = item.question, item.chapter
+        score = by_chapter.get(chapter.id)
+        if score is None:
+            score = by_chapter[chapter.id] = ChapterScore(chapter.id, chapter.title)
+            summary.chapters.append(score)
+        attempt = latest.get(question.id)
+        earned = attempt.points if attempt else 0.0
+        right = attempt is not None and attempt.answered and attempt.fraction >= 1.0
+        score.points += earned
+        score.max_points += question.points
+        score.questions += 1
+        score.right += right
+        summary.points += earned
+        summary.max_points += question.points
+        summary.questions += 1
+        summary.right += right
+        summary.seconds += attempt.duration if attempt else 0.0
+        if attempt is None or not attempt.answered:
+            summary.skipped += 1
+        if not right:
+            summary.missed.append((item, attempt))
+    return summary
+
+
+def duration(seconds: float) -> str:
+    """`42 s`, `3 min 05 s`, `1 h 02 min`."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def summary_lines(summary: Summary, passing_score: float) -> list[Text]:
+    """The summary as lines: score, pass mark, chapters, missed questions, time."""
+    percent = round(100 * summary.fraction)
+    passed = summary.fraction >= passing_score
+    lines = [
+        Text("Session complete.", style="bold"),
+        Text(f"Score: {of_points(summary.points, summary.max_points)} ({percent}%), "
+             f"{summary.right} of {summary.questions} questions right. ")
+        + Text(
+            f"{'Passed' if passed else 'Not passed yet'} "
+            f"(pass mark {round(100 * passing_score)}%).",
+            style="green" if passed else "yellow",
+        ),
+        Text("By chapter:", style="bold"),
+    ]
+    for chapter in summary.chapters:
+        lines.append(Text(
+            f"  {chapter.title} ({chapter.chapter_id}): "
+            f"{of_points(chapter.points, chapter.max_points)}, "
+            f"{chapter.right} of {chapter.questions} right"
+        ))
+    if summary.missed:
+        lines.append(Text("Missed:", style="bold"))
+        for item, attempt in summary.missed:
+            how = "skipped" if attempt is None or not attempt.answered else (
+                of_points(attempt.points, attempt.max_points)
+            )
+            lines.append(Text(f"  {item.question.id} in {item.chapter.title}: {how}"))
+    lines.append(Text(f"Time: {duration(summary.seconds)}."))
+    return lines

@@ -1,0 +1,79 @@
+"""A pseudo-terminal that runs the real program and waits for text on its screen."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pexpect
+
+from .helpers import ANSI, ROOT, plain
+
+
+class Terminal:
+    """The program under a pty (so it sees a real terminal); keys in, screen text out."""
+
+    def __init__(self, args: list[str], env: dict[str, str], rows: int = 40,
+                 columns: int = 100) -> None:
+        self.child = pexpect.spawn(args[0], args[1:], env=env, cwd=str(ROOT), encoding="utf-8",
+                                   dimensions=(rows, columns), timeout=30)
+        self.raw = ""
+        self.position = 0
+
+    @property
+    def screen(self) -> str:
+        """Everything shown so far, without escape sequences.
+
+        An escape sequence cut in half at the end of what was read so far is held back:
+        stripped later, it would shift every position after it.
+        """
+        raw = self.raw
+        cut = raw.rfind("\x1b")
+        if cut >= 0 and not ANSI.match(raw, cut):
+            raw = raw[:cut]
+        return plain(raw)
+
+    def wait(self, text: str, timeout: float = 30) -> str:
+        """Wait until `text` appears after what was already waited for; return the text
+        shown since the previous wait, up to and including `text`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen
+            found = shown.find(text, self.position)
+            if found >= 0:
+                start, self.position = self.position, found + len(text)
+                return shown[start:self.position]
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"{text!r} never appeared; the screen ends with:\n"
+                                     f"{shown[-1500:]}\nraw: {self.raw[-600:]!r}")
+            try:
+                self.raw += self.child.read_nonblocking(65536, timeout=min(remaining, 0.5))
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF as error:
+                raise AssertionError(f"the program ended before {text!r}:\n{shown[-1500:]}") \
+                    from error
+
+    def answer(self, line: str) -> None:
+        self.wait("> " if not line.startswith("blank:") else ": ")
+        self.child.sendline(line.removeprefix("blank:"))
+
+    def send(self, line: str) -> None:
+        self.child.sendline(line)
+
+    def exit_status(self) -> int:
+        """Wait for the program to end; its exit status."""
+        rest = self.child.read()
+        self.raw += rest
+        self.child.close()
+        assert self.child.exitstatus is not None, f"killed by signal {self.child.signalstatus}"
+        return int(self.child.exitstatus)
+
+    def kill(self, signal: int) -> None:
+        self.child.kill(signal)
+        self.child.close(force=True)
+
+
+def progress_db(env: dict[str, str]) -> Path:
+    return Path(env["LESSONKIT_PROGRESS_DB"])

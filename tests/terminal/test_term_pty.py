@@ -1,0 +1,141 @@
+"""The real `lessonkit` in a pseudo-terminal: keys in, screen text out, as a learner sees it."""
+
+from __future__ import annotations
+
+import re
+import signal
+import sqlite3
+from pathlib import Path
+
+from engine.model import Course
+
+from .helpers import COMPLETE, isolated_env, lessonkit, right_lines
+from .terminal import Terminal, progress_db
+
+SEED = 3
+
+
+def _quiz(env: dict[str, str], *args: str, rows: int = 40, columns: int = 100) -> Terminal:
+    return Terminal([*lessonkit(), "quiz", str(COMPLETE), "--seed", str(SEED), *args], env,
+                    rows, columns)
+
+
+def _type(term: Terminal, course: Course, question_id: str) -> None:
+    question = next(q for q in course.questions if q.id == question_id)
+    lines = right_lines(question, SEED)
+    if question.type == "cloze":
+        for line in lines:
+            term.wait("Blank ")
+            term.answer("blank:" + line)
+    else:
+        term.answer(lines[0])
+
+
+def test_every_question_type_with_hints_skip_quit_and_resume(course: Course,
+                                                             tmp_path: Path) -> None:
+    env = isolated_env(tmp_path)
+    term = _quiz(env)
+    term.wait("Question 1 of 14")
+    term.wait("Keys: h hint (2, -25% each) · s skip · q save & quit · ? help")
+    term.answer("h")
+    term.wait("Hint 1 of 2 (costs 25% of the points): Look at the name.")
+    term.answer("?")
+    term.wait("s  skip this question")
+    _type(term, course, "single-all-options")
+    term.wait("Correct. 1.5 of 2 points (0.5 taken off for 1 hint(s))")
+    term.wait("An RNN feeds its hidden state back in at each step.")
+    term.wait("Question 2 of 14")
+    term.answer("x")  # not an option: asked again with the expected form
+    term.wait("Type every right option")
+    _type(term, course, "multiple-partial")
+    term.wait("Correct. 1 of 1 point")
+    term.wait("Question 3 of 14")
+    term.answer("s")
+    term.wait("Skipped.")
+    term.wait("Question 4 of 14")
+    term.answer("q")
+    term.wait("Saved. Run the same command to continue where you left off.")
+    assert term.exit_status() == 0
+
+    term = _quiz(env)
+    term.wait("Continuing where you left off")
+    term.wait("Resuming: 3 of 14 questions already done.")
+    term.wait("Question 4 of 14")
+    _type(term, course, "tf-true")
+    term.wait("Correct.")
+    term.wait("Was everything clear in Choices")
+    term.send("y")
+    term.wait("Thank you, noted.")
+    for question_id in ("numeric-abs", "numeric-rel", "numeric-range", "text-accept",
+                        "text-case"):
+        term.wait(question_id)
+        _type(term, course, question_id)
+        term.wait("Correct.")
+    term.wait("Was everything clear in Values")
+    term.send("")
+    for question_id in ("cloze-all-kinds", "cloze-strict", "matching", "ordering-all",
+                        "ordering-partial"):
+        term.wait(question_id)
+        _type(term, course, question_id)
+        term.wait("Correct.")
+    term.wait("Was everything clear in Structures")
+    term.send("n")
+    term.wait("What was unclear?")
+    term.send("the ordering")
+    summary = term.wait("Retry the 1 missed question(s)? (y/N)")
+    assert "Score: 13.5 of 15 points (90%), 13 of 14 questions right. Passed" in summary
+    assert "Missed:\n  multiple-strict in Choices" in summary and ": skipped" in summary
+    term.send("y")
+    term.wait("Question 1 of 1")
+    _type(term, course, "multiple-strict")
+    term.wait("Correct. 1 of 1 point")
+    term.wait("Score: 1 of 1 point (100%)")
+    assert term.exit_status() == 0
+
+
+def test_sigkill_right_after_an_answer_loses_nothing(course: Course, tmp_path: Path) -> None:
+    env = isolated_env(tmp_path)
+    term = _quiz(env, "--chapter", "choices")
+    term.wait("Question 1 of 4")
+    _type(term, course, "single-all-options")
+    term.wait("Correct.")  # printed only after the answer was committed
+    term.kill(signal.SIGKILL)
+    rows = sqlite3.connect(progress_db(env)).execute(
+        "SELECT question_id, fraction FROM attempts").fetchall()
+    assert rows == [("single-all-options", 1.0)]
+    term = _quiz(env, "--chapter", "choices")
+    term.wait("Resuming: 1 of 4 questions already done.")
+    term.wait("Question 2 of 4")
+    assert "Question 1 of 4" not in term.screen
+    term.answer("q")
+    assert term.exit_status() == 0
+
+
+def test_ctrl_c_saves_and_leaves_with_status_0(tmp_path: Path) -> None:
+    term = _quiz(isolated_env(tmp_path), "--chapter", "choices")
+    term.wait("Question 1 of 4")
+    term.wait("> ")
+    term.child.sendintr()
+    term.wait("Interrupted: progress saved. Run the same command to continue.")
+    assert term.exit_status() == 0
+
+
+def test_no_color_and_a_narrow_terminal(tmp_path: Path) -> None:
+    env = isolated_env(tmp_path, NO_COLOR="1")
+    term = _quiz(env, "--chapter", "choices", rows=24, columns=40)
+    term.wait("Question 1 of 4")
+    term.answer("q")
+    assert term.exit_status() == 0
+    assert not re.search(r"\x1b\[[0-9;]*(3[0-9]|9[0-7]|38;)[0-9;]*m", term.raw)  # no colour
+    assert "\x1b[2J" not in term.raw and "\x1b[H" not in term.raw  # never clears or redraws
+    widest = max(len(line) for line in term.screen.split("\n"))
+    assert widest <= 40, widest
+
+
+def test_the_rich_front_end_colours_verdicts(course: Course, tmp_path: Path) -> None:
+    term = _quiz(isolated_env(tmp_path), "--chapter", "choices")
+    _type(term, course, "single-all-options")
+    term.wait("Correct.")
+    term.answer("q")
+    assert term.exit_status() == 0
+    assert re.search(r"\x1b\[[0-9;]*32[0-9;]*mCorrect\.", term.raw)  # green, and the word
