@@ -1,0 +1,109 @@
+"""A chapter that runs past `code.timeout` is stopped, with everything it started."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from engine.diagnostics import Code
+from engine.execute import execute_course
+from engine.loader import load_course
+
+
+def alive(pid: int) -> bool:
+    """Running, not merely a zombie waiting for a parent to reap it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_a_cell_past_the_timeout_is_killed_with_its_children(
+    fixture_copy: Callable[[str], Path],
+) -> None:
+    folder = fixture_copy("slow")
+    course = load_course(folder)
+    assert course.code.timeout == 3
+    started = time.perf_counter()
+    result = execute_course(course)
+    elapsed = time.perf_counter() - started
+    assert 3 <= elapsed < 10
+
+    [diagnostic] = result.diagnostics
+    sleeper = course.chapters[0].code_cells[1]
+    assert diagnostic.code is Code.CELL_TIMEOUT
+    assert diagnostic.span == sleeper.span
+    assert "3 s timeout" in diagnostic.message and "'sleeper'" in diagnostic.message
+    assert "cells that did not run: never" in diagnostic.notes
+    assert result.outputs["quick"].stdout == "quick\n"
+    assert (result.outputs["sleeper"].error or "").startswith("Timeout:")
+    assert "never" not in result.outputs
+    assert result.failed == ["sleepy"]
+
+    # The process the cell spawned went down with the process group.
+    pid = int((folder / "grandchild.pid").read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 2
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(pid)
+    assert pid != os.getpid()
+
+
+def test_an_interrupt_stops_the_running_chapters_at_once(
+    fixture_copy: Callable[[str], Path],
+) -> None:
+    folder = fixture_copy("slow")
+    loaded = load_course(folder)
+    # A long timeout: only stopping the children can make this test end quickly.
+    course = loaded.model_copy(update={"code": loaded.code.model_copy(update={"timeout": 60})})
+    pid_file = folder / "grandchild.pid"
+
+    def interrupt(line: str) -> None:
+        deadline = time.monotonic() + 10
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        raise KeyboardInterrupt(line)
+
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt, match="quick: executed"):
+        execute_course(course, jobs=2, progress=interrupt)
+    assert time.perf_counter() - started < 10
+    pid = int(pid_file.read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 2
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(pid)
+
+
+def test_the_cells_die_with_a_killed_parent(fixture_copy: Callable[[str], Path]) -> None:
+    folder = fixture_copy("slow")
+    script = (
+        "import sys\n"
+        "from engine.execute import execute_course\n"
+        "from engine.loader import load_course\n"
+        "course = load_course(sys.argv[1])\n"
+        "code = course.code.model_copy(update={'timeout': 60})\n"
+        "execute_course(course.model_copy(update={'code': code}))\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script, str(folder)])
+    pid_file = folder / "grandchild.pid"
+    try:
+        deadline = time.monotonic() + 20
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pid_file.exists()
+    finally:
+        parent.kill()
+        parent.wait()
+    pid = int(pid_file.read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 5
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(pid)
