@@ -245,6 +245,20 @@ _INSPECTING = _build(html=True, check_links=False)
 """Sees raw HTML and every link, safe or not, so problems can be reported (never rendered)."""
 
 
+_PLAIN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f ,.;:?'\"()/%+=-]*")
+"""One line of prose with no character Markdown gives a meaning to (and starting with a
+letter, so it cannot open a list or a heading): rendering it is escaping it."""
+
+
+def _plain(text: str, inline: bool) -> str | None:
+    # A fast path: most choices, hints and feedback are one plain sentence, and the
+    # 5000-chapter benchmark renders tens of thousands of them.
+    if len(text) > 200 or text != text.rstrip() or "  " in text or not _PLAIN.fullmatch(text):
+        return None
+    escaped = text.replace('"', "&quot;")
+    return escaped if inline else f"<p>{escaped}</p>\n"
+
+
 def render_markdown(
     text: str,
     *,
@@ -258,6 +272,9 @@ def render_markdown(
     options and titles. `resolve_url` rewrites link and image targets (the HTML site maps
     `../assets/x.svg` to the copied file).
     """
+    fast = _plain(text, inline)
+    if fast is not None:
+        return fast
     md = _RAW_HTML if allow_html else _ESCAPING
     env: dict[str, Any] = {}
     if resolve_url is not None:

@@ -212,7 +212,10 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
                     q.span_of("pairs"),
                 )
             yield from _duplicates(
-                [p.left for p in q.pairs], list(q.pairs), Code.DUPLICATE_LEFT, "left side",
+                [p.left for p in q.pairs],
+                list(q.pairs),
+                Code.DUPLICATE_LEFT,
+                "left side",
                 field="left",
             )
             rights = [p.right for p in q.pairs]
@@ -275,7 +278,10 @@ def _choice_rules(q: SingleChoice | MultipleChoice) -> Iterator[Diagnostic]:
             hint="use 'type: multiple' for several right answers",
         )
     yield from _duplicates(
-        [c.text for c in q.choices], list(q.choices), Code.DUPLICATE_CHOICE, "choice",
+        [c.text for c in q.choices],
+        list(q.choices),
+        Code.DUPLICATE_CHOICE,
+        "choice",
         field="text",
     )
     for choice in q.choices:
@@ -373,7 +379,9 @@ def _pattern_rule(pattern: str | None, span: Span | None) -> Iterator[Diagnostic
         )
 
 
-def _example_rule(pattern: str | None, accept: list[str], span: Span | None) -> Iterator[Diagnostic]:
+def _example_rule(
+    pattern: str | None, accept: list[str], span: Span | None
+) -> Iterator[Diagnostic]:
     if pattern is not None and not accept:
         yield Diagnostic.of(
             Code.PATTERN_WITHOUT_EXAMPLE,

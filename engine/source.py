@@ -263,7 +263,11 @@ def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
     return Loaded(data, smap, diags)
 
 
-_OPENER_CONTEXTS = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a simple key")
+_OPENER_CONTEXTS = (
+    "while scanning a quoted scalar",
+    "while parsing a flow",
+    "while scanning a simple key",
+)
 _KEY_AT_LINE_START = re.compile(r"^(\s*)(- +)?[^\s:#'\"][^:#]*?:(\s|$)")
 
 
