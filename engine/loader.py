@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -49,22 +49,42 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def check_course(path: str | Path) -> CheckResult:
-    """Load and validate the course at `path`, collecting every diagnostic."""
+@dataclass
+class LoadCache:
+    """What a long-running process (`lessonkit serve`) keeps between checks of one course.
+
+    A chapter file whose size and modification time are unchanged is not read again, and
+    its own rules are not re-run, so re-checking a 5000-chapter course after one save
+    costs a directory walk and the one changed file.
+    """
+
+    chapters: dict[str, tuple[tuple[int, int], Any, list[Diagnostic]]] = field(default_factory=dict)
+    """Chapter key -> ((mtime_ns, size), (Chapter, SourceMap) or None, its load diagnostics)."""
+    rules: dict[str, tuple[Chapter, list[Diagnostic]]] = field(default_factory=dict)
+    """Chapter key -> (the chapter object checked, its rule diagnostics)."""
+
+
+def check_course(path: str | Path, cache: LoadCache | None = None) -> CheckResult:
+    """Load and validate the course at `path`, collecting every diagnostic.
+
+    Pass the same `cache` to later calls to re-read only the chapter files that changed.
+    """
     # Loading allocates hundreds of thousands of small objects that all stay alive; the
     # cyclic garbage collector would rescan them again and again for nothing.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check_course(path)
+        return _check_course(path, cache)
     finally:
-        # What was loaded lives as long as the command; spare it from later collections.
-        gc.freeze()
+        if cache is None:
+            # A one-shot command keeps what it loaded to the end; spare it from later
+            # collections. (A watcher with a cache replaces chapters, so must not freeze.)
+            gc.freeze()
         if enabled:
             gc.enable()
 
 
-def _check_course(path: str | Path) -> CheckResult:
+def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
     from engine.rules import check_rules
 
     root = course_folder(path)
@@ -121,7 +141,7 @@ def _check_course(path: str | Path) -> CheckResult:
             listed[key] = span
             keys[(s_index, c_index)] = key
             shown = f"{shown_root}/{key}" if shown_root not in ("", ".") else key
-            chapter = _load_chapter(target, key, shown, diags, rel, span, root)
+            chapter = _cached_chapter(cache, target, key, shown, diags, rel, span, root)
             if chapter is not None:
                 chapters[key] = chapter
     diags.extend(_orphans(root, set(listed) | named))
@@ -143,7 +163,8 @@ def _check_course(path: str | Path) -> CheckResult:
     set_source(course, source_of(course_file))
     course._root = str(root)
     smaps = {key: smap for key, (_, smap) in chapters.items()}
-    diags.extend(check_rules(course, course_file, loaded.source_map, smaps))
+    memo = cache.rules if cache is not None else None
+    diags.extend(check_rules(course, course_file, loaded.source_map, smaps, memo))
     final = _finish(diags, course.suppress)
     has_errors = any(d.severity is Severity.ERROR for d in final)
     return CheckResult(None if has_errors else course, final)
@@ -200,6 +221,35 @@ def _near_file(root: Path, rel: str) -> str | None:
     ]
     close = difflib.get_close_matches(rel, candidates, n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+def _cached_chapter(
+    cache: LoadCache | None,
+    target: Path,
+    key: str,
+    shown: str,
+    diags: list[Diagnostic],
+    rel: str,
+    span: Any,
+    root: Path,
+) -> tuple[Chapter, SourceMap] | None:
+    if cache is None:
+        return _load_chapter(target, key, shown, diags, rel, span, root)
+    try:
+        stat = os.stat(target)
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (-1, -1)
+    known = cache.chapters.get(key)
+    if known is not None and known[0] == stamp and stamp[0] >= 0:
+        diags.extend(known[2])
+        result: tuple[Chapter, SourceMap] | None = known[1]
+        return result
+    own: list[Diagnostic] = []
+    result = _load_chapter(target, key, shown, own, rel, span, root)
+    cache.chapters[key] = (stamp, result, own)
+    diags.extend(own)
+    return result
 
 
 def _load_chapter(

@@ -48,9 +48,17 @@ MARKDOWN_FIELDS = (
 
 
 def check_rules(
-    course: Course, course_file: CourseFile, course_map: SourceMap, maps: dict[str, SourceMap]
+    course: Course,
+    course_file: CourseFile,
+    course_map: SourceMap,
+    maps: dict[str, SourceMap],
+    memo: dict[str, tuple[Chapter, list[Diagnostic]]] | None = None,
 ) -> list[Diagnostic]:
-    """Every semantic diagnostic for an assembled course."""
+    """Every semantic diagnostic for an assembled course.
+
+    `memo` (chapter path -> (chapter, its diagnostics)) lets a watcher re-check only the
+    chapters that changed: a chapter's own rules depend on nothing else.
+    """
     out: list[Diagnostic] = []
     out.extend(_unique_ids(course))
     out.extend(_suppress_codes(course))
@@ -64,8 +72,14 @@ def check_rules(
                 )
             )
     for chapter in course.chapters:
-        smap = maps.get(chapter.path)
-        out.extend(_chapter_rules(course, chapter, smap))
+        known = memo.get(chapter.path) if memo is not None else None
+        if known is not None and known[0] is chapter:
+            out.extend(known[1])
+            continue
+        found = list(_chapter_rules(course, chapter, maps.get(chapter.path)))
+        if memo is not None:
+            memo[chapter.path] = (chapter, found)
+        out.extend(found)
     return out
 
 
