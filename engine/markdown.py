@@ -93,13 +93,25 @@ def _highlight_fence(source: str, language: str, _attrs: str) -> str:
     return highlight_code(source, language)
 
 
+_DELIMITERS = {
+    "lVert": "\u2016", "rVert": "\u2016", "Vert": "\u2016", "|": "\u2016",
+    "lvert": "|", "rvert": "|", "vert": "|", "langle": "\u27e8", "rangle": "\u27e9",
+    "lfloor": "\u230a", "rfloor": "\u230b", "lceil": "\u2308", "rceil": "\u2309",
+    "{": "{", "}": "}",
+}
+_RAW_DELIMITER = re.compile(r">\\(" + "|".join(re.escape(d) for d in _DELIMITERS) + r")</mo>")
+
+
 @lru_cache(maxsize=8192)
 def latex_to_mathml(latex: str, display: bool) -> str:
     """MathML for a LaTeX formula; the escaped source in a `math-error` span when it fails."""
     try:
-        return str(latex2mathml.converter.convert(latex, display="block" if display else "inline"))
+        mathml = str(latex2mathml.converter.convert(latex, display="block" if display else "inline"))
     except Exception:  # latex2mathml raises many types (IndexError, its own errors...)
         return f'<code class="math-error">{escape(latex)}</code>'
+    # latex2mathml 3.x leaves a delimiter command as text after a size command
+    # (`\Big\lVert` gives `<mo ...>\lVert</mo>`); put the character it stands for.
+    return _RAW_DELIMITER.sub(lambda m: f">{_DELIMITERS[m.group(1)]}</mo>", mathml)
 
 
 def _render_math_inline(

@@ -30,7 +30,9 @@ def test_unchanged_chapters_are_reused_and_a_changed_one_is_reread(tmp_path: Pat
     first = check_course(root, cache)
     assert first.course is not None and first.diagnostics == []
     values = root / "01-basics" / "02-values.yaml"
-    _touch_later(values, values.read_text(encoding="utf-8").replace("title: Values", "title: Numbers"))
+    _touch_later(
+        values, values.read_text(encoding="utf-8").replace("title: Values", "title: Numbers")
+    )
     second = check_course(root, cache)
     assert second.course is not None
     before = {c.id: c for c in first.course.chapters}
@@ -51,7 +53,8 @@ def test_a_save_that_breaks_a_chapter_is_reported_and_a_fix_clears_it(tmp_path: 
     broken = check_course(root, cache)
     assert broken.course is None
     # The misspelled required key is one mistake: unknown-key with "did you mean 'pairs'?".
-    assert [(Path(d.span.file).name, d.code.value, d.hint) for d in broken.diagnostics
-            if d.span] == [("01-structures.yaml", "unknown-key", "did you mean 'pairs'?")]
+    assert [
+        (Path(d.span.file).name, d.code.value, d.hint) for d in broken.diagnostics if d.span
+    ] == [("01-structures.yaml", "unknown-key", "did you mean 'pairs'?")]
     _touch_later(chapter, good)
     assert check_course(root, cache).diagnostics == []
