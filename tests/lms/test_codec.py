@@ -1,0 +1,100 @@
+"""The SCORM bridge's suspend_data encoding: exact round trips, and compact enough for 1.2.
+
+SCORM 1.2 gives a SCO 4096 characters of suspend_data. The sample course has 118
+questions; a learner who answered all of them (with the state the site keeps, in the
+shape documented in renderers/html/__init__.py) must still fit, with room to spare.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import pytest
+
+from engine.grading import correct_response
+from engine.model import Course
+from renderers.packaging.bridge import bridge_script, bridge_settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("lms-browser")]
+
+
+def _bridge_page(page: Any, course: Course) -> None:
+    settings = bridge_settings(course, "scorm12", {"course": course.questions}, lambda q, m: None)
+    page.set_content(f"<script>{bridge_script('scorm12', settings).decode()}</script>")
+
+
+def _full_state(course: Course) -> dict[str, Any]:
+    """Every question answered (some twice, some with hints), every chapter done and rated."""
+    rng = random.Random(5)
+    at = 1_800_000_000_000
+    state: dict[str, Any] = {"version": 1, "course": course.id, "answers": {}, "hints": {},
+                             "chapters": {}, "feedback": {}}
+    for question in course.questions:
+        at += rng.randint(8_000, 180_000)
+        response = correct_response(question)
+        hints = rng.choice([0, 0, 0, 1])
+        if hints:
+            state["hints"][question.id] = hints
+        state["answers"][question.id] = {
+            "response": response, "fraction": 1, "score": 1 - hints * question.hint_penalty,
+            "points": question.points * (1 - hints * question.hint_penalty),
+            "maxPoints": question.points, "hintsUsed": hints,
+            "attempts": rng.choice([1, 1, 2]), "at": at,
+        }
+    for chapter in course.chapters:
+        state["chapters"][chapter.id] = {"completed": True, "score": 4.5, "maxScore": 6, "at": at}
+        state["feedback"][chapter.id] = {"clear": rng.random() < 0.8,
+                                         "comment": rng.choice(["", "", "The figure helped."]),
+                                         "sent": False, "at": at}
+    return state
+
+
+def test_a_finished_sample_course_fits_in_scorm12(page: Any, sample_course: Course) -> None:
+    _bridge_page(page, sample_course)
+    state = _full_state(sample_course)
+    raw = len(json.dumps(state, separators=(",", ":")))
+    result = page.evaluate(
+        """state => {
+          const codec = window.LessonkitBridge.codec;
+          const text = codec.encode([1, state]);
+          return {length: text.length, tag: text[0], same:
+                  JSON.stringify(codec.decode(text)) === JSON.stringify([1, state])};
+        }""",
+        state,
+    )
+    assert result["tag"] == "L" and result["same"]
+    assert result["length"] < 3600, (raw, result["length"])
+    assert raw > 20_000
+
+
+def test_round_trips_are_exact(page: Any, complete_course: Course) -> None:
+    _bridge_page(page, complete_course)
+    cases = [
+        None, {}, [], "", "~", "~~x", {"~": "~1", "~~": ["~t", [], {}]},
+        ["~t", ["a"], {"b": [1]}],
+        {"choices": {"a": 1}, "tf-true": "2027-01-15T08:00:00.000Z", "n": 1_800_000_000_123},
+        {"x": [{"a": 1, "b": "é ☃ \u2028"}, {"a": 2, "b": "</script>"}, {"a": 3, "b": None}]},
+        {"10": 1, "2": 2, "b": [1_700_000_000_000, 1_600_000_000_000, "2000-01-01T00:00:00Z"]},
+        {"big": "abc" * 3000, "neg": -0.5, "float": 1e-7, "t": True},
+    ]
+    results = page.evaluate(
+        """cases => cases.map(value => {
+          const codec = window.LessonkitBridge.codec;
+          const text = codec.encode(value);
+          return [/^[LJR][\\x20-\\x7e]*$/.test(text),
+                  JSON.stringify(codec.decode(text)) === JSON.stringify(value)];
+        })""",
+        cases,
+    )
+    assert results == [[True, True]] * len(cases)
+
+
+def test_foreign_or_damaged_data_starts_afresh(page: Any, complete_course: Course) -> None:
+    _bridge_page(page, complete_course)
+    decoded = page.evaluate(
+        """() => ["", "hello", "L", "L@@@", "J{", "Lzzzz", "R[1"].map(
+          t => window.LessonkitBridge.codec.decode(t))"""
+    )
+    assert decoded == [None] * 7
