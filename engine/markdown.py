@@ -106,7 +106,8 @@ _RAW_DELIMITER = re.compile(r">\\(" + "|".join(re.escape(d) for d in _DELIMITERS
 def latex_to_mathml(latex: str, display: bool) -> str:
     """MathML for a LaTeX formula; the escaped source in a `math-error` span when it fails."""
     try:
-        mathml = str(latex2mathml.converter.convert(latex, display="block" if display else "inline"))
+        mode = "block" if display else "inline"
+        mathml = str(latex2mathml.converter.convert(latex, display=mode))
     except Exception:  # latex2mathml raises many types (IndexError, its own errors...)
         return f'<code class="math-error">{escape(latex)}</code>'
     # latex2mathml 3.x leaves a delimiter command as text after a size command

@@ -461,7 +461,7 @@ class CourseMeta(Node):
     suppress: list[str] = Field(default_factory=list)
     """Warning codes to silence, such as `missing-explanation`."""
     renderers: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    """Options per renderer, validated by each renderer, e.g. `scorm: {sco: chapter}`."""
+    """Options per renderer, validated by each renderer, e.g. `scorm12: {sco: chapter}`."""
 
 
 class SectionFile(Node):
