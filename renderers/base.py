@@ -90,6 +90,7 @@ def write_bundle(bundle: Bundle, out_dir: Path) -> None:
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be served
     try:
         for rel, data in bundle.items():
             target = staging / Path(*rel.parts)

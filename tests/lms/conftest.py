@@ -129,13 +129,9 @@ def lrs() -> Iterator[MockLrs]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium: Any) -> Any:
+    """The suite's shared Chromium (tests/conftest.py)."""
+    return chromium
 
 
 @pytest.fixture

@@ -1,0 +1,200 @@
+"""Assembling the whole site: every page, the course files they use, search and assets."""
+
+from __future__ import annotations
+
+import gc
+import json
+import posixpath
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path, PurePosixPath
+
+from engine.diagnostics import Code, Diagnostic
+from engine.model import Chapter, Course
+from engine.outputs import CellOutput
+from renderers.base import Bundle, RenderContext
+from renderers.html.assets import course_script, static_bundle
+from renderers.html.blocks import build_blocks, cell_figures
+from renderers.html.cache import CachedPage, PageCache, page_key
+from renderers.html.i18n import Catalog, available_languages, primary_subtag
+from renderers.html.markup import PageMarkdown
+from renderers.html.options import HtmlOptions
+from renderers.html.pages import (
+    Link,
+    Outline,
+    SiteView,
+    chapter_frame,
+    frame_key,
+    render_chapter,
+    render_index,
+    render_search,
+)
+from renderers.html.paths import (
+    ASSETS,
+    INDEX_PAGE,
+    MEDIA,
+    SEARCH_PAGE,
+    LinkResolver,
+    chapter_page,
+    is_course_file,
+)
+from renderers.html.search import SearchIndexError, SearchPage, search_index, shard_count
+
+
+def _outputs_fingerprint(chapter: Chapter, outputs: Mapping[str, object]) -> str:
+    found = {}
+    for cell in chapter.code_cells:
+        output = outputs.get(cell.id)
+        if isinstance(output, CellOutput):
+            # Duration changes on every run and is not shown, so it is not part of the key.
+            found[cell.id] = {k: v for k, v in asdict(output).items() if k != "duration"}
+    return json.dumps(found, sort_keys=True)
+
+
+class SiteBuilder:
+    """Builds the bundle of one course; `build()` is the whole job."""
+
+    def __init__(self, course: Course, ctx: RenderContext, options: HtmlOptions) -> None:
+        self.course = course
+        self.ctx = ctx
+        self.options = options
+        self.catalog = Catalog.for_language(course.ui_language)
+        self.site = SiteView.of(course, self.catalog, options)
+        self.root = Path(course.root)
+        self.chapter_pages = {c.path: chapter_page(c) for c in course.chapters if c.path}
+        self.cache = PageCache(ctx.cache_dir)
+        self.outline = Outline(course, self.catalog, options.sidebar_window)
+        self.media: set[str] = set()
+        self.bundle: Bundle = {}
+        # Hashed once: it is part of every page's key.
+        self.build_fingerprint = page_key(
+            repr(self.site.fingerprint()),
+            self.catalog.language,
+            str(course.allow_html),
+            str(course.feedback.enabled),
+            options.model_dump_json(),
+            json.dumps(sorted(self.chapter_pages.items()), default=str),
+        )
+
+    def build(self) -> Bundle:
+        self._report_settings()
+        pages = self._chapters()
+        resolver = LinkResolver(self.root, ".", INDEX_PAGE, self.chapter_pages)
+        description = PageMarkdown(self.course.allow_html, resolver).block(
+            self.course.description)
+        self.media.update(resolver.media)
+        self.bundle[INDEX_PAGE] = render_index(self.course, self.site, self.catalog, description)
+        shards = 0
+        if self.options.search:
+            self.bundle[SEARCH_PAGE] = render_search(self.course, self.site, self.catalog)
+            try:
+                self.bundle.update(search_index(pages, self.ctx.cache_dir))
+                shards = shard_count(len(pages))
+            except SearchIndexError as error:
+                self.ctx.report(Diagnostic.of(
+                    Code.UNSUPPORTED, f"the search index was not built: {error}"))
+        self.bundle.update(static_bundle())
+        self.bundle[ASSETS / "course.js"] = course_script(
+            self.course, self.catalog, self.site, shards)
+        for rel in sorted(self.media):
+            self.bundle[MEDIA / rel] = (self.root / rel).read_bytes()
+        self.cache.close()
+        return dict(sorted(self.bundle.items()))
+
+    def _report_settings(self) -> None:
+        course = self.course
+        if primary_subtag(course.ui_language) not in available_languages():
+            self.ctx.report(Diagnostic.of(
+                Code.UNKNOWN_UI_LANGUAGE,
+                f"no interface strings for ui_language '{course.ui_language}'; using English",
+                course.span_of("ui_language"),
+                notes=(f"available: {', '.join(available_languages())}",),
+            ))
+        endpoint = course.feedback.endpoint
+        if course.feedback.enabled and endpoint and self.site.endpoint is None:
+            self.ctx.report(Diagnostic.of(
+                Code.UNSAFE_LINK,
+                "feedback endpoint is not an http(s) URL; feedback stays in the browser",
+                course.feedback.span_of("endpoint"),
+            ))
+
+    def _chapters(self) -> list[SearchPage]:
+        numbered = self.course.numbered_chapters()
+        # Chapter pages share one folder, so a link between them is the file name.
+        links = [Link(chapter_page(c).name, c.title) for _, _, _, c in numbered]
+        pages = []
+        for i, (si, ci, _, chapter) in enumerate(numbered):
+            neighbours = (links[i - 1] if i > 0 else None,
+                          links[i + 1] if i + 1 < len(links) else None)
+            page = chapter_page(chapter)
+            html, key = self._chapter(chapter, page, (si, ci), neighbours)
+            self.bundle[page] = html
+            self.bundle.update(cell_figures(chapter, self.ctx.outputs))
+            pages.append(SearchPage(page, html, key))
+        return pages
+
+    def _chapter(
+        self,
+        chapter: Chapter,
+        page: PurePosixPath,
+        position: tuple[int, int],
+        neighbours: tuple[Link | None, Link | None],
+    ) -> tuple[bytes, str]:
+        """The page of `chapter` (from the cache when nothing it shows changed), and its key."""
+        key = page_key(
+            self.build_fingerprint,
+            frame_key(self.course, self.outline, position, neighbours),
+            chapter.path,
+            chapter.model_dump_json(),
+            _outputs_fingerprint(chapter, self.ctx.outputs),
+        )
+        source_dir = posixpath.dirname(chapter.path) or "."
+        cached = self.cache.get(key)
+        if cached is not None and self._still_valid(cached):
+            self.media.update(cached.media)
+            return cached.html, key
+        resolver = LinkResolver(self.root, source_dir, page, self.chapter_pages)
+        md = PageMarkdown(self.course.allow_html, resolver)
+        blocks = build_blocks(chapter, page, md, self.catalog, self.ctx.outputs)
+        frame = chapter_frame(self.course, self.site, self.catalog, self.outline, position,
+                              neighbours)
+        html = render_chapter(
+            frame,
+            self.catalog,
+            title=chapter.title,
+            objectives=[md.inline(o) for o in chapter.objectives],
+            blocks=blocks,
+            question_count=len(chapter.questions),
+        )
+        self.cache.put(key, CachedPage(html, tuple(sorted(resolver.media)),
+                                       tuple(sorted(resolver.missing))))
+        self.media.update(resolver.media)
+        return html, key
+
+    def _still_valid(self, cached: CachedPage) -> bool:
+        """Whether the course files a cached page links to are still there (and the missing
+        ones still missing): the page's HTML depends on it."""
+        return all(is_course_file(self.root, rel) for rel in cached.media) and not any(
+            is_course_file(self.root, rel) for rel in cached.missing)
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    # A loaded 5000-chapter course is millions of live objects; every few thousand
+    # allocations the cyclic collector would walk them all again (4 s of a 5 s warm
+    # build in a long-running `serve`). Rendering makes no reference cycles worth
+    # collecting: reference counting frees its garbage.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def build_site(course: Course, ctx: RenderContext, options: HtmlOptions) -> Bundle:
+    """The whole static site of `course`."""
+    with _without_cyclic_gc():
+        return SiteBuilder(course, ctx, options).build()

@@ -1,0 +1,372 @@
+/* lessonkit site logic: learner state, progress marks, events, theme, reset, feedback.
+ *
+ * The learner state is one JSON object (see renderers/html/__init__.py for its shape and
+ * the LMS contract). It lives in window.lessonkitStorage when an LMS bridge provides
+ * one, else in localStorage under LESSONKIT_COURSE.storageKey, else in memory (storage
+ * can be disabled, or full). It is saved after every change.
+ */
+(function () {
+  'use strict';
+
+  var course = window.LESSONKIT_COURSE;
+  if (!course) return;
+  var root = document.documentElement;
+  root.classList.remove('no-js');
+  root.classList.add('js');
+
+  // --- interface strings -------------------------------------------------------------
+
+  var plural = new Intl.PluralRules(course.uiLanguage);
+
+  function t(key, params) {
+    var entry = course.strings[key];
+    params = params || {};
+    if (entry && typeof entry === 'object') {
+      entry = entry[plural.select(params.n)] || entry.other;
+      params = Object.assign({}, params, { n: formatNumber(params.n) });
+    }
+    return String(entry === undefined ? key : entry).replace(/\{(\w+)\}/g, function (m, name) {
+      return Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : m;
+    });
+  }
+
+  function formatNumber(value, decimals) {
+    return new Intl.NumberFormat(course.uiLanguage, {
+      maximumFractionDigits: decimals === undefined ? 2 : decimals
+    }).format(value);
+  }
+
+  function formatPercent(fraction) {
+    return new Intl.NumberFormat(course.uiLanguage, { style: 'percent', maximumFractionDigits: 1 })
+      .format(fraction);
+  }
+
+  function formatDate(ms) {
+    return new Intl.DateTimeFormat(course.uiLanguage, { dateStyle: 'medium' }).format(new Date(ms));
+  }
+
+  // --- storage -----------------------------------------------------------------------
+
+  function emptyState() {
+    return { version: 1, course: course.id, answers: {}, hints: {}, chapters: {}, feedback: {} };
+  }
+
+  function localBackend() {
+    var memory = null;
+    return {
+      load: function () {
+        try {
+          var text = window.localStorage.getItem(course.storageKey);
+          return text ? JSON.parse(text) : memory;
+        } catch (e) { return memory; }
+      },
+      save: function (value) {
+        memory = value;
+        try { window.localStorage.setItem(course.storageKey, JSON.stringify(value)); } catch (e) { /* kept in memory */ }
+      }
+    };
+  }
+
+  var backend = window.lessonkitStorage || localBackend();
+
+  function validState(value) {
+    return value && typeof value === 'object' && value.version === 1 && value.course === course.id;
+  }
+
+  var loaded = null;
+  try { loaded = backend.load(); } catch (e) { loaded = null; }
+  var state = emptyState();
+  if (validState(loaded)) {
+    Object.keys(state).forEach(function (k) { if (loaded[k] !== undefined) state[k] = loaded[k]; });
+  }
+
+  function save() {
+    try { backend.save(state); } catch (e) { /* the bridge reports its own errors */ }
+  }
+
+  function emit(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail: detail }));
+  }
+
+  // --- chapters and scores -----------------------------------------------------------
+
+  var chapters = {};
+  course.chapters.forEach(function (c) { chapters[c.id] = c; });
+
+  function chapterScore(chapterId) {
+    var chapter = chapters[chapterId];
+    var result = { answered: 0, total: 0, score: 0, maxScore: 0 };
+    if (!chapter) return result;
+    chapter.questions.forEach(function (q) {
+      result.total += 1;
+      result.maxScore += q.points;
+      var answer = state.answers[q.id];
+      if (answer) { result.answered += 1; result.score += answer.points; }
+    });
+    return result;
+  }
+
+  function completeChapter(chapterId) {
+    var s = chapterScore(chapterId);
+    if (s.answered < s.total) return false;
+    var previous = state.chapters[chapterId];
+    if (previous && previous.completed && previous.score === s.score && previous.maxScore === s.maxScore) {
+      return true;
+    }
+    state.chapters[chapterId] = { completed: true, score: s.score, maxScore: s.maxScore, at: Date.now() };
+    save();
+    emit('lessonkit:chapter-complete', { course: course.id, chapter: chapterId, score: s.score, maxScore: s.maxScore });
+    markProgress();
+    return true;
+  }
+
+  function recordAnswer(detail) {
+    var previous = state.answers[detail.question];
+    state.answers[detail.question] = {
+      response: detail.response, fraction: detail.fraction, score: detail.score,
+      points: detail.points, maxPoints: detail.maxPoints, hintsUsed: detail.hintsUsed,
+      attempts: (previous ? previous.attempts : 0) + 1, at: Date.now()
+    };
+    save();
+    emit('lessonkit:answer', Object.assign({ course: course.id }, detail));
+    completeChapter(detail.chapter);
+  }
+
+  function useHint(questionId) {
+    state.hints[questionId] = (state.hints[questionId] || 0) + 1;
+    save();
+    return state.hints[questionId];
+  }
+
+  // --- progress marks ----------------------------------------------------------------
+
+  function verdictSpan(text) {
+    var span = document.createElement('span');
+    span.className = 'visually-hidden progress-note';
+    span.textContent = ' (' + text + ')';
+    return span;
+  }
+
+  function markProgress() {
+    document.querySelectorAll('[data-chapter-link]').forEach(function (link) {
+      var done = state.chapters[link.getAttribute('data-chapter-link')];
+      var complete = !!(done && done.completed);
+      link.classList.toggle('is-complete', complete);
+      var note = link.querySelector('.progress-note');
+      if (note) note.remove();
+      if (complete) {
+        link.appendChild(verdictSpan(done.at ? t('site.completed_on', { date: formatDate(done.at) }) : t('site.completed')));
+      }
+    });
+    var perSection = {};
+    course.chapters.forEach(function (c) {
+      var s = perSection[c.section] || (perSection[c.section] = { done: 0, total: 0 });
+      s.total += 1;
+      if (state.chapters[c.id] && state.chapters[c.id].completed) s.done += 1;
+    });
+    document.querySelectorAll('[data-section-progress]').forEach(function (el) {
+      var s = perSection[el.getAttribute('data-section-progress')];
+      el.textContent = s && s.done ? ' · ' + t('site.section_progress', { done: s.done, total: s.total }) : '';
+    });
+    courseProgress();
+  }
+
+  function courseProgress() {
+    var text = document.querySelector('[data-progress-text]');
+    var next = document.querySelector('[data-continue]');
+    if (!text) return;
+    var done = 0, points = 0, max = 0, firstOpen = null;
+    course.chapters.forEach(function (c) {
+      var record = state.chapters[c.id];
+      if (record && record.completed) done += 1;
+      else if (!firstOpen) firstOpen = c;
+      var s = chapterScore(c.id);
+      points += s.score;
+      max += s.maxScore;
+    });
+    var lines = [t('index.progress', { done: done, total: course.chapters.length })];
+    if (Object.keys(state.answers).length) {
+      lines.push(t('index.score', { points: formatNumber(points), max: formatNumber(max) }));
+    }
+    text.textContent = lines.join(' · ');
+    if (next && (done > 0 || Object.keys(state.answers).length)) {
+      if (firstOpen) {
+        next.textContent = t('index.continue', { title: firstOpen.title });
+        next.setAttribute('href', firstOpen.url);
+      } else {
+        next.textContent = t('index.review');
+        next.setAttribute('href', course.chapters[0].url);
+      }
+    }
+  }
+
+  // --- theme -------------------------------------------------------------------------
+
+  var THEMES = ['auto', 'light', 'dark'];
+
+  function setupTheme() {
+    var button = document.querySelector('[data-theme-toggle]');
+    if (!button) return;
+    function show() {
+      var theme = root.getAttribute('data-theme') || 'auto';
+      button.textContent = t('site.theme_' + theme);
+    }
+    button.hidden = false;
+    show();
+    button.addEventListener('click', function () {
+      var current = THEMES.indexOf(root.getAttribute('data-theme'));
+      var theme = THEMES[(current + 1) % THEMES.length];
+      root.setAttribute('data-theme', theme);
+      try { window.localStorage.setItem('lessonkit:theme', theme); } catch (e) { /* not kept */ }
+      show();
+    });
+  }
+
+  // --- reset -------------------------------------------------------------------------
+
+  function setupReset() {
+    var box = document.querySelector('[data-reset]');
+    if (!box) return;
+    var start = box.querySelector('[data-reset-start]');
+    var confirm = box.querySelector('[data-reset-confirm]');
+    var status = box.querySelector('[data-reset-status]');
+    box.hidden = false;
+    start.addEventListener('click', function () {
+      confirm.hidden = false;
+      start.hidden = true;
+      box.querySelector('[data-reset-no]').focus();
+    });
+    box.querySelector('[data-reset-no]').addEventListener('click', function () {
+      confirm.hidden = true;
+      start.hidden = false;
+      start.focus();
+    });
+    box.querySelector('[data-reset-yes]').addEventListener('click', function () {
+      state = emptyState();
+      save();
+      confirm.hidden = true;
+      start.hidden = false;
+      status.textContent = t('site.reset_done');
+      emit('lessonkit:reset', { course: course.id });
+      markProgress();
+      start.focus();
+    });
+  }
+
+  // --- the "was this chapter clear?" widget ------------------------------------------
+
+  function setupFeedback() {
+    var box = document.querySelector('[data-feedback]');
+    var chapterId = document.body.getAttribute('data-chapter');
+    if (!box || !chapterId) return;
+    var form = box.querySelector('[data-feedback-form]');
+    var label = box.querySelector('[data-feedback-label]');
+    var textarea = form.querySelector('textarea');
+    var thanks = box.querySelector('[data-feedback-thanks]');
+    var buttons = box.querySelectorAll('[data-feedback-answer]');
+    box.hidden = false;
+
+    function show(record) {
+      buttons.forEach(function (b) {
+        b.setAttribute('aria-pressed', String(!!record && (b.getAttribute('data-feedback-answer') === 'yes') === record.clear));
+      });
+      thanks.textContent = record && record.sent ? t('feedback.thanks') : '';
+      form.hidden = !record || record.sent;
+      if (record) label.textContent = label.getAttribute(record.clear ? 'data-label-yes' : 'data-label-no');
+    }
+
+    function post(record) {
+      var endpoint = course.feedback.endpoint;
+      if (!endpoint) return;
+      // JSON sent as text/plain in no-cors mode: a simple request, so any endpoint that
+      // accepts a POST receives it without answering a CORS preflight.
+      var body = JSON.stringify({
+        course: course.id, courseVersion: course.version, chapter: chapterId,
+        clear: record.clear, comment: record.comment, uiLanguage: course.uiLanguage,
+        at: new Date(record.at).toISOString()
+      });
+      try {
+        window.fetch(endpoint, {
+          method: 'POST', mode: 'no-cors', keepalive: true, body: body,
+          headers: { 'Content-Type': 'text/plain;charset=UTF-8' }
+        }).catch(function () { /* offline: the answer stays stored locally */ });
+      } catch (e) { /* fetch unavailable */ }
+    }
+
+    buttons.forEach(function (button) {
+      button.addEventListener('click', function () {
+        var record = { clear: button.getAttribute('data-feedback-answer') === 'yes', comment: '', sent: false, at: Date.now() };
+        state.feedback[chapterId] = record;
+        save();
+        show(record);
+        textarea.value = '';
+        textarea.focus();
+      });
+    });
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var record = state.feedback[chapterId];
+      if (!record) return;
+      record.comment = textarea.value.trim().slice(0, 2000);
+      record.sent = true;
+      record.at = Date.now();
+      save();
+      post(record);
+      show(record);
+    });
+    document.addEventListener('lessonkit:reset', function () { show(null); });
+    show(state.feedback[chapterId] || null);
+  }
+
+  // --- chapters without questions complete when read to the end -----------------------
+
+  function setupReading() {
+    var chapterId = document.body.getAttribute('data-chapter');
+    if (!chapterId || !chapters[chapterId] || chapters[chapterId].questions.length) return;
+    var end = document.querySelector('.pager') || document.querySelector('main');
+    if (!end || !('IntersectionObserver' in window)) return;
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) {
+        completeChapter(chapterId);
+        observer.disconnect();
+      }
+    });
+    observer.observe(end);
+  }
+
+  // --- layout helpers ----------------------------------------------------------------
+
+  function setupLayout() {
+    // Wide code, tables and formulas scroll sideways; keyboard users must reach them.
+    document.querySelectorAll('.scroll-x').forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1) el.setAttribute('tabindex', '0');
+    });
+    var outline = document.querySelector('[data-outline]');
+    if (outline && window.matchMedia('(max-width: 52rem)').matches) outline.open = false;
+  }
+
+  window.lessonkit = {
+    course: course,
+    state: function () { return state; },
+    t: t,
+    formatNumber: formatNumber,
+    formatPercent: formatPercent,
+    chapterScore: chapterScore,
+    recordAnswer: recordAnswer,
+    useHint: useHint,
+    save: save,
+    emit: emit
+  };
+
+  function start() {
+    markProgress();
+    setupTheme();
+    setupReset();
+    setupFeedback();
+    setupReading();
+    setupLayout();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

@@ -1,0 +1,316 @@
+/* lessonkit question widgets: read a response, grade it with lessonkitGrade, show the
+ * verdict, per-part marks and feedback, hints one at a time, the explanation, and retry.
+ *
+ * Responses have engine/grading.py's shapes; every control carries the index the author
+ * wrote, so the order on screen never matters. Everything works with the keyboard alone:
+ * native radios, checkboxes, inputs and selects, and move-up/move-down buttons for
+ * ordering (no drag and drop).
+ */
+(function () {
+  'use strict';
+
+  var lk = window.lessonkit;
+  var grade = window.lessonkitGrade;
+  if (!lk || !grade) return;
+  var chapterId = document.body.getAttribute('data-chapter');
+  var t = lk.t;
+
+  function all(el, selector) { return Array.prototype.slice.call(el.querySelectorAll(selector)); }
+
+  // --- reading and writing responses -------------------------------------------------
+
+  function readResponse(el, q) {
+    switch (q.type) {
+      case 'single': {
+        var picked = el.querySelector('input[type=radio]:checked');
+        return picked ? Number(picked.value) : null;
+      }
+      case 'multiple':
+        return all(el, 'input[type=checkbox]:checked').map(function (i) { return Number(i.value); });
+      case 'true_false': {
+        var tf = el.querySelector('input[type=radio]:checked');
+        return tf ? tf.value === 'true' : null;
+      }
+      case 'numeric':
+      case 'text':
+        return el.querySelector('[data-q-value]').value;
+      case 'cloze': {
+        var filled = {};
+        all(el, '[data-blank]').forEach(function (c) { filled[c.getAttribute('data-blank')] = c.value; });
+        return filled;
+      }
+      case 'matching':
+        return all(el, '[data-match]').map(function (s) { return s.value === '' ? null : Number(s.value); });
+      case 'ordering':
+        return all(el, '[data-item]').map(function (li) { return Number(li.getAttribute('data-item')); });
+      default:
+        return null;
+    }
+  }
+
+  function writeResponse(el, q, response) {
+    switch (q.type) {
+      case 'single':
+      case 'multiple':
+      case 'true_false': {
+        var wanted = [].concat(response).map(String);
+        all(el, 'input').forEach(function (i) { i.checked = wanted.indexOf(i.value) >= 0; });
+        break;
+      }
+      case 'numeric':
+      case 'text':
+        el.querySelector('[data-q-value]').value = response === null ? '' : String(response);
+        break;
+      case 'cloze':
+        all(el, '[data-blank]').forEach(function (c) {
+          var v = response && response[c.getAttribute('data-blank')];
+          c.value = v === null || v === undefined ? '' : String(v);
+        });
+        break;
+      case 'matching':
+        all(el, '[data-match]').forEach(function (s, i) {
+          s.value = response && response[i] !== null && response[i] !== undefined ? String(response[i]) : '';
+        });
+        break;
+      case 'ordering': {
+        var list = el.querySelector('[data-order-list]');
+        (response || []).forEach(function (index) {
+          var item = list.querySelector('[data-item="' + Number(index) + '"]');
+          if (item) list.appendChild(item);
+        });
+        break;
+      }
+    }
+  }
+
+  function responseText(q, labels, response) {
+    switch (q.type) {
+      case 'single': return labels.choices[response] || '';
+      case 'multiple':
+        return response.slice().sort(function (a, b) { return a - b; })
+          .map(function (i) { return labels.choices[i]; }).join('; ');
+      case 'true_false': return labels.values[String(response)];
+      case 'numeric':
+      case 'text': return String(response).trim();
+      case 'cloze':
+        return labels.blanks.map(function (name) { return name + ': ' + (response[name] || ''); }).join('; ');
+      case 'matching':
+        return labels.lefts.map(function (left, i) {
+          return left + ' → ' + (response[i] === null ? '' : labels.options[response[i]]);
+        }).join('; ');
+      case 'ordering':
+        return response.map(function (i) { return labels.items[i]; }).join(' | ');
+      default: return '';
+    }
+  }
+
+  // --- per-part marks ----------------------------------------------------------------
+
+  function partElement(el, q, key) {
+    switch (q.type) {
+      case 'cloze': return el.querySelector('[data-blank="' + CSS.escape(key) + '"]');
+      case 'ordering': return all(el, '[data-item]')[Number(key)] || null;
+      case 'numeric':
+      case 'text': return el.querySelector('[data-q-value]');
+      default: return el.querySelector('[data-part="' + CSS.escape(key) + '"]');
+    }
+  }
+
+  function clearMarks(el) {
+    all(el, '.is-right, .is-wrong').forEach(function (n) { n.classList.remove('is-right', 'is-wrong'); });
+    all(el, '[aria-invalid]').forEach(function (n) { n.removeAttribute('aria-invalid'); });
+    all(el, '.part-verdict').forEach(function (n) { n.remove(); });
+    all(el, '[data-feedback-for], [data-note]').forEach(function (n) { n.hidden = true; });
+  }
+
+  function mark(el, q, g) {
+    g.parts.forEach(function (p) {
+      var target = partElement(el, q, p.key);
+      if (target) {
+        target.classList.add(p.correct ? 'is-right' : 'is-wrong');
+        // Colour is never the only signal: every marked part also says right or wrong.
+        var verdict = document.createElement('span');
+        verdict.className = 'part-verdict ' + (p.correct ? 'verdict-right' : 'verdict-wrong');
+        verdict.textContent = p.correct ? t('question.right_part') : t('question.wrong_part');
+        if (target.matches('input, select')) {
+          target.setAttribute('aria-invalid', String(!p.correct));
+          verdict.setAttribute('aria-hidden', 'true');  // aria-invalid already says it
+          target.insertAdjacentElement('afterend', verdict);
+        } else {
+          target.appendChild(verdict);
+        }
+      }
+      if (!p.feedback) return;
+      var note = null;
+      if (q.type === 'single' || q.type === 'multiple') {
+        note = el.querySelector('[data-feedback-for="' + CSS.escape(p.key) + '"]');
+      } else if (q.type === 'true_false') {
+        note = el.querySelector('[data-note="' + p.key + '"]');
+      } else if (q.type === 'text') {
+        var index = q.feedback.findIndex(function (entry) { return entry[1] === p.feedback; });
+        note = el.querySelector('[data-note="' + index + '"]');
+      }
+      if (note) note.hidden = false;
+    });
+  }
+
+  // --- one question ------------------------------------------------------------------
+
+  function setup(el) {
+    var data = JSON.parse(el.querySelector('[data-q-data]').textContent);
+    var q = data.question;
+    var form = el.querySelector('[data-q-form]');
+    var actions = el.querySelector('[data-q-actions]');
+    var check = el.querySelector('[data-q-check]');
+    var retry = el.querySelector('[data-q-retry]');
+    var hintButton = el.querySelector('[data-q-hint]');
+    var hintBox = el.querySelector('[data-q-hints]');
+    var result = el.querySelector('[data-q-result]');
+    var solution = el.querySelector('[data-q-solution]');
+    var explanation = el.querySelector('[data-q-explanation]');
+    var shownAt = performance.now();
+
+    // With scripts on, the explanation appears once the learner has answered, and the
+    // answer itself stays behind its own disclosure (so retrying still makes sense).
+    var review = document.createElement('div');
+    review.className = 'q-review';
+    review.hidden = true;
+    if (explanation) review.appendChild(explanation);
+    solution.parentNode.insertBefore(review, solution);
+    solution.hidden = true;
+    solution.querySelector('summary').textContent = t('question.show_correct');
+    actions.hidden = false;
+    all(el, '[data-order-buttons]').forEach(function (b) { b.hidden = false; });
+
+    function hintsUsed() { return lk.state().hints[q.id] || 0; }
+
+    function showHints() {
+      if (!hintBox) return;
+      var used = hintsUsed();
+      hintBox.open = true;
+      hintBox.classList.add('is-progressive');
+      hintBox.hidden = used === 0;
+      all(hintBox, '[data-hint]').forEach(function (li, i) { li.hidden = i >= used; });
+      if (hintButton) {
+        hintButton.disabled = used >= q.hints;
+        if (used >= q.hints) hintButton.textContent = t('question.no_more_hints');
+      }
+    }
+
+    function setLocked(locked) {
+      all(form, 'input, select, textarea, [data-move]').forEach(function (c) { c.disabled = locked; });
+      check.hidden = locked;
+      retry.hidden = !locked;
+    }
+
+    function show(g) {
+      clearMarks(el);
+      mark(el, q, g);
+      var headline = g.correct ? t('question.correct') : g.fraction > 0 ? t('question.partial') : t('question.wrong');
+      var line = headline + ' ' + t('question.score', {
+        points: lk.formatNumber(g.points), max: lk.formatNumber(g.maxPoints)
+      });
+      if (hintsUsed() > 0) line += ' ' + t('question.hint_cost_note', { count: hintsUsed() });
+      result.textContent = line;
+      result.className = 'q-result ' + (g.correct ? 'is-right' : g.fraction > 0 ? 'is-partial' : 'is-wrong');
+      review.hidden = false;
+      solution.hidden = false;
+      setLocked(true);
+    }
+
+    function reset() {
+      clearMarks(el);
+      result.textContent = '';
+      result.className = 'q-result';
+      review.hidden = true;
+      solution.hidden = true;
+      solution.open = false;
+      setLocked(false);
+      shownAt = performance.now();
+    }
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var response = readResponse(el, q);
+      var g = grade(q, response, hintsUsed());
+      if (!g.answered) {
+        result.textContent = t('question.empty');
+        result.className = 'q-result is-empty';
+        return;
+      }
+      show(g);
+      lk.recordAnswer({
+        chapter: data.chapter, question: q.id, type: q.type, response: response,
+        responseText: responseText(q, data.labels, response), correctResponse: data.correctResponse,
+        fraction: g.fraction, score: g.score, points: g.points, maxPoints: g.maxPoints,
+        hintsUsed: hintsUsed(), latencySeconds: Math.round((performance.now() - shownAt) / 100) / 10
+      });
+      updateChapterScore();
+      retry.focus();
+    });
+
+    retry.addEventListener('click', function () {
+      reset();
+      var first = form.querySelector('input, select');
+      if (first) first.focus();
+    });
+
+    if (hintButton) {
+      hintButton.addEventListener('click', function () {
+        if (hintsUsed() >= q.hints) return;
+        var used = lk.useHint(q.id);
+        showHints();
+        var revealed = hintBox.querySelector('[data-hint="' + (used - 1) + '"]');
+        if (revealed) { revealed.setAttribute('tabindex', '-1'); revealed.focus(); }
+      });
+    }
+
+    el.addEventListener('click', function (event) {
+      var button = event.target.closest('[data-move]');
+      if (!button || button.disabled) return;
+      var item = button.closest('[data-item]');
+      var list = item.parentNode;
+      var step = Number(button.getAttribute('data-move'));
+      var sibling = step < 0 ? item.previousElementSibling : item.nextElementSibling;
+      if (!sibling) return;
+      list.insertBefore(item, step < 0 ? sibling : sibling.nextElementSibling);
+      button.focus();
+      var items = all(list, '[data-item]');
+      el.querySelector('[data-order-status]').textContent = t('question.moved', {
+        item: data.labels.items[Number(item.getAttribute('data-item'))],
+        position: items.indexOf(item) + 1, total: items.length
+      });
+    });
+
+    document.addEventListener('lessonkit:reset', function () { reset(); showHints(); });
+
+    showHints();
+    var stored = lk.state().answers[q.id];
+    if (stored) {
+      writeResponse(el, q, stored.response);
+      show(grade(q, stored.response, stored.hintsUsed));
+    }
+  }
+
+  // --- the chapter's score -----------------------------------------------------------
+
+  function updateChapterScore() {
+    var box = document.querySelector('[data-chapter-score]');
+    if (!box || !chapterId) return;
+    var s = lk.chapterScore(chapterId);
+    var text = box.querySelector('[data-chapter-score-text]');
+    box.hidden = s.answered === 0;
+    if (s.answered < s.total) {
+      text.textContent = t('chapter.score_pending', { done: s.answered, total: s.total });
+    } else {
+      text.textContent = t('chapter.score', {
+        points: lk.formatNumber(s.score), max: lk.formatNumber(s.maxScore),
+        percent: lk.formatPercent(s.maxScore ? s.score / s.maxScore : 1)
+      }) + ' ' + t('chapter.complete');
+    }
+  }
+
+  all(document, '[data-question]').forEach(setup);
+  updateChapterScore();
+  document.addEventListener('lessonkit:reset', updateChapterScore);
+})();
