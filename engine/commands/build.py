@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from engine.commands.common import course_path, failed, print_diagnostics, summary
+from engine.diagnostics import Code
 
 if TYPE_CHECKING:
     from engine.diagnostics import Diagnostic
@@ -94,12 +95,25 @@ def build(
     outputs, exec_diags = _execute(course, no_execute, refresh, jobs, say)
     diagnostics.extend(exec_diags)
     written: list[tuple[str, Path]] = []
+    losses: dict[str, int] = {}
     with progress_bar("rendering", len(wanted), quiet) as tick:
         for fmt in wanted:
             say(f"rendering {fmt}", verbose_only=True)
             fmt_diags, paths = render_format(course, fmt, out_dir, outputs, strict)
-            diagnostics.extend(fmt_diags)
             written.extend((fmt, p) for p in paths)
+            if strict:
+                diagnostics.extend(fmt_diags)
+            else:
+                # What a format cannot carry is expected: one line per loss (the fidelity
+                # report), without the source excerpt that a real problem gets.
+                diagnostics.extend(d for d in fmt_diags if d.code is not Code.UNSUPPORTED)
+                fidelity = [d for d in fmt_diags if d.code is Code.UNSUPPORTED]
+                if fidelity:
+                    losses[fmt] = len(fidelity)
+                    if not quiet:
+                        click.echo(f"{fmt}: what the format cannot carry", err=True)
+                        for d in fidelity:
+                            click.echo(f"  {d.headline()}", err=True)
             tick(fmt)
     print_diagnostics(diagnostics)
     if failed(diagnostics, strict):
@@ -109,7 +123,10 @@ def build(
         seconds = time.perf_counter() - started
         click.echo(f"built {course.id} in {seconds:.1f}s ({summary(diagnostics)}):", err=True)
         for fmt, target in written:
-            click.echo(f"  {fmt:10} {target}", err=True)
+            note = ""
+            if fmt in losses and target.name.endswith("-fidelity.json"):
+                note = f"  ({losses[fmt]} losses, listed above)"
+            click.echo(f"  {fmt:10} {target}{note}", err=True)
 
 
 def render_format(
