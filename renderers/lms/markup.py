@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from engine.markdown import render_markdown
-
 from engine.model import MARKER, Chapter, Course
 from renderers.lms.media import Media, is_relative_link
 from renderers.lms.xhtml import parse_fragment, plain_text, to_html, walk
