@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from engine.diagnostics import Code, Diagnostic
+from engine.markdown_rules import MARKDOWN_FIELDS, markdown_rules, span_at
 from engine.model import (
     MARKER,
     Blank,
@@ -34,17 +34,6 @@ from engine.model import (
 )
 from engine.source import SourceMap, text_offset_span
 from engine.span import Span
-
-MARKDOWN_FIELDS = (
-    "body",
-    "prompt",
-    "explanation",
-    "text",
-    "feedback",
-    "caption",
-    "feedback_true",
-    "feedback_false",
-)
 
 
 def check_rules(
@@ -175,7 +164,7 @@ def _chapter_rules(
                     smap.indicator(path),
                     hint="use '|' instead of '>'",
                 )
-    yield from _markdown_rules(course, chapter)
+    yield from markdown_rules(course, chapter)
 
 
 def _code_rules(cell: CodeCell) -> Iterator[Diagnostic]:
@@ -349,17 +338,6 @@ def _duplicates(
             seen[key] = span
 
 
-def span_at(node: Node, *parts: str | int, key: bool = False) -> Span | None:
-    """The span of the value (or key) at `parts` below `node`, else the nearest enclosing one."""
-    src = source_of(node)
-    if src is None:
-        return None
-    smap, path = src
-    full = (*path, *parts)
-    span: Span | None = smap.key(full) if key else smap.value(full)
-    return span
-
-
 def _number_rules(
     answer: float | str | None,
     tolerance: float | str | None,
@@ -480,96 +458,3 @@ def _blank_rules(name: str, blank: Blank) -> Iterator[Diagnostic]:
                     hint="give 'accept: [...]' for a typed text answer",
                 )
             yield from _number_rules(blank.answer, blank.tolerance, blank.range, blank)
-
-
-def _markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
-    """Raw HTML, unsafe links and missing images, via the shared Markdown module."""
-    from engine import markdown
-
-    chapter_dir = (Path(course.root) / chapter.path).parent
-    for node, parts, text in _markdown_texts(chapter):
-        # Parsing every text of a large course costs more than all else `check` does;
-        # a text without these characters cannot hold raw HTML, an unsafe link or a
-        # local reference.
-        problems = (
-            markdown.markdown_problems(text, allow_html=course.allow_html)
-            if _MAY_BE_UNSAFE.search(text)
-            else []
-        )
-        images = (
-            [
-                (offset, target)
-                for offset, target in markdown.image_targets(text)
-                if not (chapter_dir / target).exists()
-            ]
-            if "](" in text or "]:" in text
-            else []
-        )
-        if not problems and not images:
-            continue
-        span = span_at(node, *parts)
-        for offset, code, message in problems:
-            yield Diagnostic.of(code, message, _text_line_span(span, text, offset))
-        for offset, target in images:
-            yield Diagnostic.of(
-                Code.MISSING_ASSET,
-                f"'{target}' does not exist",
-                _text_line_span(span, text, offset),
-                hint=f"looked in {_shown_dir(chapter_dir)}",
-            )
-
-
-_MAY_BE_UNSAFE = re.compile(r"[<&%]|(?i:script|data)\s*:")
-
-
-def _shown_dir(folder: Path) -> str:
-    try:
-        return folder.resolve().relative_to(Path.cwd().resolve()).as_posix() + "/"
-    except ValueError:
-        return folder.as_posix() + "/"
-
-
-def _text_line_span(span: Span | None, text: str, line_offset: int) -> Span | None:
-    """The span of line `line_offset` of a text value: exact for `|` blocks; for a one-line
-    value, its first character (after an opening quote)."""
-    if span is None:
-        return None
-    if "\n" in text.rstrip("\n") or line_offset:
-        return Span(span.file, span.line + line_offset, span.column)
-    source = _source_line(span)
-    quoted = source[span.column - 1 : span.column] in ("'", '"')
-    return Span(span.file, span.line, span.column + (1 if quoted else 0))
-
-
-def _source_line(span: Span) -> str:
-    try:
-        with open(span.file, encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, 1):
-                if number == span.line:
-                    return line
-    except OSError:
-        pass
-    return ""
-
-
-def _markdown_texts(chapter: Chapter) -> Iterator[tuple[Node, tuple[str | int, ...], str]]:
-    for i, objective in enumerate(chapter.objectives):
-        yield chapter, ("objectives", i), objective
-    for block in chapter.blocks:
-        for name in MARKDOWN_FIELDS:
-            value = getattr(block, name, None)
-            if isinstance(value, str):
-                yield block, (name,), value
-            elif isinstance(value, dict):
-                for key, text in value.items():
-                    yield block, (name, key), text
-        for i, hint in enumerate(getattr(block, "hints", [])):
-            yield block, ("hints", i), hint
-        for choice in getattr(block, "choices", []) or []:
-            if isinstance(choice, Choice):
-                yield choice, ("text",), choice.text
-                if choice.feedback:
-                    yield choice, ("feedback",), choice.feedback
-        for pair in getattr(block, "pairs", []):
-            yield pair, ("left",), pair.left
-            yield pair, ("right",), pair.right

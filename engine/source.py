@@ -21,6 +21,7 @@ import yaml
 from engine.diagnostics import Code, Diagnostic
 from engine.model import NullScalar
 from engine.span import Span
+from engine.yaml_errors import syntax_diagnostic
 
 _TAGS = {
     yaml.ScalarNode: "tag:yaml.org,2002:str",
@@ -216,7 +217,7 @@ def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
     try:
         documents = list(yaml.compose_all(text, Loader=Loader))
     except yaml.MarkedYAMLError as err:
-        diags.append(_syntax_diagnostic(err, text, display))
+        diags.append(syntax_diagnostic(err, text, display))
         return Loaded(None, smap, diags)
     except yaml.YAMLError as err:
         diags.append(Diagnostic.of(Code.YAML_SYNTAX, str(err), Span(display, 1, 1)))
@@ -261,58 +262,6 @@ def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
         diags.append(Diagnostic.of(refused.code, refused.message, refused.span or smap.root))
         return Loaded(None, smap, diags)
     return Loaded(data, smap, diags)
-
-
-_OPENER_CONTEXTS = (
-    "while scanning a quoted scalar",
-    "while parsing a flow",
-    "while scanning a simple key",
-)
-_KEY_AT_LINE_START = re.compile(r"^(\s*)(- +)?[^\s:#'\"][^:#]*?:(\s|$)")
-
-
-def _syntax_diagnostic(err: yaml.MarkedYAMLError, text: str, display: str) -> Diagnostic:
-    context = err.context or ""
-    use_context = err.context_mark is not None and context.startswith(_OPENER_CONTEXTS)
-    # An unclosed quote or bracket is found at the end of the file; the author must edit
-    # where it was opened.
-    mark = err.context_mark if use_context else (err.problem_mark or err.context_mark)
-    span = _span(display, mark) if mark is not None else Span(display, 1, 1)
-    problem = err.problem or "invalid YAML"
-    lines = text.splitlines()
-    line = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
-    if "\t" in problem or "\\t" in problem or (line[: span.column].strip(" ") == "\t"):
-        tab = line.find("\t")
-        column = tab + 1 if tab >= 0 else span.column
-        return Diagnostic.of(
-            Code.TAB_INDENT,
-            "a tab is used for indentation",
-            Span(display, span.line, column),
-            hint="indent with spaces",
-        )
-    if "mapping values are not allowed" in problem:
-        key = _KEY_AT_LINE_START.match(line)
-        first_colon = line.find(":")
-        if key and span.column - 1 == first_colon:
-            # The colon ends a key at the start of its line: the key is indented more
-            # than the keys around it, so YAML read it as part of the value above.
-            column = len(key.group(1)) + len(key.group(2) or "") + 1
-            return Diagnostic.of(
-                Code.YAML_SYNTAX,
-                "this key is indented differently from the keys above it",
-                Span(display, span.line, column),
-                hint="line it up with the other keys of its mapping",
-            )
-        value_start = line.find(": ")
-        column = value_start + 3 if 0 <= value_start < span.column - 1 else span.column
-        return Diagnostic.of(
-            Code.UNQUOTED_COLON,
-            "this value contains ': ', which YAML reads as the start of a nested mapping",
-            Span(display, span.line, column),
-            hint="put the whole value in quotes",
-        )
-    where = f" ({context})" if context else ""
-    return Diagnostic.of(Code.YAML_SYNTAX, f"{problem}{where}", span)
 
 
 def _is_empty_document(node: yaml.Node) -> bool:
