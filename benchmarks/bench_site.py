@@ -4,7 +4,7 @@ Generated courses of 1000 and 5000 chapters (no code cells). mkdocs builds the s
 as Markdown (benchmarks/generate.py writes both). Also: the incremental rebuild after one
 chapter changes, through the same code path `lessonkit serve` uses.
 
-    python benchmarks/bench_site.py [SIZES...]     (default 1000 5000; mkdocs at 5000 takes minutes)
+    python -m benchmarks.bench_site [SIZES...]   (default 1000 5000; mkdocs at 5000 takes minutes)
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ each problem is reported at the line of the YAML file that holds it.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,14 +43,14 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
     """Raw HTML, unsafe links and missing images, via the shared Markdown module."""
     from engine import markdown
 
-    chapter_dir = (Path(course.root) / chapter.path).parent
+    chapter_dir = Path(os.path.dirname(os.path.join(course.root, chapter.path)))
     for node, parts, text in _markdown_texts(chapter):
         # Parsing every text of a large course costs more than all else `check` does;
         # a text without these characters cannot hold raw HTML, an unsafe link or a
         # local reference.
         problems = (
             markdown.markdown_problems(text, allow_html=course.allow_html)
-            if _MAY_BE_UNSAFE.search(text)
+            if _may_be_unsafe(text)
             else []
         )
         images = (
@@ -75,7 +76,17 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
             )
 
 
-_MAY_BE_UNSAFE = re.compile(r"[<&%]|(?i:script|data)\s*:")
+_UNSAFE_SCHEME = re.compile(r"(?:script|data)\s*:")
+
+
+def _may_be_unsafe(text: str) -> bool:
+    """Whether `text` could hold raw HTML or an unsafe link (cheap substring tests first)."""
+    if "<" in text or "&" in text or "%" in text:
+        return True
+    if ":" not in text:
+        return False
+    lowered = text.lower()
+    return ("script" in lowered or "data" in lowered) and bool(_UNSAFE_SCHEME.search(lowered))
 
 
 def _shown_dir(folder: Path) -> str:
@@ -109,23 +120,26 @@ def _source_line(span: Span) -> str:
 
 
 def _markdown_texts(chapter: Chapter) -> Iterator[tuple[Node, tuple[str | int, ...], str]]:
+    # Fields are read from __dict__: getattr() on a field a model lacks goes through
+    # pydantic's slow attribute fallback, hundreds of thousands of times on a big course.
     for i, objective in enumerate(chapter.objectives):
         yield chapter, ("objectives", i), objective
     for block in chapter.blocks:
+        fields = block.__dict__
         for name in MARKDOWN_FIELDS:
-            value = getattr(block, name, None)
+            value = fields.get(name)
             if isinstance(value, str):
                 yield block, (name,), value
             elif isinstance(value, dict):
                 for key, text in value.items():
                     yield block, (name, key), text
-        for i, hint in enumerate(getattr(block, "hints", [])):
+        for i, hint in enumerate(fields.get("hints") or ()):
             yield block, ("hints", i), hint
-        for choice in getattr(block, "choices", []) or []:
+        for choice in fields.get("choices") or ():
             if isinstance(choice, Choice):
                 yield choice, ("text",), choice.text
                 if choice.feedback:
                     yield choice, ("feedback",), choice.feedback
-        for pair in getattr(block, "pairs", []):
+        for pair in fields.get("pairs") or ():
             yield pair, ("left",), pair.left
             yield pair, ("right",), pair.right
