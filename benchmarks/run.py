@@ -13,6 +13,7 @@ BENCHMARKS = ["bench_check", "bench_site", "bench_quiz", "bench_rnndemo", "bench
 
 def main() -> None:
     wanted = sys.argv[1:] or BENCHMARKS
+    sys.argv = sys.argv[:1]  # each benchmark reads its own options; give it none
     for name in wanted:
         module = importlib.import_module(f"benchmarks.{name}")
         module.main()
