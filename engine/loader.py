@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from engine.diagnostics import Code, CourseError, Diagnostic, Severity
-from engine.model import Chapter, Course, CourseFile, Section, set_source, source_of
+from engine.model import Chapter, Course, CourseFile, Section
+from engine.node import set_source, source_of
 from engine.source import Path_, SourceMap, load_yaml_file
 from engine.validate import validate_model
 

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from engine.diagnostics import Code, Diagnostic
-from engine.model import Chapter, Choice, Course, Node, source_of
+from engine.model import Chapter, Choice, Course
+from engine.node import Node, source_of
 from engine.span import Span
 
 MARKDOWN_FIELDS = (

@@ -23,15 +23,14 @@ from engine.model import (
     Explanation,
     Matching,
     MultipleChoice,
-    Node,
     Numeric,
     Ordering,
     QuestionType,
     SingleChoice,
     Text,
     TrueFalse,
-    source_of,
 )
+from engine.node import Node, source_of
 from engine.source import SourceMap, text_offset_span
 from engine.span import Span
 

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from engine.diagnostics import Code, Diagnostic
-from engine.model import NullScalar
+from engine.node import NullScalar
 from engine.span import Span
 from engine.yaml_errors import syntax_diagnostic
 
