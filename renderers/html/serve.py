@@ -31,8 +31,6 @@ import click
 
 from engine.diagnostics import Code, Diagnostic, Severity
 from engine.loader import LoadCache, check_course, course_folder
-from renderers.base import RenderContext, write_bundle
-from renderers.html import HtmlRenderer
 
 Rebuild = Callable[[], list[Diagnostic]]
 """Builds the site; returns every diagnostic (errors mean the previous site was kept)."""
@@ -282,19 +280,19 @@ def build_html(course_dir: Path, out: Path, cache: LoadCache | None = None) -> l
         diagnostics += executed.diagnostics
         if any(d.severity is Severity.ERROR for d in executed.diagnostics):
             return diagnostics
-    options = HtmlRenderer.Options.model_validate(course.renderers.get("html", {}))
-    ctx = RenderContext(options=options, outputs=outputs, cache_dir=out / ".cache" / "html")
-    bundle = HtmlRenderer().render(course, ctx)
+    # The same rendering and atomic write as `lessonkit build` (engine.commands.build).
+    from engine.commands.build import render_format
+
     # The loaded course stays alive between builds; without this the cyclic collector
     # walks it again and again while ten thousand files are written.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        write_bundle(bundle, out / "site")
+        rendered, _ = render_format(course, "html", out, outputs, strict=False)
     finally:
         if enabled:
             gc.enable()
-    return diagnostics + ctx.diagnostics
+    return diagnostics + rendered
 
 
 def _echo_outcome(diagnostics: list[Diagnostic]) -> None:
