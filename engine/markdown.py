@@ -305,6 +305,8 @@ def plain_text(text: str) -> str:
 
     For places that hold text only, such as `<option>` labels and `<title>`.
     """
+    if _PLAIN.fullmatch(text):
+        return " ".join(text.split())  # nothing in it is markup (see `_PLAIN`)
     parts: list[str] = []
 
     def collect(tokens: Sequence[Token]) -> None:

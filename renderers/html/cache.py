@@ -1,25 +1,27 @@
-"""Memoised chapter pages, so an unchanged chapter is not rendered again.
+"""Memoised chapter pages and search shards, so an unchanged chapter is not rendered
+(or indexed) again.
 
-An entry is keyed by a hash of everything the page shows: the chapter's model and cell
-outputs, the frame around it (sidebar, neighbours, position, course settings) and the
-renderer's own version (its code, templates, static files, catalogs and the versions of
-the libraries that shape the HTML). Entries are content-addressed, so they never need
-invalidating; entries a build did not use are deleted at its end.
+A page is keyed by a hash of everything it shows: the chapter's model and cell outputs,
+the frame around it (sidebar, neighbours, position, course settings) and the renderer's
+own version (its code, templates, static files, catalogs and the versions of the
+libraries that shape the HTML). A search shard is keyed by the keys of its pages.
+Entries are content-addressed, so they never need invalidating; entries a build did
+not use are deleted at its end.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import ClassVar
 
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "latex2mathml", "jinja2")
 
@@ -59,72 +61,142 @@ class CachedPage:
     """Relative targets that did not exist when the page was rendered."""
 
 
-_RECENT: dict[Path, dict[str, bytes]] = {}
-"""The pages of the last build, by cache folder, kept in memory: a long-running
-`lessonkit serve` then reads nothing from disk for the chapters that did not change."""
+IndexFiles = dict[PurePosixPath, bytes]
+"""The files of one search index shard, by path inside the shard."""
+
+SCHEMA_VERSION = 1
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, html BLOB NOT NULL,"
+    " media TEXT NOT NULL, missing TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS shard_files (shard TEXT NOT NULL, path TEXT NOT NULL,"
+    " data BLOB NOT NULL, PRIMARY KEY (shard, path))",
+)
 
 
-class PageCache:
-    """Chapter pages on disk under `<cache_dir>/html/pages/`; a no-op without a cache dir.
+class _Recent:
+    """What the last build used, kept in memory: a long-running `lessonkit serve` then
+    reads nothing from disk for the chapters that did not change. One course at a time,
+    so memory stays proportional to one site."""
 
-    Each page is `<key>.html`, its raw bytes (reading 5000 of them must stay cheap); the
-    course files each page links to are in one `index.json`, written at the end of a
-    build. A page missing from the index is treated as absent.
+    folder: ClassVar[Path | None] = None
+    pages: ClassVar[dict[str, CachedPage]] = {}
+    shards: ClassVar[dict[str, IndexFiles]] = {}
+
+
+class BuildCache:
+    """Chapter pages and search shards of earlier builds, in one SQLite file
+    (`<cache_dir>/html/cache.sqlite`); a no-op without a cache dir.
+
+    One file rather than a file per page: creating thousands of small files is most of
+    the cost of writing a cache, and a transaction makes every write all-or-nothing.
+    The cache is disposable: a damaged or older-format file is replaced, and any error
+    reading or writing it only costs a re-render.
     """
 
     def __init__(self, cache_dir: Path | None) -> None:
-        self.folder = cache_dir / "html" / "pages" if cache_dir is not None else None
-        self.index: dict[str, list[list[str]]] = {}
-        self.used: dict[str, list[list[str]]] = {}
-        self.pages: dict[str, bytes] = {}
-        self.recent = _RECENT.get(self.folder, {}) if self.folder is not None else {}
+        self.folder = cache_dir / "html" if cache_dir is not None else None
+        self.db: sqlite3.Connection | None = None
+        self.used_pages: dict[str, CachedPage] = {}
+        self.used_shards: dict[str, IndexFiles] = {}
+        self.new_pages: dict[str, CachedPage] = {}
+        self.new_shards: dict[str, IndexFiles] = {}
+        recent = self.folder is not None and _Recent.folder == self.folder
+        self.recent_pages = _Recent.pages if recent else {}
+        self.recent_shards = _Recent.shards if recent else {}
         if self.folder is not None:
-            try:
-                self.index = json.loads((self.folder / "index.json").read_text("utf-8"))
-            except (OSError, ValueError):
-                self.index = {}
+            self.db = _open(self.folder / "cache.sqlite")
 
-    def get(self, key: str) -> CachedPage | None:
-        """The entry for `key`, or None."""
-        if self.folder is None or key not in self.index:
-            return None
-        html = self.recent.get(key)
-        if html is None:
+    def page(self, key: str) -> CachedPage | None:
+        """The page stored under `key`, or None."""
+        page = self.recent_pages.get(key) or self.new_pages.get(key)
+        if page is None and self.db is not None:
             try:
-                html = (self.folder / f"{key}.html").read_bytes()
-            except OSError:
-                return None
-        media, missing = self.index[key]
-        self.used[key] = [media, missing]
-        self.pages[key] = html
-        return CachedPage(html, tuple(media), tuple(missing))
+                row = self.db.execute(
+                    "SELECT html, media, missing FROM pages WHERE key = ?", (key,)).fetchone()
+            except sqlite3.Error:
+                row = None
+            if row is not None:
+                page = CachedPage(bytes(row[0]), tuple(json.loads(row[1])),
+                                  tuple(json.loads(row[2])))
+        if page is not None:
+            self.used_pages[key] = page
+        return page
 
-    def put(self, key: str, page: CachedPage) -> None:
-        """Store an entry (atomically: a crash never leaves half a page behind)."""
-        if self.folder is None:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.folder / f"{key}.html", page.html)
-        self.used[key] = [list(page.media), list(page.missing)]
-        self.pages[key] = page.html
+    def put_page(self, key: str, page: CachedPage) -> None:
+        """Store a page (written when the build closes the cache)."""
+        self.new_pages[key] = self.used_pages[key] = page
+
+    def shard(self, key: str) -> IndexFiles | None:
+        """The search shard stored under `key`, or None."""
+        files = self.recent_shards.get(key) or self.new_shards.get(key)
+        if files is None and self.db is not None:
+            try:
+                rows = self.db.execute(
+                    "SELECT path, data FROM shard_files WHERE shard = ? ORDER BY path",
+                    (key,)).fetchall()
+            except sqlite3.Error:
+                rows = []
+            files = {PurePosixPath(path): bytes(data) for path, data in rows} or None
+        if files is not None:
+            self.used_shards[key] = files
+        return files
+
+    def put_shard(self, key: str, files: IndexFiles) -> None:
+        """Store a search shard (written when the build closes the cache)."""
+        self.new_shards[key] = self.used_shards[key] = files
 
     def close(self) -> None:
-        """Write the index of the pages this build used and delete every other entry."""
-        if self.folder is None or not self.folder.is_dir():
+        """Write what this build added and delete every entry it did not use, in one
+        transaction."""
+        _Recent.folder = self.folder
+        _Recent.pages, _Recent.shards = self.used_pages, self.used_shards
+        if self.db is None:
             return
-        _write_atomic(self.folder / "index.json", json.dumps(self.used, sort_keys=True).encode())
-        _RECENT.clear()  # one course at a time: memory stays proportional to one site
-        _RECENT[self.folder] = self.pages
-        for entry in self.folder.iterdir():
-            if entry.suffix in (".html", ".tmp") and entry.stem not in self.used:
-                entry.unlink(missing_ok=True)
+        try:
+            with self.db:
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
+                    [(key, p.html, json.dumps(p.media), json.dumps(p.missing))
+                     for key, p in self.new_pages.items()])
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO shard_files VALUES (?, ?, ?)",
+                    [(key, str(path), data) for key, files in self.new_shards.items()
+                     for path, data in files.items()])
+                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                self.db.execute("DELETE FROM used")
+                self.db.executemany("INSERT INTO used VALUES (?)",
+                                    [(k,) for k in (*self.used_pages, *self.used_shards)])
+                self.db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
+                self.db.execute(
+                    "DELETE FROM shard_files WHERE shard NOT IN (SELECT key FROM used)")
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only makes the next build slower
+        finally:
+            self.db.close()
+            self.db = None
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, target)
+def _open(path: Path) -> sqlite3.Connection | None:
+    """The cache database at `path`, made or remade as needed; None if that fails."""
+    for attempt in range(2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=30)
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                db.execute("DROP TABLE IF EXISTS pages")
+                db.execute("DROP TABLE IF EXISTS shard_files")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            for statement in _SCHEMA:
+                db.execute(statement)
+            db.commit()
+            return db
+        except (sqlite3.Error, OSError):
+            if attempt == 0:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return None
 
 
 def page_key(*parts: str) -> str:

@@ -12,7 +12,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 
 from markupsafe import Markup, escape
@@ -81,6 +81,12 @@ class Catalog:
         entries = dict(_load(DEFAULT_LANGUAGE))
         entries.update(_load(language))
         return cls(language, entries)
+
+    @cached_property
+    def ui(self) -> dict[str, Markup]:
+        """Every string as `text(key)` gives it, HTML-escaped once (templates use `ui[key]`)."""
+        return {key: escape(entry) for key, entry in self.entries.items()
+                if isinstance(entry, str)}
 
     def text(self, key: str, n: float | None = None, **params: str) -> str:
         """The plain string for `key`, placeholders filled in (for `n`, plural forms too)."""

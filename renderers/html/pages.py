@@ -7,9 +7,10 @@ with the size of the course; the full outline lives on the index page.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -31,12 +32,15 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates are package files; checking their mtimes per page costs
     )
 
 
-def render_template(name: str, **context: object) -> bytes:
-    """A template rendered to UTF-8 bytes."""
-    return environment().get_template(name).render(**context).encode("utf-8")
+def render_template(name: str, catalog: Catalog, **context: object) -> bytes:
+    """A template rendered to UTF-8 bytes; it sees the catalog as `t` and its fixed
+    strings, escaped, as `ui`."""
+    template = environment().get_template(name)
+    return template.render(t=catalog, ui=catalog.ui, **context).encode("utf-8")
 
 
 def endpoint_origin(endpoint: str | None) -> str | None:
@@ -133,22 +137,16 @@ class SidebarChapter:
     url: str
     short: str
     title: str
-    current: bool
 
 
 @dataclass(frozen=True)
 class SidebarSection:
-    """A section in the sidebar (with its chapters when it is the current one); an empty
-    `id` marks an "N more sections" entry."""
+    """A section link in the sidebar."""
 
     id: str
     number: int
     title: str
     url: str
-    current: bool
-    chapters: tuple[SidebarChapter, ...] = ()
-    before: str = ""
-    after: str = ""
 
 
 def section_anchor(section: Section) -> str:
@@ -168,22 +166,25 @@ class Outline:
     A page lists the sections around its own (at most `window`) and, in its own section,
     the chapters around it (at most `window`); the rest is one "N more" link to the full
     outline on the index page. So a page's size does not depend on the course's size.
+    Each section and chapter entry is rendered once (templates/outline.html.j2) and
+    shared by every page that lists it.
     """
 
     def __init__(self, course: Course, catalog: Catalog, window: int) -> None:
         self.catalog = catalog
         self.window = max(1, window)
+        # The template's macros, called like functions (each returns Markup).
+        self.macros: Any = environment().get_template("outline.html.j2").module
         page = PurePosixPath("chapters/x.html")  # every chapter page lives in chapters/
         self.sections = [
-            SidebarSection(s.id, si, s.title, relative_url(page, INDEX_PAGE, section_anchor(s)),
-                           False)
+            SidebarSection(s.id, si, s.title, relative_url(page, INDEX_PAGE, section_anchor(s)))
             for si, s in enumerate(course.sections, 1)
         ]
         self.chapters = [
             [
                 SidebarChapter(c.id, chapter_page(c).name,
                                catalog.text("position.short", section=str(si), chapter=str(ci)),
-                               c.title, False)
+                               c.title)
                 for ci, c in enumerate(s.chapters, 1)
             ]
             for si, s in enumerate(course.sections, 1)
@@ -191,37 +192,53 @@ class Outline:
         self._section_keys = [f"{s.id}\0{s.title}" for s in self.sections]
         self._chapter_keys = [[f"{c.id}\0{c.title}" for c in chapters]
                               for chapters in self.chapters]
+        self._section_html: dict[int, str] = {}
+        self._chapter_html: dict[tuple[int, int], str] = {}
 
-    def sidebar(self, section_number: int, chapter_number: int) -> list[SidebarSection]:
-        """The sidebar of the page of chapter (`section_number`, `chapter_number`), 1-based."""
+    def sidebar(self, section_number: int, chapter_number: int) -> Markup:
+        """The sidebar entries of the page of chapter (`section_number`, `chapter_number`),
+        both 1-based."""
+        m, t = self.macros, self.catalog
         s_start, s_end = _window(len(self.sections), section_number - 1, self.window)
-        result = []
+        parts: list[str] = []
         if s_start:
-            result.append(self._more_sections(s_start, self.sections[0].url))
+            parts.append(m.more(self.sections[0].url,
+                                t.text("chapter.more_sections", n=s_start)))
         for section in self.sections[s_start:s_end]:
             if section.number != section_number:
-                result.append(section)
+                parts.append(self._section(section))
                 continue
             chapters = self.chapters[section.number - 1]
             start, end = _window(len(chapters), chapter_number - 1, self.window)
-            shown = tuple(
-                replace(c, current=True) if i == chapter_number - 1 else c
-                for i, c in enumerate(chapters[start:end], start)
-            )
-            t = self.catalog
-            before = t.text("chapter.more_chapters", n=start) if start else ""
-            after = (t.text("chapter.more_chapters", n=len(chapters) - end)
-                     if end < len(chapters) else "")
-            result.append(replace(section, current=True, chapters=shown, before=before,
-                                  after=after))
+            parts.append(m.open_current(section))
+            if start:
+                parts.append(m.more(section.url, t.text("chapter.more_chapters", n=start)))
+            for i in range(start, end):
+                if i == chapter_number - 1:
+                    parts.append(m.chapter(chapters[i], True))
+                else:
+                    parts.append(self._chapter(section.number, i))
+            if end < len(chapters):
+                parts.append(m.more(section.url,
+                                    t.text("chapter.more_chapters", n=len(chapters) - end)))
+            parts.append(m.close_current())
         if s_end < len(self.sections):
-            result.append(self._more_sections(len(self.sections) - s_end,
-                                              self.sections[s_end].url))
-        return result
+            parts.append(m.more(self.sections[s_end].url,
+                                t.text("chapter.more_sections", n=len(self.sections) - s_end)))
+        return Markup("".join(parts))
 
-    def _more_sections(self, count: int, url: str) -> SidebarSection:
-        return SidebarSection("", 0, self.catalog.text("chapter.more_sections", n=count), url,
-                              False)
+    def _section(self, section: SidebarSection) -> str:
+        html = self._section_html.get(section.number)
+        if html is None:
+            html = self._section_html[section.number] = str(self.macros.section(section))
+        return html
+
+    def _chapter(self, section_number: int, index: int) -> str:
+        html = self._chapter_html.get((section_number, index))
+        if html is None:
+            item = self.chapters[section_number - 1][index]
+            html = self._chapter_html[section_number, index] = str(self.macros.chapter(item, False))
+        return html
 
     def fingerprint(self, section_number: int, chapter_number: int) -> str:
         """What `sidebar` shows, as text, cheaply (for the page cache key)."""
@@ -266,8 +283,8 @@ def render_index(
     chapters = course.chapters
     return render_template(
         "index.html.j2",
+        catalog,
         site=site,
-        t=catalog,
         root="",
         page_kind="index",
         chapter_id=None,
@@ -283,8 +300,8 @@ def render_search(course: Course, site: SiteView, catalog: Catalog) -> bytes:
     """The search page; `assets/search.js` does the work in the browser."""
     return render_template(
         "search.html.j2",
+        catalog,
         site=site,
-        t=catalog,
         root="",
         page_kind="search",
         chapter_id=None,
@@ -335,6 +352,6 @@ def chapter_frame(
 
 def render_chapter(frame: dict[str, object], catalog: Catalog, **content: object) -> bytes:
     """A chapter page: the frame plus the chapter's own content."""
-    return render_template("chapter.html.j2", t=catalog, **frame, **content)
+    return render_template("chapter.html.j2", catalog, **frame, **content)
 
 

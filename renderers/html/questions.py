@@ -85,6 +85,8 @@ class QuestionView:
     id: str
     type: str
     number: int
+    title: str
+    """"Question 2": its number in the chapter, in the interface language."""
     points: str
     prompt: Markup
     instruction: str
@@ -149,6 +151,7 @@ class QuestionBuilder:
             id=question.id,
             type=question.type,
             number=number,
+            title=t.text("question.title", number=str(number)),
             points=t.text("question.points", n=question.points),
             prompt=self.md.block(question.prompt),
             instruction=t.text(f"question.instruction.{question.type}"),

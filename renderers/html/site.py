@@ -16,10 +16,11 @@ from engine.outputs import CellOutput
 from renderers.base import Bundle, RenderContext
 from renderers.html.assets import course_script, static_bundle
 from renderers.html.blocks import build_blocks, cell_figures
-from renderers.html.cache import CachedPage, PageCache, page_key
+from renderers.html.cache import BuildCache, CachedPage, page_key
 from renderers.html.i18n import Catalog, available_languages, primary_subtag
 from renderers.html.markup import PageMarkdown
 from renderers.html.options import HtmlOptions
+from renderers.html.pagefind import PagefindError
 from renderers.html.pages import (
     Link,
     Outline,
@@ -39,7 +40,7 @@ from renderers.html.paths import (
     chapter_page,
     is_course_file,
 )
-from renderers.html.search import SearchIndexError, SearchPage, search_index, shard_count
+from renderers.html.search import SearchIndexer, SearchPage, shard_count
 
 
 def _outputs_fingerprint(chapter: Chapter, outputs: Mapping[str, object]) -> str:
@@ -63,7 +64,7 @@ class SiteBuilder:
         self.site = SiteView.of(course, self.catalog, options)
         self.root = Path(course.root)
         self.chapter_pages = {c.path: chapter_page(c) for c in course.chapters if c.path}
-        self.cache = PageCache(ctx.cache_dir)
+        self.cache = BuildCache(ctx.cache_dir)
         self.outline = Outline(course, self.catalog, options.sidebar_window)
         self.media: set[str] = set()
         self.bundle: Bundle = {}
@@ -79,28 +80,39 @@ class SiteBuilder:
 
     def build(self) -> Bundle:
         self._report_settings()
-        pages = self._chapters()
+        # Pagefind indexes the chapter pages while the rest of the site renders.
+        indexer = SearchIndexer(self.cache) if self.options.search else None
+        try:
+            pages = self._chapters(indexer)
+            self._other_pages()
+            shards = 0
+            if indexer is not None:
+                try:
+                    self.bundle.update(indexer.finish())
+                    shards = shard_count(pages)
+                except PagefindError as error:
+                    self.ctx.report(Diagnostic.of(
+                        Code.UNSUPPORTED, f"the search index was not built: {error}"))
+        finally:
+            if indexer is not None:
+                indexer.close()
+        self.bundle[ASSETS / "course.js"] = course_script(
+            self.course, self.catalog, self.site, shards)
+        self.cache.close()
+        return dict(sorted(self.bundle.items()))
+
+    def _other_pages(self) -> None:
+        """The index and search pages, the static files and the course files pages use."""
         resolver = LinkResolver(self.root, ".", INDEX_PAGE, self.chapter_pages)
         description = PageMarkdown(self.course.allow_html, resolver).block(
             self.course.description)
         self.media.update(resolver.media)
         self.bundle[INDEX_PAGE] = render_index(self.course, self.site, self.catalog, description)
-        shards = 0
         if self.options.search:
             self.bundle[SEARCH_PAGE] = render_search(self.course, self.site, self.catalog)
-            try:
-                self.bundle.update(search_index(pages, self.ctx.cache_dir))
-                shards = shard_count(len(pages))
-            except SearchIndexError as error:
-                self.ctx.report(Diagnostic.of(
-                    Code.UNSUPPORTED, f"the search index was not built: {error}"))
         self.bundle.update(static_bundle())
-        self.bundle[ASSETS / "course.js"] = course_script(
-            self.course, self.catalog, self.site, shards)
         for rel in sorted(self.media):
             self.bundle[MEDIA / rel] = (self.root / rel).read_bytes()
-        self.cache.close()
-        return dict(sorted(self.bundle.items()))
 
     def _report_settings(self) -> None:
         course = self.course
@@ -119,11 +131,11 @@ class SiteBuilder:
                 course.feedback.span_of("endpoint"),
             ))
 
-    def _chapters(self) -> list[SearchPage]:
+    def _chapters(self, indexer: SearchIndexer | None) -> int:
+        """Render every chapter page into the bundle (and the indexer); how many there are."""
         numbered = self.course.numbered_chapters()
         # Chapter pages share one folder, so a link between them is the file name.
         links = [Link(chapter_page(c).name, c.title) for _, _, _, c in numbered]
-        pages = []
         for i, (si, ci, _, chapter) in enumerate(numbered):
             neighbours = (links[i - 1] if i > 0 else None,
                           links[i + 1] if i + 1 < len(links) else None)
@@ -131,8 +143,9 @@ class SiteBuilder:
             html, key = self._chapter(chapter, page, (si, ci), neighbours)
             self.bundle[page] = html
             self.bundle.update(cell_figures(chapter, self.ctx.outputs))
-            pages.append(SearchPage(page, html, key))
-        return pages
+            if indexer is not None:
+                indexer.add(SearchPage(page, html, key))
+        return len(numbered)
 
     def _chapter(
         self,
@@ -150,7 +163,7 @@ class SiteBuilder:
             _outputs_fingerprint(chapter, self.ctx.outputs),
         )
         source_dir = posixpath.dirname(chapter.path) or "."
-        cached = self.cache.get(key)
+        cached = self.cache.page(key)
         if cached is not None and self._still_valid(cached):
             self.media.update(cached.media)
             return cached.html, key
@@ -167,7 +180,7 @@ class SiteBuilder:
             blocks=blocks,
             question_count=len(chapter.questions),
         )
-        self.cache.put(key, CachedPage(html, tuple(sorted(resolver.media)),
+        self.cache.put_page(key, CachedPage(html, tuple(sorted(resolver.media)),
                                        tuple(sorted(resolver.missing))))
         self.media.update(resolver.media)
         return html, key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -14,6 +15,8 @@ from engine.model import Course
 from engine.outputs import CellOutput
 from renderers.base import Bundle, RenderContext
 from renderers.html import HtmlOptions, HtmlRenderer
+from renderers.html import cache as cache_module
+from renderers.html import search as search_module
 from renderers.html import site as site_module
 from renderers.html.grader import grader_data
 from renderers.html.i18n import Catalog, available_languages
@@ -327,13 +330,55 @@ def test_answers_are_behind_a_disclosure(bundle: Bundle, complete_course: Course
                 assert 'class="q-explanation' in solution
 
 
+def _forget_recent_builds() -> None:
+    """Make the next build read its cache from disk, as a new process would."""
+    cache_module._Recent.folder = None
+
+
 def test_a_cached_build_equals_a_fresh_one(complete_course: Course, bundle: Bundle,
-                                           tmp_path: Path) -> None:
-    """Pages and search shards from the cache are the bytes a fresh build makes."""
-    for _ in range(2):
+                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    """Pages and search shards from the cache are the bytes a fresh build makes, and the
+    cached build renders and indexes nothing (from memory in `serve`, from disk anew)."""
+    ctx = RenderContext(options=HtmlOptions(), cache_dir=tmp_path)
+    assert HtmlRenderer().render(complete_course, ctx) == bundle
+    assert [p.name for p in (tmp_path / "html").iterdir()
+            if not p.name.startswith("cache.sqlite-")] == ["cache.sqlite"]
+
+    def untouchable(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the cache should have answered")
+
+    monkeypatch.setattr(site_module, "build_blocks", untouchable)
+    monkeypatch.setattr(search_module, "PagefindService", untouchable)
+    for forget in (False, True):
+        if forget:
+            _forget_recent_builds()
         ctx = RenderContext(options=HtmlOptions(), cache_dir=tmp_path)
         assert HtmlRenderer().render(complete_course, ctx) == bundle
-    assert list((tmp_path / "html" / "search").iterdir())
+
+
+def test_a_damaged_cache_is_rebuilt(complete_course: Course, tmp_path: Path) -> None:
+    first = render(complete_course, cache_dir=tmp_path)
+    _forget_recent_builds()
+    (tmp_path / "html" / "cache.sqlite").write_bytes(b"not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / "html" / f"cache.sqlite{suffix}").unlink(missing_ok=True)
+    assert render(complete_course, cache_dir=tmp_path) == first
+    _forget_recent_builds()
+    db = sqlite3.connect(tmp_path / "html" / "cache.sqlite")
+    assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == len(
+        complete_course.chapters)
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> None:
+    course = make_course(1, 3)
+    render(course, cache_dir=tmp_path)
+    smaller = course.model_copy(update={"sections": [course.sections[0].model_copy(
+        update={"chapters": course.sections[0].chapters[:2]})]})
+    render(smaller, cache_dir=tmp_path)
+    db = sqlite3.connect(tmp_path / "html" / "cache.sqlite")
+    # Both pages changed (the sidebar lost a chapter); the three old ones are gone.
+    assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 2
 
 
 def test_inside_an_lms_package_the_bridge_may_reach_the_lms(complete_course: Course) -> None:
@@ -353,3 +398,24 @@ def test_course_settings_reach_cached_pages(tmp_path: Path) -> None:
         changed = course.model_copy(update=change)
         page = render(changed, cache_dir=tmp_path)[P("chapters/c0-0.html")]
         assert page != first and page == render(changed)[P("chapters/c0-0.html")], change
+
+
+@pytest.mark.parametrize("binary", ["missing", "exits at once", "answers garbage"])
+def test_without_pagefind_the_site_is_built_without_its_index(
+    binary: str, complete_course: Course, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A missing or broken pagefind costs the search index (with a warning), not the site,
+    and never hangs the build."""
+    fake = tmp_path / "pagefind"
+    if binary != "missing":
+        script = "exit 3" if binary == "exits at once" else "cat >/dev/null & echo 'eyJ9,'"
+        fake.write_text(f"#!/bin/sh\n{script}\n")
+        fake.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    ctx = RenderContext(options=HtmlOptions(), cache_dir=tmp_path)
+    site = HtmlRenderer().render(complete_course, ctx)
+    assert [d.code for d in ctx.diagnostics] == [Code.UNSUPPORTED]
+    assert "search index was not built" in ctx.diagnostics[0].message
+    assert not [p for p in site if str(p).startswith("pagefind/")]
+    assert course_data(site)["search"] == {"enabled": True, "shards": 0}
+    assert P("chapters/choices.html") in site
