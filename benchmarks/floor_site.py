@@ -1,8 +1,10 @@
 """The floor for building the site: the bare work any YAML-to-HTML site builder must do.
 
-Parse each chapter with libyaml, validate it with pydantic, render its Markdown with a
-plain markdown-it instance and one small jinja2 template, and write the page. No
-positions, rules, math, highlighting, quizzes, search index or incremental cache.
+Parse each chapter with libyaml, validate it with pydantic, render every Markdown field
+the page shows (explanations, objectives, prompts, choices, feedback, hints, explanations
+of answers) with a plain markdown-it instance and one small jinja2 template, and write
+the page. No positions, rules, math, highlighting, quiz controls, sidebar, search index
+or incremental cache.
 """
 
 from __future__ import annotations
@@ -23,6 +25,28 @@ PAGE = jinja2.Template(
 )
 
 
+TEXT_FIELDS = ("body", "prompt", "explanation", "caption", "feedback_true", "feedback_false")
+LIST_FIELDS = ("hints", "items", "distractors")
+
+
+def _markdown(chapter: Chapter) -> list[str]:
+    """Every Markdown text of the chapter, in reading order."""
+    texts = list(chapter.objectives)
+    for block in chapter.blocks:
+        fields = block.__dict__
+        texts += [fields[name] for name in TEXT_FIELDS if isinstance(fields.get(name), str)]
+        for name in LIST_FIELDS:
+            texts += fields.get(name) or []
+        feedback = fields.get("feedback")
+        if isinstance(feedback, dict):  # text questions: feedback for known wrong answers
+            texts += feedback.values()
+        for choice in fields.get("choices") or []:
+            texts += [choice.text] + ([choice.feedback] if choice.feedback else [])
+        for pair in fields.get("pairs") or []:
+            texts += [pair.left, pair.right]
+    return texts
+
+
 def main(root: Path, out: Path) -> None:
     md = MarkdownIt("commonmark").enable("table")
     course = yaml.load((root / "course.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
@@ -32,15 +56,7 @@ def main(root: Path, out: Path) -> None:
         for rel in section["chapters"]:
             data = yaml.load((root / rel).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
             chapter = Chapter.model_validate(data)
-            parts = []
-            for block in chapter.blocks:
-                for text in (
-                    getattr(block, "body", None),
-                    getattr(block, "prompt", None),
-                    getattr(block, "explanation", None),
-                ):
-                    if text:
-                        parts.append(md.render(text))
+            parts = [md.render(text) for text in _markdown(chapter)]
             html = PAGE.render(
                 title=chapter.title, body=jinja2.utils.markupsafe.Markup("".join(parts))
             )

@@ -52,7 +52,8 @@ SITE_DIR = "site"
     "--jobs",
     type=click.IntRange(1, 64),
     default=None,
-    help="Chapters whose code runs at once (default: one per core).",
+    help="Processes to use: chapters whose code runs at once, and processes rendering "
+    "pages (default: one per core).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what each step does.")
@@ -99,7 +100,8 @@ def build(
     with progress_bar("rendering", len(wanted), quiet) as tick:
         for fmt in wanted:
             say(f"rendering {fmt}", verbose_only=True)
-            fmt_diags, paths = render_format(course, fmt, out_dir, outputs, strict)
+            fmt_diags, paths = render_format(course, fmt, out_dir, outputs, strict,
+                                             jobs=jobs or os.cpu_count() or 1)
             written.extend((fmt, p) for p in paths)
             if strict:
                 diagnostics.extend(fmt_diags)
@@ -130,16 +132,28 @@ def build(
 
 
 def render_format(
-    course: Course, fmt: str, out_dir: Path, outputs: dict[str, object], strict: bool
+    course: Course,
+    fmt: str,
+    out_dir: Path,
+    outputs: dict[str, object],
+    strict: bool,
+    jobs: int = 1,
 ) -> tuple[list[Diagnostic], list[Path]]:
-    """Render one format and write it; nothing is written when `strict` and it lost anything."""
+    """Render one format and write it; nothing is written when `strict` and it lost anything.
+
+    `jobs` is how many processes the renderer may use.
+    """
     import renderers
     from renderers.base import RenderContext, write_bundle, write_file_atomic
 
     renderer = renderers.get(fmt)
     options = renderer.Options.model_validate(course.renderers.get(fmt, {}))
     ctx = RenderContext(
-        options=options, outputs=outputs, strict=strict, cache_dir=out_dir / ".cache" / fmt
+        options=options,
+        outputs=outputs,
+        strict=strict,
+        cache_dir=out_dir / ".cache" / fmt,
+        jobs=jobs,
     )
     bundle = renderer.render(course, ctx)
     if failed(ctx.diagnostics, strict) and strict:

@@ -148,8 +148,13 @@ class BuildCache:
     def close(self) -> None:
         """Write what this build added and delete every entry it did not use, in one
         transaction."""
-        _Recent.folder = self.folder
-        _Recent.pages, _Recent.shards = self.used_pages, self.used_shards
+        try:
+            self._write()
+        finally:
+            _Recent.folder = self.folder
+            _Recent.pages, _Recent.shards = self.used_pages, self.used_shards
+
+    def _write(self) -> None:
         if self.db is None:
             return
         try:
@@ -162,18 +167,30 @@ class BuildCache:
                     "INSERT OR REPLACE INTO shard_files VALUES (?, ?, ?)",
                     [(key, str(path), data) for key, files in self.new_shards.items()
                      for path, data in files.items()])
-                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-                self.db.execute("DELETE FROM used")
-                self.db.executemany("INSERT INTO used VALUES (?)",
-                                    [(k,) for k in (*self.used_pages, *self.used_shards)])
-                self.db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
-                self.db.execute(
-                    "DELETE FROM shard_files WHERE shard NOT IN (SELECT key FROM used)")
+                if self.recent_pages or self.recent_shards:
+                    # The last build of this process left exactly what it used.
+                    stale_pages = set(self.recent_pages) - set(self.used_pages)
+                    stale_shards = set(self.recent_shards) - set(self.used_shards)
+                    self.db.executemany("DELETE FROM pages WHERE key = ?",
+                                        [(k,) for k in stale_pages])
+                    self.db.executemany("DELETE FROM shard_files WHERE shard = ?",
+                                        [(k,) for k in stale_shards])
+                else:
+                    self._delete_unused()
         except sqlite3.Error:
             pass  # a cache that cannot be written only makes the next build slower
         finally:
             self.db.close()
             self.db = None
+
+    def _delete_unused(self) -> None:
+        assert self.db is not None
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM used")
+        self.db.executemany("INSERT INTO used VALUES (?)",
+                            [(k,) for k in (*self.used_pages, *self.used_shards)])
+        self.db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
+        self.db.execute("DELETE FROM shard_files WHERE shard NOT IN (SELECT key FROM used)")
 
 
 def _open(path: Path) -> sqlite3.Connection | None:

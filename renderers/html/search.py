@@ -15,6 +15,8 @@ indexed; the interface files pagefind makes (its own UI) are left out.
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
@@ -22,7 +24,7 @@ from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from renderers.html.cache import BuildCache, IndexFiles
-from renderers.html.pagefind import PagefindError, PagefindService
+from renderers.html.pagefind import PagefindService
 from renderers.html.paths import SEARCH_INDEX
 
 SHARD_SIZE = 100
@@ -81,17 +83,21 @@ class SearchIndexer:
 
     `add` the chapter pages in course order; each full shard is looked up in the cache
     or handed to pagefind at once, and indexed there while Python renders the next
-    pages. `finish` waits for the last shards and returns the index files. Pagefind is
-    started only when some shard is not in the cache.
+    pages. `finish` waits for the last shards and returns the index files. A pagefind
+    process indexes one shard at a time on one core, so up to `processes` of them run
+    side by side; none is started when every shard is in the cache.
     """
 
-    def __init__(self, cache: BuildCache) -> None:
+    def __init__(self, cache: BuildCache, processes: int = 1) -> None:
         self.cache = cache
         self.pending: list[SearchPage] = []
         self.shards: list[tuple[str, Future[IndexFiles]]] = []
-        self.service: PagefindService | None = None
-        # One feeder thread: it sends a shard's pages and waits for its files, in order.
-        self.feeder = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pagefind")
+        self.idle: queue.SimpleQueue[PagefindService] = queue.SimpleQueue()
+        self.started: list[PagefindService] = []
+        self.lock = threading.Lock()
+        # Feeder threads send a shard's pages to a pagefind process and wait for its files.
+        self.feeders = ThreadPoolExecutor(max_workers=max(1, processes),
+                                          thread_name_prefix="pagefind")
 
     def add(self, page: SearchPage) -> None:
         """Index `page` (the next chapter page in course order)."""
@@ -113,10 +119,10 @@ class SearchIndexer:
         return bundle
 
     def close(self) -> None:
-        """Stop the feeder and pagefind (shards not indexed yet are dropped)."""
-        self.feeder.shutdown(wait=True, cancel_futures=True)
-        if self.service is not None:
-            self.service.close()
+        """Stop the feeders and pagefind (shards not indexed yet are dropped)."""
+        self.feeders.shutdown(wait=True, cancel_futures=True)
+        for service in self.started:
+            service.close()
 
     def _submit(self) -> None:
         pages, self.pending = self.pending, []
@@ -126,21 +132,23 @@ class SearchIndexer:
             done: Future[IndexFiles] = Future()
             done.set_result(cached)
             self.shards.append((key, done))
-            return
+        else:
+            self.shards.append((key, self.feeders.submit(self._index, pages)))
+
+    def _index(self, pages: Sequence[SearchPage]) -> IndexFiles:
+        """Index one shard (in a feeder thread) on an idle pagefind process, or a new one."""
         try:
-            if self.service is None:
-                self.service = PagefindService()
-        except PagefindError as error:
-            failed: Future[IndexFiles] = Future()
-            failed.set_exception(error)  # reported by `finish`, once the pages are done
-            self.shards.append((key, failed))
-            return
-        self.shards.append((key, self.feeder.submit(_index, self.service, pages)))
-
-
-def _index(service: PagefindService, pages: Sequence[SearchPage]) -> IndexFiles:
-    files = service.index([(page.path, search_document(page.html)) for page in pages])
-    return {path: data for path, data in files.items() if not path.name.startswith(_UI_FILES)}
+            service = self.idle.get_nowait()
+        except queue.Empty:
+            service = PagefindService()
+            with self.lock:
+                self.started.append(service)
+        try:
+            files = service.index([(page.path, search_document(page.html)) for page in pages])
+        finally:
+            self.idle.put(service)
+        return {path: data for path, data in files.items()
+                if not path.name.startswith(_UI_FILES)}
 
 
 def search_index(pages: Sequence[SearchPage], cache: BuildCache) -> IndexFiles:

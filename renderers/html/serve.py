@@ -266,6 +266,22 @@ def build_html(course_dir: Path, out: Path, cache: LoadCache | None = None) -> l
     Nothing is written when the course has errors, so the previous site stays up. Pass
     the same `cache` to every call so that only changed chapter files are read again.
     """
+    # The loaded course stays alive between builds: millions of objects in a big course.
+    # With the cyclic collector on, a full collection over them (over a second) would
+    # land in the middle of some rebuild; it is off during the build, and what survives
+    # the build is frozen out of the collector's view. What the next build replaces is
+    # freed by reference counting.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(course_dir, out, cache)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _build(course_dir: Path, out: Path, cache: LoadCache | None) -> list[Diagnostic]:
     result = check_course(course_dir, cache)
     diagnostics = list(result.diagnostics)
     course = result.course
@@ -283,15 +299,7 @@ def build_html(course_dir: Path, out: Path, cache: LoadCache | None = None) -> l
     # The same rendering and atomic write as `lessonkit build` (engine.commands.build).
     from engine.commands.build import render_format
 
-    # The loaded course stays alive between builds; without this the cyclic collector
-    # walks it again and again while ten thousand files are written.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        rendered, _ = render_format(course, "html", out, outputs, strict=False)
-    finally:
-        if enabled:
-            gc.enable()
+    rendered, _ = render_format(course, "html", out, outputs, strict=False)
     return diagnostics + rendered
 
 

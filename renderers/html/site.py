@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Chapter, Course
@@ -31,6 +32,7 @@ from renderers.html.pages import (
     render_index,
     render_search,
 )
+from renderers.html.parallel import ordered_map
 from renderers.html.paths import (
     ASSETS,
     INDEX_PAGE,
@@ -53,6 +55,21 @@ def _outputs_fingerprint(chapter: Chapter, outputs: Mapping[str, object]) -> str
     return json.dumps(found, sort_keys=True)
 
 
+class _PagePlan(NamedTuple):
+    """A chapter page to make: the chapter, where its page goes, its place in the course
+    and its cache key."""
+
+    chapter: Chapter
+    page: PurePosixPath
+    position: tuple[int, int]
+    neighbours: tuple[Link | None, Link | None]
+    key: str
+
+
+_CHAPTER_JSON: dict[int, tuple[Chapter, str]] = {}
+"""The JSON of each chapter of the last build, by object id (see `SiteBuilder._chapter_json`)."""
+
+
 class SiteBuilder:
     """Builds the bundle of one course; `build()` is the whole job."""
 
@@ -68,6 +85,7 @@ class SiteBuilder:
         self.outline = Outline(course, self.catalog, options.sidebar_window)
         self.media: set[str] = set()
         self.bundle: Bundle = {}
+        self.chapter_json: dict[int, tuple[Chapter, str]] = {}
         # Hashed once: it is part of every page's key.
         self.build_fingerprint = page_key(
             repr(self.site.fingerprint()),
@@ -81,7 +99,7 @@ class SiteBuilder:
     def build(self) -> Bundle:
         self._report_settings()
         # Pagefind indexes the chapter pages while the rest of the site renders.
-        indexer = SearchIndexer(self.cache) if self.options.search else None
+        indexer = (SearchIndexer(self.cache, self.ctx.jobs) if self.options.search else None)
         try:
             pages = self._chapters(indexer)
             self._other_pages()
@@ -99,6 +117,8 @@ class SiteBuilder:
         self.bundle[ASSETS / "course.js"] = course_script(
             self.course, self.catalog, self.site, shards)
         self.cache.close()
+        _CHAPTER_JSON.clear()
+        _CHAPTER_JSON.update(self.chapter_json)
         return dict(sorted(self.bundle.items()))
 
     def _other_pages(self) -> None:
@@ -132,46 +152,67 @@ class SiteBuilder:
             ))
 
     def _chapters(self, indexer: SearchIndexer | None) -> int:
-        """Render every chapter page into the bundle (and the indexer); how many there are."""
+        """Render every chapter page into the bundle (and the indexer); how many there are.
+
+        Pages whose key is in the cache are taken from it; the others are rendered, on
+        several cores when `ctx.jobs` allows (renderers/html/parallel.py).
+        """
         numbered = self.course.numbered_chapters()
         # Chapter pages share one folder, so a link between them is the file name.
         links = [Link(chapter_page(c).name, c.title) for _, _, _, c in numbered]
+        plans = []
         for i, (si, ci, _, chapter) in enumerate(numbered):
             neighbours = (links[i - 1] if i > 0 else None,
                           links[i + 1] if i + 1 < len(links) else None)
-            page = chapter_page(chapter)
-            html, key = self._chapter(chapter, page, (si, ci), neighbours)
-            self.bundle[page] = html
-            self.bundle.update(cell_figures(chapter, self.ctx.outputs))
-            if indexer is not None:
-                indexer.add(SearchPage(page, html, key))
-        return len(numbered)
+            plans.append(self._plan(chapter, (si, ci), neighbours))
+        cached = [self._cached(plan.key) for plan in plans]
+        todo = [plan for plan, page in zip(plans, cached, strict=True) if page is None]
+        rendered = ordered_map(self._render, todo, self.ctx.jobs)
+        try:
+            for plan, known in zip(plans, cached, strict=True):
+                page = known
+                if page is None:
+                    page = next(rendered)
+                    self.cache.put_page(plan.key, page)
+                self.media.update(page.media)
+                self.bundle[plan.page] = page.html
+                self.bundle.update(cell_figures(plan.chapter, self.ctx.outputs))
+                if indexer is not None:
+                    indexer.add(SearchPage(plan.page, page.html, plan.key))
+        finally:
+            rendered.close()
+        return len(plans)
 
-    def _chapter(
+    def _plan(
         self,
         chapter: Chapter,
-        page: PurePosixPath,
         position: tuple[int, int],
         neighbours: tuple[Link | None, Link | None],
-    ) -> tuple[bytes, str]:
-        """The page of `chapter` (from the cache when nothing it shows changed), and its key."""
+    ) -> _PagePlan:
+        """What the page of `chapter` needs, with its cache key: a hash of all of it."""
         key = page_key(
             self.build_fingerprint,
             frame_key(self.course, self.outline, position, neighbours),
             chapter.path,
-            chapter.model_dump_json(),
+            self._chapter_json(chapter),
             _outputs_fingerprint(chapter, self.ctx.outputs),
         )
-        source_dir = posixpath.dirname(chapter.path) or "."
+        return _PagePlan(chapter, chapter_page(chapter), position, neighbours, key)
+
+    def _cached(self, key: str) -> CachedPage | None:
         cached = self.cache.page(key)
-        if cached is not None and self._still_valid(cached):
-            self.media.update(cached.media)
-            return cached.html, key
+        return cached if cached is not None and self._still_valid(cached) else None
+
+    def _render(self, plan: _PagePlan) -> CachedPage:
+        """The page of one chapter, and the course files it links to (it may run in a
+        forked worker: it only reads the builder's state)."""
+        chapter, page = plan.chapter, plan.page
+        source_dir = posixpath.dirname(chapter.path) or "."
         resolver = LinkResolver(self.root, source_dir, page, self.chapter_pages)
         md = PageMarkdown(self.course.allow_html, resolver)
         blocks = build_blocks(chapter, page, md, self.catalog, self.ctx.outputs)
-        frame = chapter_frame(self.course, self.site, self.catalog, self.outline, position,
-                              neighbours)
+        frame = chapter_frame(self.course, self.site, self.catalog, self.outline, plan.position,
+                              plan.neighbours)
         html = render_chapter(
             frame,
             self.catalog,
@@ -180,10 +221,17 @@ class SiteBuilder:
             blocks=blocks,
             question_count=len(chapter.questions),
         )
-        self.cache.put_page(key, CachedPage(html, tuple(sorted(resolver.media)),
-                                       tuple(sorted(resolver.missing))))
-        self.media.update(resolver.media)
-        return html, key
+        return CachedPage(html, tuple(sorted(resolver.media)), tuple(sorted(resolver.missing)))
+
+    def _chapter_json(self, chapter: Chapter) -> str:
+        # `serve` gets the same (immutable) Chapter object back for an unchanged file,
+        # so its serialisation is kept from one build to the next. The entry holds the
+        # object itself, so its id cannot be reused by another object meanwhile.
+        known = _CHAPTER_JSON.get(id(chapter))
+        text = known[1] if known is not None and known[0] is chapter else (
+            chapter.model_dump_json())
+        self.chapter_json[id(chapter)] = (chapter, text)
+        return text
 
     def _still_valid(self, cached: CachedPage) -> bool:
         """Whether the course files a cached page links to are still there (and the missing

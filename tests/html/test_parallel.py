@@ -1,0 +1,87 @@
+"""Rendering in forked workers: same results, same order, failures surfaced or absorbed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import PurePosixPath
+
+import pytest
+from html_helpers import make_course
+
+from renderers.base import RenderContext
+from renderers.html import HtmlOptions, HtmlRenderer
+from renderers.html.parallel import CHUNK, WorkerError, can_fork, ordered_map
+
+PARENT = os.getpid()
+
+
+def test_workers_are_forked_on_linux() -> None:
+    assert can_fork()  # the tests below need it; CI runs on Linux
+
+
+def square_and_pid(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_results_come_back_in_order_from_several_processes(processes: int) -> None:
+    items = list(range(CHUNK * 7 + 3))
+    results = list(ordered_map(square_and_pid, items, processes))
+    assert [value for value, _ in results] == [n * n for n in items]
+    pids = {pid for _, pid in results}
+    assert PARENT in pids and len(pids) == processes
+
+
+def test_few_items_stay_in_this_process() -> None:
+    results = list(ordered_map(square_and_pid, list(range(CHUNK)), 4))
+    assert {pid for _, pid in results} == {PARENT}
+
+
+def fail_in_a_worker(n: int) -> int:
+    if os.getpid() != PARENT and n == CHUNK + 1:
+        raise ValueError("broken chapter")
+    return n
+
+
+def test_an_exception_in_a_worker_is_raised_with_its_traceback() -> None:
+    with pytest.raises(WorkerError, match=r"(?s)ValueError: broken chapter"):
+        list(ordered_map(fail_in_a_worker, list(range(CHUNK * 4)), 2))
+
+
+def die_in_a_worker(n: int) -> int:
+    if os.getpid() != PARENT and n == CHUNK * 3:
+        os._exit(9)  # as if killed: nothing sent for this chunk or the ones after it
+    return n
+
+
+def test_the_chunks_of_a_dead_worker_are_done_here() -> None:
+    items = list(range(CHUNK * 6))
+    assert list(ordered_map(die_in_a_worker, items, 2)) == items
+
+
+def test_stopping_early_leaves_no_worker_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def recording_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    results = ordered_map(square_and_pid, list(range(CHUNK * 20)), 3)
+    next(results)
+    results.close()
+    assert len(forked) == 2
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reaped: not running, not a zombie
+
+
+def test_a_site_rendered_on_several_processes_is_the_same() -> None:
+    course = make_course(3, 30)
+    sites = [HtmlRenderer().render(course, RenderContext(options=HtmlOptions(), jobs=jobs))
+             for jobs in (1, 2)]
+    assert sites[0] == sites[1]
+    assert PurePosixPath("chapters/c2-29.html") in sites[1]
