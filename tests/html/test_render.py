@@ -370,6 +370,24 @@ def test_a_damaged_cache_is_rebuilt(complete_course: Course, tmp_path: Path) -> 
         complete_course.chapters)
 
 
+def test_a_cache_damaged_inside_is_replaced(complete_course: Course, tmp_path: Path) -> None:
+    """Damage past the header only shows when pages are read: the build still equals a
+    fresh one, and the damaged file is replaced by a good one."""
+    first = render(complete_course, cache_dir=tmp_path)
+    _forget_recent_builds()
+    db_file = tmp_path / "html" / "cache.sqlite"
+    data = bytearray(db_file.read_bytes())
+    data[4096:] = b"\xff" * (len(data) - 4096)  # every page after the first one
+    db_file.write_bytes(bytes(data))
+    assert render(complete_course, cache_dir=tmp_path) == first
+    _forget_recent_builds()
+    assert render(complete_course, cache_dir=tmp_path) == first
+    db = sqlite3.connect(db_file)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == len(
+        complete_course.chapters)
+
+
 def test_the_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> None:
     course = make_course(1, 3)
     render(course, cache_dir=tmp_path)
