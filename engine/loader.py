@@ -115,6 +115,7 @@ def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
     listed: dict[str, Any] = {}
     keys: dict[tuple[int, int], str] = {}
     base = root.resolve()
+    base_text = str(base)
     shown_root = display_path(root)
     resolver = _ChapterResolver(base)
     named: set[str] = set()
@@ -128,7 +129,8 @@ def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
                 diags.append(Diagnostic.of(Code.PATH_ESCAPES, problem, span))
                 continue
             assert target is not None
-            key = target.relative_to(base).as_posix()
+            # The target is inside `base` (the resolver checked), so the key is its tail.
+            key = target[len(base_text) + 1:].replace(os.sep, "/")
             if key in listed:
                 diags.append(
                     Diagnostic.of(
@@ -142,7 +144,7 @@ def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
             listed[key] = span
             keys[(s_index, c_index)] = key
             shown = f"{shown_root}/{key}" if shown_root not in ("", ".") else key
-            chapter = _cached_chapter(cache, target, key, shown, diags, rel, span, root)
+            chapter = _cached_chapter(cache, Path(target), key, shown, diags, rel, span, root)
             if chapter is not None:
                 chapters[key] = chapter
     diags.extend(_orphans(root, set(listed) | named))
@@ -193,8 +195,9 @@ class _ChapterResolver:
         self.base = base
         self.folders: dict[str, str] = {}
 
-    def resolve(self, rel: str) -> tuple[Path | None, str | None]:
-        """The chapter file inside the course folder, or why the path is not allowed."""
+    def resolve(self, rel: str) -> tuple[str | None, str | None]:
+        """The chapter file inside the course folder (an absolute path), or why the path
+        is not allowed."""
         pure = PurePosixPath(rel.replace("\\", "/"))
         if pure.is_absolute() or re.match(r"^[A-Za-z]:", rel):
             return None, f"chapter path '{rel}' is absolute; give it relative to the course folder"
@@ -211,7 +214,7 @@ class _ChapterResolver:
         base = str(self.base)
         if not target.startswith(base + os.sep):
             return None, f"chapter path '{rel}' leads outside the course folder (through a link)"
-        return Path(target), None
+        return target, None
 
 
 def _near_file(root: Path, rel: str) -> str | None:
@@ -302,13 +305,15 @@ def _orphans(root: Path, listed: set[str]) -> list[Diagnostic]:
     base = root.resolve()
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and d != "assets")
+        folder = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        prefix = "" if folder == "." else folder + "/"
         for name in sorted(filenames):
             if not name.endswith((".yaml", ".yml")) or name == COURSE_FILE:
                 continue
-            path = Path(dirpath) / name
-            key = path.relative_to(base).as_posix()
+            key = prefix + name  # strings, not Paths: a big course has thousands of files
             if key in listed:
                 continue
+            path = Path(dirpath) / name
             try:
                 head = path.read_text(encoding="utf-8", errors="replace")
             except OSError:

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -85,7 +86,7 @@ def zip_bundle(bundle: Bundle) -> bytes:
     return buffer.getvalue()
 
 
-def write_bundle(bundle: Bundle, out_dir: Path) -> None:
+def write_bundle(bundle: Bundle, out_dir: Path, *, background_cleanup: bool = False) -> None:
     """Write the bundle as `out_dir`, replacing it only once everything is written.
 
     The files go to a temporary sibling folder first; a failure leaves the old `out_dir`
@@ -94,6 +95,9 @@ def write_bundle(bundle: Bundle, out_dir: Path) -> None:
     writing a site), so editing one chapter of a big course writes a handful of files.
     What the previous build wrote is in `manifest_path(out_dir)`; a file changed since
     (other size or modification time) is written anew.
+
+    With `background_cleanup` (a long-running `serve`), the replaced folder is deleted by a
+    thread after this returns; the next call waits for it first.
     """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -125,7 +129,7 @@ def write_bundle(bundle: Bundle, out_dir: Path) -> None:
                     stat = os.fstat(handle.fileno())
             written[name] = [digest, stat.st_size, stat.st_mtime_ns]
             remembered[name] = (data, digest)
-        _swap_in(staging, out_dir)
+        _swap_in(staging, out_dir, background_cleanup)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -133,7 +137,8 @@ def write_bundle(bundle: Bundle, out_dir: Path) -> None:
     _LAST_DIGESTS.clear()
     _LAST_DIGESTS[old_root] = remembered
     manifest = {"version": _MANIFEST_VERSION, "files": written}
-    write_file_atomic(json.dumps(manifest, sort_keys=True).encode(), manifest_path(out_dir))
+    # Insertion order is the bundle's, deterministic already: no need to sort 10k keys.
+    write_file_atomic(json.dumps(manifest).encode(), manifest_path(out_dir))
 
 
 _LAST_DIGESTS: dict[str, dict[str, tuple[bytes, str]]] = {}
@@ -198,7 +203,14 @@ def write_file_atomic(data: bytes, target: Path) -> None:
         raise
 
 
-def _swap_in(staging: Path, out_dir: Path) -> None:
+_CLEANUPS: list[threading.Thread] = []
+"""Deletions of replaced folders still running (see `write_bundle`)."""
+
+
+def _swap_in(staging: Path, out_dir: Path, background_cleanup: bool) -> None:
+    for cleanup in _CLEANUPS:
+        cleanup.join()
+    _CLEANUPS.clear()
     if not out_dir.exists():
         staging.rename(out_dir)
         return
@@ -206,4 +218,11 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
     out_dir.rename(old)
     staging.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    if background_cleanup:
+        # A daemon: if the process ends first, the next build deletes what is left.
+        cleanup = threading.Thread(target=shutil.rmtree, args=(old,),
+                                   kwargs={"ignore_errors": True}, daemon=True)
+        cleanup.start()
+        _CLEANUPS.append(cleanup)
+    else:
+        shutil.rmtree(old, ignore_errors=True)

@@ -138,10 +138,12 @@ def render_format(
     outputs: dict[str, object],
     strict: bool,
     jobs: int = 1,
+    background_cleanup: bool = False,
 ) -> tuple[list[Diagnostic], list[Path]]:
     """Render one format and write it; nothing is written when `strict` and it lost anything.
 
-    `jobs` is how many processes the renderer may use.
+    `jobs` is how many processes the renderer may use; `background_cleanup` lets a
+    long-running caller return before the replaced site folder is deleted.
     """
     import renderers
     from renderers.base import RenderContext, write_bundle, write_file_atomic
@@ -160,7 +162,7 @@ def render_format(
         return ctx.diagnostics, []
     if fmt == "html":
         target = out_dir / SITE_DIR
-        write_bundle(bundle, target)
+        write_bundle(bundle, target, background_cleanup=background_cleanup)
         return ctx.diagnostics, [target / "index.html"]
     paths = []
     for rel, data in sorted(bundle.items(), key=lambda item: str(item[0])):

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from pygments.formatters import HtmlFormatter
 
-from engine.model import Course
+from engine.model import Chapter, Course
 from renderers.html.i18n import Catalog
 from renderers.html.markup import json_text
 from renderers.html.pages import SiteView
@@ -60,6 +60,10 @@ def static_bundle() -> dict[PurePosixPath, bytes]:
     return bundle
 
 
+_QUESTIONS: dict[int, tuple[Chapter, list[dict[str, object]]]] = {}
+"""Each chapter's question list in the last `course.js`, by object id."""
+
+
 def course_script(
     course: Course, catalog: Catalog, site: SiteView, search_shards: int
 ) -> bytes:
@@ -68,7 +72,14 @@ def course_script(
     Defines `window.LESSONKIT_COURSE` (the LMS bridge contract; see the package docstring).
     """
     chapters = []
+    questions: dict[int, tuple[Chapter, list[dict[str, object]]]] = {}
     for si, ci, section, chapter in course.numbered_chapters():
+        # `serve` gets the same (immutable) Chapter back for an unchanged file: its list
+        # is reused (the entry keeps the object, so its id stays its own).
+        known = _QUESTIONS.get(id(chapter))
+        listed = known[1] if known is not None and known[0] is chapter else [
+            {"id": q.id, "type": q.type, "points": q.points} for q in chapter.questions]
+        questions[id(chapter)] = (chapter, listed)
         chapters.append({
             "id": chapter.id,
             "title": chapter.title,
@@ -76,10 +87,10 @@ def course_script(
             "sectionNumber": si,
             "number": ci,
             "url": str(chapter_page(chapter)),
-            "questions": [
-                {"id": q.id, "type": q.type, "points": q.points} for q in chapter.questions
-            ],
+            "questions": listed,
         })
+    _QUESTIONS.clear()
+    _QUESTIONS.update(questions)
     data = {
         "id": course.id,
         "title": course.title,

@@ -240,6 +240,13 @@ class Outline:
             html = self._chapter_html[section_number, index] = str(self.macros.chapter(item, False))
         return html
 
+    def signature(self) -> str:
+        """The whole outline as text: it changes whenever a section or chapter is added,
+        moved, renamed or retitled."""
+        return "\n".join(
+            f"{section}\n" + "\t".join(chapters)
+            for section, chapters in zip(self._section_keys, self._chapter_keys, strict=True))
+
     def fingerprint(self, section_number: int, chapter_number: int) -> str:
         """What `sidebar` shows, as text, cheaply (for the page cache key)."""
         s_start, s_end = _window(len(self.sections), section_number - 1, self.window)

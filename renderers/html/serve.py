@@ -18,6 +18,7 @@ import functools
 import gc
 import http.server
 import json
+import os
 import threading
 import time
 import traceback
@@ -299,7 +300,8 @@ def _build(course_dir: Path, out: Path, cache: LoadCache | None) -> list[Diagnos
     # The same rendering and atomic write as `lessonkit build` (engine.commands.build).
     from engine.commands.build import render_format
 
-    rendered, _ = render_format(course, "html", out, outputs, strict=False)
+    rendered, _ = render_format(course, "html", out, outputs, strict=False,
+                                jobs=os.cpu_count() or 1, background_cleanup=True)
     return diagnostics + rendered
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import posixpath
 from collections.abc import Iterator, Mapping
@@ -66,8 +67,9 @@ class _PagePlan(NamedTuple):
     key: str
 
 
-_CHAPTER_JSON: dict[int, tuple[Chapter, str]] = {}
-"""The JSON of each chapter of the last build, by object id (see `SiteBuilder._chapter_json`)."""
+_CHAPTER_DIGESTS: dict[int, tuple[Chapter, str]] = {}
+"""A hash of each chapter's model in the last build, by object id (see
+`SiteBuilder._chapter_digest`)."""
 
 
 class SiteBuilder:
@@ -85,7 +87,7 @@ class SiteBuilder:
         self.outline = Outline(course, self.catalog, options.sidebar_window)
         self.media: set[str] = set()
         self.bundle: Bundle = {}
-        self.chapter_json: dict[int, tuple[Chapter, str]] = {}
+        self.chapter_digests: dict[int, tuple[Chapter, str]] = {}
         # Hashed once: it is part of every page's key.
         self.build_fingerprint = page_key(
             repr(self.site.fingerprint()),
@@ -117,8 +119,8 @@ class SiteBuilder:
         self.bundle[ASSETS / "course.js"] = course_script(
             self.course, self.catalog, self.site, shards)
         self.cache.close()
-        _CHAPTER_JSON.clear()
-        _CHAPTER_JSON.update(self.chapter_json)
+        _CHAPTER_DIGESTS.clear()
+        _CHAPTER_DIGESTS.update(self.chapter_digests)
         return dict(sorted(self.bundle.items()))
 
     def _other_pages(self) -> None:
@@ -127,7 +129,16 @@ class SiteBuilder:
         description = PageMarkdown(self.course.allow_html, resolver).block(
             self.course.description)
         self.media.update(resolver.media)
-        self.bundle[INDEX_PAGE] = render_index(self.course, self.site, self.catalog, description)
+        # The index page shows the whole outline and nothing of the chapters' content:
+        # editing a chapter does not change it, and a big course's index takes a while.
+        key = page_key(self.build_fingerprint, self.outline.signature(), str(description),
+                       str(sorted(resolver.media)))
+        index = self.cache.page(key)
+        if index is None:
+            index = CachedPage(render_index(self.course, self.site, self.catalog, description),
+                               (), ())
+            self.cache.put_page(key, index)
+        self.bundle[INDEX_PAGE] = index.html
         if self.options.search:
             self.bundle[SEARCH_PAGE] = render_search(self.course, self.site, self.catalog)
         self.bundle.update(static_bundle())
@@ -194,7 +205,7 @@ class SiteBuilder:
             self.build_fingerprint,
             frame_key(self.course, self.outline, position, neighbours),
             chapter.path,
-            self._chapter_json(chapter),
+            self._chapter_digest(chapter),
             _outputs_fingerprint(chapter, self.ctx.outputs),
         )
         return _PagePlan(chapter, chapter_page(chapter), position, neighbours, key)
@@ -223,15 +234,20 @@ class SiteBuilder:
         )
         return CachedPage(html, tuple(sorted(resolver.media)), tuple(sorted(resolver.missing)))
 
-    def _chapter_json(self, chapter: Chapter) -> str:
-        # `serve` gets the same (immutable) Chapter object back for an unchanged file,
-        # so its serialisation is kept from one build to the next. The entry holds the
-        # object itself, so its id cannot be reused by another object meanwhile.
-        known = _CHAPTER_JSON.get(id(chapter))
-        text = known[1] if known is not None and known[0] is chapter else (
-            chapter.model_dump_json())
-        self.chapter_json[id(chapter)] = (chapter, text)
-        return text
+    def _chapter_digest(self, chapter: Chapter) -> str:
+        """A hash of everything in the chapter's model (part of its page key).
+
+        `serve` gets the same (immutable) Chapter object back for an unchanged file, so the
+        hash is kept from one build to the next; the entry holds the object itself, so its
+        id cannot be reused by another object meanwhile.
+        """
+        known = _CHAPTER_DIGESTS.get(id(chapter))
+        if known is not None and known[0] is chapter:
+            digest = known[1]
+        else:
+            digest = hashlib.sha256(chapter.model_dump_json().encode()).hexdigest()
+        self.chapter_digests[id(chapter)] = (chapter, digest)
+        return digest
 
     def _still_valid(self, cached: CachedPage) -> bool:
         """Whether the course files a cached page links to are still there (and the missing

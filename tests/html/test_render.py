@@ -367,7 +367,7 @@ def test_a_damaged_cache_is_rebuilt(complete_course: Course, tmp_path: Path) -> 
     _forget_recent_builds()
     db = sqlite3.connect(tmp_path / "html" / "cache.sqlite")
     assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == len(
-        complete_course.chapters)
+        complete_course.chapters) + 1  # and the index page
 
 
 def test_a_cache_damaged_inside_is_replaced(complete_course: Course, tmp_path: Path) -> None:
@@ -385,7 +385,7 @@ def test_a_cache_damaged_inside_is_replaced(complete_course: Course, tmp_path: P
     db = sqlite3.connect(db_file)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == len(
-        complete_course.chapters)
+        complete_course.chapters) + 1  # and the index page
 
 
 def test_the_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> None:
@@ -395,8 +395,9 @@ def test_the_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> None:
         update={"chapters": course.sections[0].chapters[:2]})]})
     render(smaller, cache_dir=tmp_path)
     db = sqlite3.connect(tmp_path / "html" / "cache.sqlite")
-    # Both pages changed (the sidebar lost a chapter); the three old ones are gone.
-    assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 2
+    # Both pages changed (the sidebar lost a chapter), and so did the index page; the
+    # three old chapter pages and the old index page are gone.
+    assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 3
 
 
 def test_inside_an_lms_package_the_bridge_may_reach_the_lms(complete_course: Course) -> None:
@@ -437,3 +438,27 @@ def test_without_pagefind_the_site_is_built_without_its_index(
     assert not [p for p in site if str(p).startswith("pagefind/")]
     assert course_data(site)["search"] == {"enabled": True, "shards": 0}
     assert P("chapters/choices.html") in site
+
+
+def test_the_index_page_is_rendered_again_only_when_the_outline_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[str] = []
+    original = site_module.render_index
+    monkeypatch.setattr(site_module, "render_index",
+                        lambda course, *a: rendered.append(course.title) or original(course, *a))
+    course = make_course(2, 3)
+    render(course, cache_dir=tmp_path)
+    section = course.sections[0]
+    chapter = section.chapters[1]
+    body = chapter.model_copy(update={"blocks": [
+        chapter.blocks[0].model_copy(update={"body": "Edited."}), *chapter.blocks[1:]]})
+    retitled = chapter.model_copy(update={"title": "A new title"})
+    for edited, expect_render in ((body, False), (retitled, True)):
+        rendered.clear()
+        chapters = [section.chapters[0], edited, *section.chapters[2:]]
+        changed = course.model_copy(update={"sections": [
+            section.model_copy(update={"chapters": chapters}), *course.sections[1:]]})
+        site = render(changed, cache_dir=tmp_path)
+        assert bool(rendered) is expect_render
+        assert site[P("index.html")] == render(changed)[P("index.html")]
