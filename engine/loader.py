@@ -6,7 +6,7 @@ import gc
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -144,7 +144,7 @@ def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
             listed[key] = span
             keys[(s_index, c_index)] = key
             shown = f"{shown_root}/{key}" if shown_root not in ("", ".") else key
-            chapter = _cached_chapter(cache, Path(target), key, shown, diags, rel, span, root)
+            chapter = _cached_chapter(cache, target, key, shown, diags, rel, span, root)
             if chapter is not None:
                 chapters[key] = chapter
     diags.extend(_orphans(root, set(listed) | named))
@@ -198,17 +198,20 @@ class _ChapterResolver:
     def resolve(self, rel: str) -> tuple[str | None, str | None]:
         """The chapter file inside the course folder (an absolute path), or why the path
         is not allowed."""
-        pure = PurePosixPath(rel.replace("\\", "/"))
-        if pure.is_absolute() or re.match(r"^[A-Za-z]:", rel):
+        # Plain string work (a big course resolves thousands of paths), with the meaning
+        # of PurePosixPath: empty and "." parts drop out.
+        posix = rel.replace("\\", "/")
+        if posix.startswith("/") or re.match(r"^[A-Za-z]:", rel):
             return None, f"chapter path '{rel}' is absolute; give it relative to the course folder"
-        if ".." in pure.parts or not pure.parts:
+        parts = [part for part in posix.split("/") if part not in ("", ".")]
+        if ".." in parts or not parts:
             return None, f"chapter path '{rel}' leaves the course folder"
-        folder = str(pure.parent)
+        folder = "/".join(parts[:-1]) or "."
         real_folder = self.folders.get(folder)
         if real_folder is None:
             real_folder = os.path.realpath(os.path.join(self.base, folder))
             self.folders[folder] = real_folder
-        target = os.path.join(real_folder, pure.name)
+        target = os.path.join(real_folder, parts[-1])
         if os.path.islink(target):
             target = os.path.realpath(target)
         base = str(self.base)
@@ -229,7 +232,7 @@ def _near_file(root: Path, rel: str) -> str | None:
 
 def _cached_chapter(
     cache: LoadCache | None,
-    target: Path,
+    target: str,
     key: str,
     shown: str,
     diags: list[Diagnostic],
@@ -238,7 +241,7 @@ def _cached_chapter(
     root: Path,
 ) -> tuple[Chapter, SourceMap] | None:
     if cache is None:
-        return _load_chapter(target, key, shown, diags, rel, span, root)
+        return _load_chapter(Path(target), key, shown, diags, rel, span, root)
     try:
         stat = os.stat(target)
         stamp = (stat.st_mtime_ns, stat.st_size)
@@ -250,7 +253,7 @@ def _cached_chapter(
         result: tuple[Chapter, SourceMap] | None = known[1]
         return result
     own: list[Diagnostic] = []
-    result = _load_chapter(target, key, shown, own, rel, span, root)
+    result = _load_chapter(Path(target), key, shown, own, rel, span, root)
     cache.chapters[key] = (stamp, result, own)
     diags.extend(own)
     return result
