@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from engine.commands.common import course_path, failed, print_diagnostics, summary
+from engine.commands.common import (
+    course_path,
+    exit_now,
+    failed,
+    print_diagnostics,
+    standalone_process,
+    summary,
+)
 from engine.diagnostics import Code
 
 if TYPE_CHECKING:
@@ -129,6 +136,8 @@ def build(
             if fmt in losses and target.name.endswith("-fidelity.json"):
                 note = f"  ({losses[fmt]} losses, listed above)"
             click.echo(f"  {fmt:10} {target}{note}", err=True)
+    if standalone_process():
+        exit_now(0)  # everything is written; freeing the course object by object takes a while
 
 
 def render_format(

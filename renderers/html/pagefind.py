@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future
 from pathlib import Path, PurePosixPath
@@ -115,15 +116,16 @@ class PagefindService:
         """Index HTML `pages` (site path, content) as one index; its files, by path."""
         created = _wait(self.request({"type": "NewIndex", "config": None}))
         index_id = _expect(created, "NewIndex")["index_id"]
-        added = self.requests([
-            {"type": "AddFile", "index_id": index_id, "url": f"/{path}", "file_path": None,
-             "file_contents": html.decode("utf-8")}
-            for path, html in pages
+        # Pagefind answers in order, so the files come after every page was added: wait
+        # once, for them, rather than once per page (each wait is a thread switch).
+        *added, got = self.requests([
+            *({"type": "AddFile", "index_id": index_id, "url": f"/{path}", "file_path": None,
+               "file_contents": html.decode("utf-8")} for path, html in pages),
+            {"type": "GetFiles", "index_id": index_id},
         ])
+        files = _expect(_wait(got), "GetFiles")["files"]
         for answer in added:
             _expect(_wait(answer), "IndexedFile")
-        files = _expect(_wait(self.request({"type": "GetFiles", "index_id": index_id})),
-                        "GetFiles")["files"]
         self.request({"type": "DeleteIndex", "index_id": index_id})
         return {PurePosixPath(f["path"]): base64.b64decode(f["content"]) for f in files}
 
@@ -145,6 +147,9 @@ class PagefindService:
         read = getattr(stdout, "read1", stdout.read)
         while chunk := read(1 << 20):
             buffer += chunk
+            # Let answers pile up in the pipe for a moment: one wake-up (and one turn of
+            # the GIL, taken from the thread rendering pages) per batch, not per page.
+            time.sleep(_BATCH_SECONDS)
             *messages, buffer = buffer.split(b",")
             for message in messages:
                 if not message.strip():
@@ -186,6 +191,8 @@ class PagefindService:
             if not answer.done():
                 answer.set_exception(self.failure)
 
+
+_BATCH_SECONDS = 0.002
 
 _PIPE_SIZE = 1 << 20
 """Pipe buffer size asked for (Linux's default maximum for unprivileged processes).
