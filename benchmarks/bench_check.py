@@ -11,11 +11,12 @@ from benchmarks.timing import PYTHON, ROOT, report, time_command
 WORK = ROOT / "benchmarks" / ".work"
 
 
-def course(n: int, mkdocs: bool = False) -> Path:
-    """The generated course of n chapters (made once, reused)."""
-    out = WORK / f"course-{n}"
+def course(n: int, mkdocs: bool = False, search: bool = True) -> Path:
+    """The generated course of n chapters (made once, reused); `search` False gives the
+    same course with the site's search index turned off."""
+    out = WORK / (f"course-{n}" if search else f"course-{n}-nosearch")
     if not (out / "course.yaml").exists() or (mkdocs and not (out / "mkdocs").exists()):
-        generate(n, out, mkdocs=mkdocs)
+        generate(n, out, mkdocs=mkdocs, search=search)
     return out
 
 

@@ -36,11 +36,6 @@ def _mkdocs(root: Path) -> list[str]:
     ]
 
 
-def _clear(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.with_name(f".{folder.name}.manifest.json").unlink(missing_ok=True)
-
-
 def main(sizes: tuple[int, ...] = (1000, 5000)) -> None:
     lessonkit = str(Path(sys.executable).with_name("lessonkit"))
     rows = []
@@ -49,19 +44,26 @@ def main(sizes: tuple[int, ...] = (1000, 5000)) -> None:
         out = WORK / f"site-{n}"
         build = [lessonkit, "build", "--quiet", str(root), "--out", str(out), "--no-execute"]
         floor_argv = [PYTHON, "-m", "benchmarks.floor_site", str(root), str(WORK / "floor-site")]
+        # The same course without the search index: the floor builds none either.
+        plain = course(n, search=False)
+        plain_out = WORK / f"site-{n}-nosearch"
+        plain_build = [lessonkit, "build", "--quiet", str(plain), "--out", str(plain_out),
+                       "--no-execute"]
         rounds = 3 if n <= 1000 else 1
-        cold, floor, peer = [], [], []
+        cold, floor, peer, unindexed = [], [], [], []
         for _ in range(rounds):
-            _clear(out)
-            shutil.rmtree(WORK / "floor-site", ignore_errors=True)
-            shutil.rmtree(WORK / "mkdocs-site", ignore_errors=True)
+            # Cold: no output, cache or manifest from an earlier build.
+            for folder in (out, plain_out, WORK / "floor-site", WORK / "mkdocs-site"):
+                shutil.rmtree(folder, ignore_errors=True)
             cold.append(time_command(build, runs=1, warmup=0))
             floor.append(time_command(floor_argv, runs=1, warmup=0, cwd=ROOT))
+            unindexed.append(time_command(plain_build, runs=1, warmup=0))
             peer.append(time_command(_mkdocs(root), runs=1, warmup=0))
         warm = time_command(build, runs=3, warmup=0)
         incremental = _incremental(root, WORK / f"serve-{n}")
         vs_peer = statistics.median(p / c for p, c in zip(peer, cold, strict=True))
         vs_floor = statistics.median(c / f for c, f in zip(cold, floor, strict=True))
+        plain_vs_floor = statistics.median(u / f for u, f in zip(unindexed, floor, strict=True))
         rows += [
             (f"{n} chapters",
              f"lessonkit {statistics.median(cold):.2f}s cold, floor "
@@ -70,6 +72,9 @@ def main(sizes: tuple[int, ...] = (1000, 5000)) -> None:
             (f"{n} ratios",
              f"{vs_peer:.1f}x faster than mkdocs, {vs_floor:.2f}x the floor "
              "(targets: 4x at 1000 and 12x at 5000; <= 1.5x the floor)"),
+            (f"{n} no search",
+             f"without the search index (as the floor) {statistics.median(unindexed):.2f}s "
+             f"cold, {plain_vs_floor:.2f}x the floor"),
             (f"{n} warm / edit",
              f"nothing changed {warm:.2f}s (new process); one chapter edited while serving "
              f"{incremental:.2f}s (target < 1 s)"),
@@ -82,7 +87,7 @@ def main(sizes: tuple[int, ...] = (1000, 5000)) -> None:
 
 def _incremental(root: Path, out: Path) -> float:
     """Median seconds from saving an edited chapter to the new site, as `serve` rebuilds."""
-    _clear(out / "site")
+    shutil.rmtree(out, ignore_errors=True)
     done = subprocess.run(
         [PYTHON, "-m", "benchmarks.incremental_site", str(root), str(out), "5"],
         cwd=ROOT, capture_output=True, text=True, check=False)

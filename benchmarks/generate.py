@@ -126,8 +126,11 @@ def chapter_yaml(rng: random.Random, n: int) -> str:
     )
 
 
-def generate(n: int, out: Path, mkdocs: bool = False, per_section: int = 50) -> None:
-    """Write a course of `n` chapters to `out` (and `out/mkdocs/` when asked)."""
+def generate(
+    n: int, out: Path, mkdocs: bool = False, per_section: int = 50, search: bool = True
+) -> None:
+    """Write a course of `n` chapters to `out` (and `out/mkdocs/` when asked); `search`
+    False turns the site's search index off in course.yaml."""
     rng = random.Random(n)
     out.mkdir(parents=True, exist_ok=True)
     sections = []
@@ -144,6 +147,8 @@ def generate(n: int, out: Path, mkdocs: bool = False, per_section: int = 50) -> 
     for ident, title, chapters in sections:
         lines += [f"  - id: {ident}", f"    title: {title}", "    chapters:"]
         lines += [f"      - {c}" for c in chapters]
+    if not search:
+        lines += ["renderers:", "  html:", "    search: false"]
     (out / "course.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     if mkdocs:
         _mkdocs(n, out / "mkdocs", per_section)

@@ -130,8 +130,8 @@ class PagefindService:
         return {PurePosixPath(f["path"]): base64.b64decode(f["content"]) for f in files}
 
     def close(self) -> None:
-        """End the process (pending requests fail)."""
-        with contextlib.suppress(OSError):
+        """End the process (pending requests fail); closing twice is harmless."""
+        with contextlib.suppress(OSError, ValueError):
             self.stdin.close()
         try:
             self.process.wait(timeout=5)

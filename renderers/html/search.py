@@ -119,7 +119,13 @@ class SearchIndexer:
         return bundle
 
     def close(self) -> None:
-        """Stop the feeders and pagefind (shards not indexed yet are dropped)."""
+        """Stop pagefind and the feeders (shards not indexed yet are dropped)."""
+        # Pagefind first: a feeder waiting for its answer then fails at once instead of
+        # keeping `shutdown` waiting; then again for one a feeder started meanwhile.
+        with self.lock:
+            running = list(self.started)
+        for service in running:
+            service.close()
         self.feeders.shutdown(wait=True, cancel_futures=True)
         for service in self.started:
             service.close()
