@@ -1,9 +1,9 @@
 """Full-text search: a pagefind index built at build time, in shards.
 
 Pagefind writes a static, chunked index that its small script and WebAssembly module
-query in the browser, with no server. The pages are sent to a `pagefind --service`
-process (renderers/html/pagefind.py) shard by shard while the rest of the site is still
-rendering, so indexing runs on another core.
+query in the browser, with no server. The pages are sent to `pagefind --service`
+processes (renderers/html/pagefind.py) shard by shard while the rest of the site is still
+rendering, so indexing runs on other cores meanwhile.
 
 The chapters are indexed in shards of `SHARD_SIZE` pages, each written to
 `pagefind/<n>/` and cached by the hash of its pages; the search page loads shard 0 and
@@ -32,6 +32,7 @@ SHARD_SIZE = 100
 shards of a 5000-chapter course in about a second."""
 
 _UI_FILES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
+
 
 def shard_count(pages: int) -> int:
     """How many shards `pages` chapter pages make."""
@@ -155,14 +156,3 @@ class SearchIndexer:
             self.idle.put(service)
         return {path: data for path, data in files.items()
                 if not path.name.startswith(_UI_FILES)}
-
-
-def search_index(pages: Sequence[SearchPage], cache: BuildCache) -> IndexFiles:
-    """The search index files for the chapter `pages`, in course order."""
-    indexer = SearchIndexer(cache)
-    try:
-        for page in pages:
-            indexer.add(page)
-        return indexer.finish()
-    finally:
-        indexer.close()
