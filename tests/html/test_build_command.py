@@ -1,0 +1,77 @@
+"""`lessonkit build` as a user runs it: a real process, on a course of 60 chapter files."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+
+LESSONKIT = str(Path(sys.executable).with_name("lessonkit"))
+
+
+def build(course: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([LESSONKIT, "build", str(course), "--out", str(out), *extra],
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def snapshot(site: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file of the site: its inode and bytes."""
+    return {str(p.relative_to(site)): (p.stat().st_ino, p.read_bytes())
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("course") / "bench"
+    generate(60, folder)
+    return folder
+
+
+def test_build_edit_break_and_rebuild(course: Path, tmp_path: Path) -> None:
+    work = tmp_path / "course"
+    shutil.copytree(course, work)
+    out = tmp_path / "out"
+    first = build(work, out)
+    assert first.returncode == 0, first.stderr
+    assert "built bench-60" in first.stderr and str(out / "site" / "index.html") in first.stderr
+    site = out / "site"
+    before = snapshot(site)
+    assert len([name for name in before if name.startswith("chapters/")]) == 60
+    assert "pagefind/0/pagefind-entry.json" in before
+
+    # One chapter's text changes: its page is written anew, every other page is the
+    # same file as before (hard-linked, not rewritten).
+    chapter = work / "s000" / "c00007.yaml"
+    chapter.write_text(chapter.read_text().replace("## Topic 7", "## Topic seven"))
+    second = build(work, out)
+    assert second.returncode == 0, second.stderr
+    after = snapshot(site)
+    assert b"Topic seven" in after["chapters/chapter-7.html"][1]
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert [name for name in changed if name.startswith("chapters/")] == [
+        "chapters/chapter-7.html"]
+    assert all(after[n][0] == before[n][0] for n in after
+               if n.startswith("chapters/") and n != "chapters/chapter-7.html")
+
+    # A broken chapter stops the build, and the site stays as it was.
+    chapter.write_text(chapter.read_text().replace("blocks:", "blocks: [", 1))
+    broken = build(work, out)
+    assert broken.returncode == 1
+    assert "s000/c00007.yaml:" in broken.stderr and "build stopped" in broken.stderr
+    assert snapshot(site) == after
+    assert sorted(p.name for p in out.iterdir()) == [".cache", ".site.manifest.json", "site"]
+
+
+def test_one_process_or_several_give_the_same_site(course: Path, tmp_path: Path) -> None:
+    sites = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        done = build(course, out, "--jobs", jobs, "--quiet")
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        sites.append({name: data for name, (_, data) in snapshot(out / "site").items()})
+    assert sites[0] == sites[1]
