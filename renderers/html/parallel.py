@@ -55,7 +55,11 @@ def ordered_map(
         yield from map(func, items)
         return
     owners = [n % (workers + 1) for n in range(len(chunks))]  # 0: this process
-    pool = _Workers(func, chunks, owners, workers)
+    try:
+        pool = _Workers(func, chunks, owners, workers)
+    except OSError:  # no more processes or memory for them: do it all here
+        yield from map(func, items)
+        return
     try:
         for n, chunk in enumerate(chunks):
             results = pool.take(n) if owners[n] else None
@@ -78,16 +82,27 @@ class _Workers(Generic[Item, Result]):
                                  for w in range(1, count + 1)]
         # Fork every worker before starting any thread here: a forked child gets only
         # the forking thread, and must not inherit locks other threads were holding.
-        pipes = []
-        for numbers in mine:
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker
-                os.close(read_end)
-                _work(func, chunks, numbers, os.fdopen(write_end, "wb"))
-            os.close(write_end)
-            self.pids.append(pid)
-            pipes.append((os.fdopen(read_end, "rb"), numbers))
+        pipes: list[tuple[IO[bytes], list[int]]] = []
+        try:
+            for numbers in mine:
+                read_end, write_end = os.pipe()
+                try:
+                    pid = os.fork()
+                except OSError:
+                    os.close(read_end)
+                    os.close(write_end)
+                    raise
+                if pid == 0:  # the worker
+                    os.close(read_end)
+                    _work(func, chunks, numbers, os.fdopen(write_end, "wb"))
+                os.close(write_end)
+                self.pids.append(pid)
+                pipes.append((os.fdopen(read_end, "rb"), numbers))
+        except OSError:
+            self.stop()
+            for stream, _ in pipes:
+                stream.close()
+            raise
         for stream, numbers in pipes:
             reader = threading.Thread(target=self._read, args=(stream, numbers),
                                       name="render-worker", daemon=True)

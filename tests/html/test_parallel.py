@@ -85,3 +85,24 @@ def test_a_site_rendered_on_several_processes_is_the_same() -> None:
              for jobs in (1, 2)]
     assert sites[0] == sites[1]
     assert PurePosixPath("chapters/c2-29.html") in sites[1]
+
+
+def test_when_no_process_can_be_forked_everything_is_done_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forks = []
+    real_fork = os.fork
+
+    def second_fork_fails() -> int:
+        if forks:
+            raise BlockingIOError("fork: Resource temporarily unavailable")
+        forks.append(pid := real_fork())
+        return pid
+
+    monkeypatch.setattr(os, "fork", second_fork_fails)
+    items = list(range(CHUNK * 9))
+    results = list(ordered_map(square_and_pid, items, 3))
+    assert [value for value, _ in results] == [n * n for n in items]
+    assert {pid for _, pid in results} == {PARENT}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks[0], os.WNOHANG)  # the one worker that did start was reaped
