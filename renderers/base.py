@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import threading
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import ClassVar, Protocol
@@ -52,6 +52,8 @@ class RenderContext:
     """A folder a renderer may keep memoised fragments in (incremental builds); None = no cache."""
     jobs: int = 1
     """How many processes a renderer may keep busy (the site renders pages on that many)."""
+    progress: Callable[[int], None] | None = None
+    """Told how many more chapters are done, as a renderer goes (for a progress bar)."""
 
     def report(self, diagnostic: Diagnostic) -> None:
         """Record a diagnostic for the CLI to print."""

@@ -104,11 +104,15 @@ def build(
     diagnostics.extend(exec_diags)
     written: list[tuple[str, Path]] = []
     losses: dict[str, int] = {}
-    with progress_bar("rendering", len(wanted), quiet) as tick:
+    # One step per chapter and format: the site reports its pages as they are done; a
+    # format that does not report moves the bar on by a whole format when it is written.
+    chapters = max(1, len(course.chapters))
+    with progress_bar("rendering", len(wanted) * chapters, quiet) as advance:
         for fmt in wanted:
             say(f"rendering {fmt}", verbose_only=True)
+            done = _Counted(advance)
             fmt_diags, paths = render_format(course, fmt, out_dir, outputs, strict,
-                                             jobs=jobs or os.cpu_count() or 1)
+                                             jobs=jobs or os.cpu_count() or 1, progress=done)
             written.extend((fmt, p) for p in paths)
             if strict:
                 diagnostics.extend(fmt_diags)
@@ -123,7 +127,7 @@ def build(
                         click.echo(f"{fmt}: what the format cannot carry", err=True)
                         for d in fidelity:
                             click.echo(f"  {d.headline()}", err=True)
-            tick(fmt)
+            advance(max(0, chapters - done.steps))
     print_diagnostics(diagnostics)
     if failed(diagnostics, strict):
         click.echo(f"build failed: {summary(diagnostics)}", err=True)
@@ -148,6 +152,7 @@ def render_format(
     strict: bool,
     jobs: int = 1,
     background_cleanup: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Diagnostic], list[Path]]:
     """Render one format and write it; nothing is written when `strict` and it lost anything.
 
@@ -165,6 +170,7 @@ def render_format(
         strict=strict,
         cache_dir=out_dir / ".cache" / fmt,
         jobs=jobs,
+        progress=progress,
     )
     bundle = renderer.render(course, ctx)
     if failed(ctx.diagnostics, strict) and strict:
@@ -194,19 +200,24 @@ def _execute(
     from engine.execute import execute_course
 
     say("running code cells" + (" (cached outputs only)" if no_execute else ""), verbose_only=True)
-    with progress_bar(f"code cells of {len(chapters)} chapters", len(chapters), say.quiet) as tick:
+    with progress_bar(f"code cells of {len(chapters)} chapters", len(chapters),
+                      say.quiet) as advance:
         result = execute_course(
-            course, refresh=refresh, execute=not no_execute, jobs=jobs, progress=tick
+            course, refresh=refresh, execute=not no_execute, jobs=jobs,
+            progress=lambda _chapter: advance(1),
         )
     say(f"code cells: {result.summary()}", verbose_only=True)
     return dict(result.outputs), list(result.diagnostics)
 
 
 @contextmanager
-def progress_bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
-    """A progress bar on stderr when it is a terminal (and not --quiet); silent otherwise."""
+def progress_bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr when it is a terminal (and not --quiet); silent otherwise.
+
+    It yields `advance(steps)`.
+    """
     if quiet or not sys.stderr.isatty() or total < 2:
-        yield lambda _item: None
+        yield lambda _steps: None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -215,13 +226,25 @@ def progress_bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[str]
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda _item: bar.advance(task)
+        yield lambda steps: bar.advance(task, steps)
 
 
 def _cells(course: Course) -> list[CodeCell]:
     from engine.model import CodeCell
 
     return [b for c in course.chapters for b in c.blocks if isinstance(b, CodeCell)]
+
+
+class _Counted:
+    """Passes steps on to a progress bar, counting them."""
+
+    def __init__(self, advance: Callable[[int], None]) -> None:
+        self.advance = advance
+        self.steps = 0
+
+    def __call__(self, steps: int) -> None:
+        self.steps += steps
+        self.advance(steps)
 
 
 class _Say:

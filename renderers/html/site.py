@@ -190,6 +190,8 @@ class SiteBuilder:
                 self.bundle.update(cell_figures(plan.chapter, self.ctx.outputs))
                 if indexer is not None:
                     indexer.add(SearchPage(plan.page, page.html, plan.key))
+                if self.ctx.progress is not None:
+                    self.ctx.progress(1)
         finally:
             rendered.close()
         return len(plans)

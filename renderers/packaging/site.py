@@ -29,6 +29,7 @@ def site_bundle(course: Course, ctx: RenderContext) -> Bundle:
         strict=ctx.strict,
         cache_dir=None if ctx.cache_dir is None else ctx.cache_dir / "html",
         jobs=ctx.jobs,
+        progress=ctx.progress,
     )
     bundle = HtmlRenderer().render(course, site_ctx)
     for diagnostic in site_ctx.diagnostics:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from benchmarks.generate import generate
@@ -39,6 +42,7 @@ def test_build_edit_break_and_rebuild(course: Path, tmp_path: Path) -> None:
     first = build(work, out)
     assert first.returncode == 0, first.stderr
     assert "built bench-60" in first.stderr and str(out / "site" / "index.html") in first.stderr
+    assert "rendering" not in first.stderr  # no progress bar when stderr is not a terminal
     site = out / "site"
     before = snapshot(site)
     assert len([name for name in before if name.startswith("chapters/")]) == 60
@@ -75,3 +79,23 @@ def test_one_process_or_several_give_the_same_site(course: Path, tmp_path: Path)
         assert done.returncode == 0 and done.stderr == "", done.stderr
         sites.append({name: data for name, (_, data) in snapshot(out / "site").items()})
     assert sites[0] == sites[1]
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_a_terminal_gets_a_progress_bar_by_chapter(course: Path, tmp_path: Path,
+                                                   no_color: bool) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    if no_color:
+        env["NO_COLOR"] = "1"
+    env["TERM"] = "xterm-256color"
+    child = pexpect.spawn(LESSONKIT, ["build", str(course), "--out", str(tmp_path / "out")],
+                          env=env, dimensions=(24, 100), timeout=120)
+    child.expect(pexpect.EOF)
+    child.close()
+    text = child.before.decode()
+    assert child.exitstatus == 0, text
+    frames = re.findall(r"rendering\b.*?(\d+)/60\b", text)
+    assert frames and int(frames[0]) < 60  # drawn while the pages were rendering
+    assert "built bench-60" in text
+    colours = re.findall(r"\x1b\[[0-9;]*3[0-9]m|\x1b\[9[0-7]m", text)
+    assert (colours == []) is no_color
