@@ -206,6 +206,8 @@ class LiveServer:
         self.watch = watch
         self.ignore = [p.resolve() for p in (ignore or [])]
         self.debounce_ms = debounce_ms
+        self.seconds = 0.0
+        """How long the last rebuild took."""
         self.stopping = threading.Event()
         handler = type("Handler", (LiveHandler,), {"state": self.state})
         self.httpd = http.server.ThreadingHTTPServer(
@@ -219,12 +221,14 @@ class LiveServer:
 
     def build_once(self) -> list[Diagnostic]:
         """Run the rebuild and publish its outcome."""
+        started = time.perf_counter()
         try:
             diagnostics = self.rebuild()
         except Exception as error:  # a bug in the build must not stop the preview
             click.echo(traceback.format_exc(), err=True)
             diagnostics = [Diagnostic(Code.UNSUPPORTED, f"the build crashed: {error!r}",
                                       severity=Severity.ERROR)]
+        self.seconds = time.perf_counter() - started
         self.state.publish(diagnostics)
         return diagnostics
 
@@ -305,7 +309,7 @@ def _build(course_dir: Path, out: Path, cache: LoadCache | None) -> list[Diagnos
     return diagnostics + rendered
 
 
-def _echo_outcome(diagnostics: list[Diagnostic]) -> None:
+def _echo_outcome(diagnostics: list[Diagnostic], seconds: float) -> None:
     from engine.diagnostics import format_text
 
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
@@ -314,7 +318,7 @@ def _echo_outcome(diagnostics: list[Diagnostic]) -> None:
         click.echo(format_text(diagnostics), err=True)
         click.echo(f"[{stamp}] build failed; still serving the last good site", err=True)
     else:
-        click.echo(f"[{stamp}] rebuilt", err=True)
+        click.echo(f"[{stamp}] rebuilt in {seconds:.2f} s", err=True)
 
 
 def make_serve_command(make_rebuild: Callable[[Path, Path], Rebuild]) -> click.Command:
@@ -338,8 +342,8 @@ def make_serve_command(make_rebuild: Callable[[Path, Path], Rebuild]) -> click.C
         out_dir = Path(out)
         server = LiveServer(out_dir / "site", make_rebuild(course_dir, out_dir), [course_dir],
                             port=port, ignore=[out_dir])
-        _echo_outcome(server.build_once())
-        server.start(_echo_outcome)
+        _echo_outcome(server.build_once(), server.seconds)
+        server.start(lambda diagnostics: _echo_outcome(diagnostics, server.seconds))
         click.echo(f"serving {course_dir} at {server.url} (Ctrl-C to stop)", err=True)
         if open_browser:
             webbrowser.open(server.url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from playwright.sync_api import Browser, expect
 
-from renderers.html.serve import LiveServer, build_html, make_serve_command, serve
+from renderers.html.serve import LiveServer, _echo_outcome, build_html, make_serve_command, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("html")]
 
@@ -95,3 +96,8 @@ def test_the_command_line(tmp_path: Path) -> None:
     command = make_serve_command(factory)
     result = CliRunner().invoke(command, [str(tmp_path), "--port", "0", "--out", "o"])
     assert calls == [(tmp_path, Path("o"))]
+
+
+def test_each_rebuild_says_how_long_it_took(capsys: pytest.CaptureFixture[str]) -> None:
+    _echo_outcome([], 0.314)
+    assert re.fullmatch(r"\[\d\d:\d\d:\d\d\] rebuilt in 0\.31 s\n", capsys.readouterr().err)
