@@ -462,3 +462,16 @@ def test_the_index_page_is_rendered_again_only_when_the_outline_changes(
         site = render(changed, cache_dir=tmp_path)
         assert bool(rendered) is expect_render
         assert site[P("index.html")] == render(changed)[P("index.html")]
+
+
+def test_pagefind_reads_the_head_and_the_whole_article() -> None:
+    page = (b'<!DOCTYPE html><html lang="pt"><head><title>T</title></head><body>'
+            b'<nav>sidebar</nav><main><article class="chapter-body" data-pagefind-body>'
+            b'<h1>T</h1><p>before</p></article><p>raw html by the author</p></article>'
+            b'<footer>reset</footer></main></body></html>')
+    document = search_module.search_document(page)
+    assert document.startswith(b'<!DOCTYPE html><html lang="pt"><head><title>T</title></head>')
+    assert b"sidebar" not in document and b"reset" not in document
+    assert b"raw html by the author" in document  # an author's </article> does not cut it
+    assert search_module.search_document(b"<html><body>no body marker</body></html>") == (
+        b"<html><body>no body marker</body></html>")
