@@ -111,8 +111,17 @@ def build(
         for fmt in wanted:
             say(f"rendering {fmt}", verbose_only=True)
             done = _Counted(advance)
-            fmt_diags, paths = render_format(course, fmt, out_dir, outputs, strict,
-                                             jobs=jobs or os.cpu_count() or 1, progress=done)
+            try:
+                fmt_diags, paths = render_format(course, fmt, out_dir, outputs, strict,
+                                                 jobs=jobs or os.cpu_count() or 1,
+                                                 progress=done)
+            except OSError as error:
+                # The output folder cannot be written: say where and why, not a traceback.
+                # What was already there is untouched (every write goes through a swap).
+                where = error.filename or out_dir
+                click.echo(f"build failed: cannot write {where}: {error.strerror or error}",
+                           err=True)
+                raise SystemExit(1) from error
             written.extend((fmt, p) for p in paths)
             if strict:
                 diagnostics.extend(fmt_diags)

@@ -11,6 +11,7 @@ not use are deleted at its end.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -197,8 +198,7 @@ class BuildCache:
             self.db.close()
             self.db = None
         if self.folder is not None:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(f"{self.folder / 'cache.sqlite'}{suffix}").unlink(missing_ok=True)
+            _delete_database(self.folder / "cache.sqlite")
 
     def _delete_unused(self) -> None:
         assert self.db is not None
@@ -232,8 +232,7 @@ def _open(path: Path) -> sqlite3.Connection | None:
             return db
         except (sqlite3.Error, OSError):
             if attempt == 0:
-                for suffix in ("", "-journal", "-wal", "-shm"):
-                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+                _delete_database(path)
     return None
 
 
@@ -244,3 +243,10 @@ def page_key(*parts: str) -> str:
         digest.update(b"\0")
         digest.update(part.encode())
     return digest.hexdigest()[:40]
+
+
+def _delete_database(path: Path) -> None:
+    """Delete the database and its journals, if they can be."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -99,3 +99,16 @@ def test_a_terminal_gets_a_progress_bar_by_chapter(course: Path, tmp_path: Path,
     assert "built bench-60" in text
     colours = re.findall(r"\x1b\[[0-9;]*3[0-9]m|\x1b\[9[0-7]m", text)
     assert (colours == []) is no_color
+
+
+@pytest.mark.parametrize("fmt", ["html", "gift"])
+def test_an_output_folder_that_cannot_be_written_is_a_clear_error(
+    course: Path, tmp_path: Path, fmt: str
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = build(course, blocker / "out", "--format", fmt)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"build failed: cannot write {blocker / 'out'}: Not a directory")
+    assert "Traceback" not in done.stderr
