@@ -165,8 +165,9 @@ def render_format(
 ) -> tuple[list[Diagnostic], list[Path]]:
     """Render one format and write it; nothing is written when `strict` and it lost anything.
 
-    `jobs` is how many processes the renderer may use; `background_cleanup` lets a
-    long-running caller return before the replaced site folder is deleted.
+    `jobs` is how many processes the renderer may use; `progress` is told how many more
+    chapters are done as it goes; `background_cleanup` lets a long-running caller return
+    before the replaced site folder is deleted.
     """
     import renderers
     from renderers.base import RenderContext, write_bundle, write_file_atomic
