@@ -15,7 +15,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -65,6 +65,9 @@ class CachedPage:
 IndexFiles = dict[PurePosixPath, bytes]
 """The files of one search index shard, by path inside the shard."""
 
+_KEYS_PER_QUERY = 500
+"""Keys per `IN (...)` query (well under SQLite's limit on bound parameters)."""
+
 SCHEMA_VERSION = 1
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, html BLOB NOT NULL,"
@@ -101,15 +104,35 @@ class BuildCache:
         self.used_shards: dict[str, IndexFiles] = {}
         self.new_pages: dict[str, CachedPage] = {}
         self.new_shards: dict[str, IndexFiles] = {}
+        self.fetched: dict[str, CachedPage] = {}
         recent = self.folder is not None and _Recent.folder == self.folder
         self.recent_pages = _Recent.pages if recent else {}
         self.recent_shards = _Recent.shards if recent else {}
         if self.folder is not None:
             self.db = _open(self.folder / "cache.sqlite")
 
+    def prefetch(self, keys: Sequence[str]) -> None:
+        """Read the pages stored under `keys` in a few queries, for `page` to find in
+        memory (one query per page costs more than the reading on a big course)."""
+        wanted = [k for k in keys if k not in self.recent_pages and k not in self.fetched]
+        if self.db is None or not wanted:
+            return
+        try:
+            for start in range(0, len(wanted), _KEYS_PER_QUERY):
+                batch = wanted[start:start + _KEYS_PER_QUERY]
+                rows = self.db.execute(
+                    "SELECT key, html, media, missing FROM pages WHERE key IN "
+                    f"({','.join('?' * len(batch))})", batch).fetchall()
+                for key, html, media, missing in rows:
+                    self.fetched[key] = CachedPage(bytes(html), tuple(json.loads(media)),
+                                                   tuple(json.loads(missing)))
+        except sqlite3.Error as error:
+            self._discard_if_damaged(error)
+
     def page(self, key: str) -> CachedPage | None:
         """The page stored under `key`, or None."""
-        page = self.recent_pages.get(key) or self.new_pages.get(key)
+        page = (self.recent_pages.get(key) or self.fetched.pop(key, None)
+                or self.new_pages.get(key))
         if page is None and self.db is not None:
             try:
                 row = self.db.execute(

@@ -178,6 +178,7 @@ class SiteBuilder:
             neighbours = (links[i - 1] if i > 0 else None,
                           links[i + 1] if i + 1 < len(links) else None)
             plans.append(self._plan(chapter, (si, ci), neighbours))
+        self.cache.prefetch([plan.key for plan in plans])
         cached = [self._cached(plan.key) for plan in plans]
         todo = [plan for plan, page in zip(plans, cached, strict=True) if page is None]
         rendered = ordered_map(self._render, todo, self.ctx.jobs)
