@@ -230,7 +230,12 @@ def test_engine_cells_without_engine_execute_say_no_outputs_cached(
 ) -> None:
     import sys
 
+    import engine
+
     monkeypatch.setitem(sys.modules, "engine.execute", None)  # as if absent
+    # `from engine import execute` finds the package attribute first, set once any
+    # earlier test in this process imported it.
+    monkeypatch.delattr(engine, "execute", raising=False)
     assert EngineCells().cached(course, course.chapters[1]) is None
 
 
