@@ -13,6 +13,7 @@ from renderers.html.i18n import Catalog
 from renderers.html.markup import json_text
 from renderers.html.pages import SiteView
 from renderers.html.paths import ASSETS, chapter_page
+from renderers.html.reuse import PerObject
 
 STATIC_FILES = (
     "grading.js", "icon.svg", "lessonkit.css", "lessonkit.js", "print.css", "quiz.js",
@@ -60,8 +61,12 @@ def static_bundle() -> dict[PurePosixPath, bytes]:
     return bundle
 
 
-_QUESTIONS: dict[int, tuple[Chapter, list[dict[str, object]]]] = {}
-"""Each chapter's question list in the last `course.js`, by object id."""
+def _question_list(chapter: Chapter) -> list[dict[str, object]]:
+    return [{"id": q.id, "type": q.type, "points": q.points} for q in chapter.questions]
+
+
+_questions = PerObject(_question_list)
+"""Each chapter's question list for `course.js` (reused in `serve` for unchanged ones)."""
 
 
 def course_script(
@@ -72,14 +77,7 @@ def course_script(
     Defines `window.LESSONKIT_COURSE` (the LMS bridge contract; see the package docstring).
     """
     chapters = []
-    questions: dict[int, tuple[Chapter, list[dict[str, object]]]] = {}
     for si, ci, section, chapter in course.numbered_chapters():
-        # `serve` gets the same (immutable) Chapter back for an unchanged file: its list
-        # is reused (the entry keeps the object, so its id stays its own).
-        known = _QUESTIONS.get(id(chapter))
-        listed = known[1] if known is not None and known[0] is chapter else [
-            {"id": q.id, "type": q.type, "points": q.points} for q in chapter.questions]
-        questions[id(chapter)] = (chapter, listed)
         chapters.append({
             "id": chapter.id,
             "title": chapter.title,
@@ -87,10 +85,9 @@ def course_script(
             "sectionNumber": si,
             "number": ci,
             "url": str(chapter_page(chapter)),
-            "questions": listed,
+            "questions": _questions(chapter),
         })
-    _QUESTIONS.clear()
-    _QUESTIONS.update(questions)
+    _questions.end_build()
     data = {
         "id": course.id,
         "title": course.title,

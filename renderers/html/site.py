@@ -43,6 +43,7 @@ from renderers.html.paths import (
     chapter_page,
     is_course_file,
 )
+from renderers.html.reuse import PerObject
 from renderers.html.search import SearchIndexer, SearchPage, shard_count
 
 
@@ -69,9 +70,13 @@ class _PagePlan(NamedTuple):
     key: str
 
 
-_CHAPTER_DIGESTS: dict[int, tuple[Chapter, str]] = {}
-"""A hash of each chapter's model in the last build, by object id (see
-`SiteBuilder._chapter_digest`)."""
+def _model_digest(chapter: Chapter) -> str:
+    return hashlib.sha256(chapter.model_dump_json().encode()).hexdigest()
+
+
+_chapter_digest = PerObject(_model_digest)
+"""A hash of everything in a chapter's model, part of its page key (reused in `serve`
+for unchanged chapters)."""
 
 
 class SiteBuilder:
@@ -89,7 +94,6 @@ class SiteBuilder:
         self.outline = Outline(course, self.catalog, options.sidebar_window)
         self.media: set[str] = set()
         self.bundle: Bundle = {}
-        self.chapter_digests: dict[int, tuple[Chapter, str]] = {}
         # Hashed once: it is part of every page's key.
         self.build_fingerprint = page_key(
             repr(self.site.fingerprint()),
@@ -121,8 +125,7 @@ class SiteBuilder:
         self.bundle[ASSETS / "course.js"] = course_script(
             self.course, self.catalog, self.site, shards)
         self.cache.close()
-        _CHAPTER_DIGESTS.clear()
-        _CHAPTER_DIGESTS.update(self.chapter_digests)
+        _chapter_digest.end_build()
         return dict(sorted(self.bundle.items()))
 
     def _other_pages(self) -> None:
@@ -210,7 +213,7 @@ class SiteBuilder:
             self.build_fingerprint,
             frame_key(self.course, self.outline, position, neighbours),
             chapter.path,
-            self._chapter_digest(chapter),
+            _chapter_digest(chapter),
             _outputs_fingerprint(chapter, self.ctx.outputs),
         )
         return _PagePlan(chapter, chapter_page(chapter), position, neighbours, key)
@@ -238,21 +241,6 @@ class SiteBuilder:
             question_count=len(chapter.questions),
         )
         return CachedPage(html, tuple(sorted(resolver.media)), tuple(sorted(resolver.missing)))
-
-    def _chapter_digest(self, chapter: Chapter) -> str:
-        """A hash of everything in the chapter's model (part of its page key).
-
-        `serve` gets the same (immutable) Chapter object back for an unchanged file, so the
-        hash is kept from one build to the next; the entry holds the object itself, so its
-        id cannot be reused by another object meanwhile.
-        """
-        known = _CHAPTER_DIGESTS.get(id(chapter))
-        if known is not None and known[0] is chapter:
-            digest = known[1]
-        else:
-            digest = hashlib.sha256(chapter.model_dump_json().encode()).hexdigest()
-        self.chapter_digests[id(chapter)] = (chapter, digest)
-        return digest
 
     def _still_valid(self, cached: CachedPage) -> bool:
         """Whether the course files a cached page links to are still there (and the missing
