@@ -35,6 +35,22 @@ def update_snapshots(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-snapshots"))
 
 
+@pytest.fixture(scope="session")
+def complete_course() -> Any:
+    """The completeness course (every feature once), loaded once per test process."""
+    from engine.loader import load_course
+
+    return load_course(COMPLETE_COURSE)
+
+
+@pytest.fixture(scope="session")
+def sample_course() -> Any:
+    """The sample course, content/intro-to-rnns, loaded once per test process."""
+    from engine.loader import load_course
+
+    return load_course(SAMPLE_COURSE)
+
+
 CHROMIUM = os.environ.get("HARNESS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

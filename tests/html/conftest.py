@@ -14,8 +14,6 @@ import pytest
 from html_helpers import (
     BROWSER_ARGS,
     CHROMIUM,
-    COMPLETE,
-    SAMPLE,
     TIMEOUT_MS,
     Endpoint,
     QuietHandler,
@@ -32,22 +30,11 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from engine.loader import load_course
 from engine.model import Course
 from renderers.base import write_bundle
 
 # Assertions wait as long as actions do: the machine may be busy with other test workers.
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-@pytest.fixture(scope="session")
-def complete_course() -> Course:
-    return load_course(COMPLETE)
-
-
-@pytest.fixture(scope="session")
-def sample_course() -> Course:
-    return load_course(SAMPLE)
 
 
 @pytest.fixture(scope="session")

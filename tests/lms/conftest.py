@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from engine.diagnostics import Diagnostic
-from engine.loader import load_course
 from engine.model import Course
 from renderers import get
 from renderers.base import RenderContext
@@ -26,7 +25,6 @@ from .server import MockLrs, StaticServer
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPLETE = ROOT / "tests" / "fixtures" / "courses" / "complete"
-SAMPLE = ROOT / "content" / "intro-to-rnns"
 SCORM_AGAIN = ROOT / ".tools" / "npm" / "node_modules" / "scorm-again" / "dist"
 PLAYER = Path(__file__).resolve().parent / "player.html"
 CHROMIUM = "/usr/bin/chromium"
@@ -58,16 +56,6 @@ def build(course: Course, fmt: str, **options: Any) -> Built:
     assert len(bundle) == 1, sorted(map(str, bundle))
     (path, data), = bundle.items()
     return Built(str(path), data, tuple(ctx.diagnostics))
-
-
-@pytest.fixture(scope="session")
-def complete_course() -> Course:
-    return load_course(COMPLETE)
-
-
-@pytest.fixture(scope="session")
-def sample_course() -> Course:
-    return load_course(SAMPLE)
 
 
 class Packages:
