@@ -90,23 +90,25 @@ class Catalog:
 
     def text(self, key: str, n: float | None = None, **params: str) -> str:
         """The plain string for `key`, placeholders filled in (for `n`, plural forms too)."""
-        entry = self.entries[key]
-        if isinstance(entry, dict):
-            if n is None:
-                raise ValueError(f"{key} has plural forms; pass n")
-            entry = entry.get(plural_category(self.language, n), entry["other"])
-            params = {"n": self.number(n), **params}
+        entry, counted = self._form(key, n)
+        params = {**counted, **params}
         return entry.format_map(params) if params else entry
 
     def markup(self, key: str, n: float | None = None, **params: str | Markup) -> Markup:
         """Like `text`, but HTML-safe: the template and every parameter are escaped."""
+        entry, counted = self._form(key, n)
+        values = {k: escape(v) for k, v in {**counted, **params}.items()}
+        return Markup(escape(entry).format_map(values))
+
+    def _form(self, key: str, n: float | None) -> tuple[str, dict[str, str]]:
+        """The template for `key` (its plural form for `n`), and `n` as a parameter."""
         entry = self.entries[key]
-        if isinstance(entry, dict):
-            if n is None:
-                raise ValueError(f"{key} has plural forms; pass n")
-            entry = entry.get(plural_category(self.language, n), entry["other"])
-            params = {"n": self.number(n), **params}
-        return Markup(escape(entry).format_map({k: escape(v) for k, v in params.items()}))
+        if not isinstance(entry, dict):
+            return entry, {}
+        if n is None:
+            raise ValueError(f"{key} has plural forms; pass n")
+        return (entry.get(plural_category(self.language, n), entry["other"]),
+                {"n": self.number(n)})
 
     def number(self, value: float, decimals: int = 2) -> str:
         """`value` with at most `decimals` decimals, in the locale's separators (1,5 in pt)."""
