@@ -111,13 +111,8 @@ def lstm_gradient_norms_by_lag(
     unit-variance inputs. A larger forget bias keeps f close to 1, so the cell path
     dc_{t-1} = f * dc_t carries the gradient further back.
     """
-    w_rng, x_rng, g_rng = streams(seed, 3)
-    params = _gated_params("lstm", hidden, input_dim, w_rng)
-    params["b_ih"][hidden : 2 * hidden] = forget_bias
-    X = input_scale * x_rng.standard_normal((steps, batch, input_dim))
-    _, cache = lstm_forward(params, X)
-    g_T = g_rng.standard_normal((batch, hidden))
-    return _ratios(grad_norm_profile(params, cache, g_T), log10)
+    return _gated_norms_by_lag("lstm", forget_bias, steps, seed, hidden, input_scale, batch,
+                               input_dim, log10)
 
 
 @single_blas_thread
@@ -134,11 +129,20 @@ def gru_gradient_norms_by_lag(
 ) -> Array:
     """GRU version: the update-gate bias plays the forget bias' role (z near 1
     means h_t ~ h_{t-1}, a direct gradient path)."""
+    return _gated_norms_by_lag("gru", update_bias, steps, seed, hidden, input_scale, batch,
+                               input_dim, log10)
+
+
+def _gated_norms_by_lag(kind: str, gate_bias: float, steps: int, seed: int, hidden: int,
+                        input_scale: float, batch: int, input_dim: int, log10: bool) -> Array:
     w_rng, x_rng, g_rng = streams(seed, 3)
-    params = _gated_params("gru", hidden, input_dim, w_rng)
-    params["b_ih"][hidden : 2 * hidden] = update_bias
+    params = _gated_params(kind, hidden, input_dim, w_rng)
+    # The second block of gate rows is the forget gate in the LSTM's order (i, f, g, o)
+    # and the update gate in the GRU's (r, z, n).
+    params["b_ih"][hidden : 2 * hidden] = gate_bias
     X = input_scale * x_rng.standard_normal((steps, batch, input_dim))
-    _, cache = gru_forward(params, X)
+    forward = lstm_forward if kind == "lstm" else gru_forward
+    _, cache = forward(params, X)
     g_T = g_rng.standard_normal((batch, hidden))
     return _ratios(grad_norm_profile(params, cache, g_T), log10)
 
