@@ -79,7 +79,8 @@ def check_course(path: str | Path, cache: LoadCache | None = None) -> CheckResul
     finally:
         if cache is None:
             # A one-shot command keeps what it loaded to the end; spare it from later
-            # collections. (A watcher with a cache replaces chapters, so must not freeze.)
+            # collections. (A watcher with a cache decides for itself, once its whole
+            # rebuild is done: renderers/html/serve.py.)
             gc.freeze()
         if enabled:
             gc.enable()
