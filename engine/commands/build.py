@@ -85,7 +85,9 @@ def build(
       qti21      OUT/<id>-qti21.zip       moodle     OUT/<id>-moodle.xml
       gift       OUT/<id>-gift.txt        cc         OUT/<id>.imscc
     Every file is written to a temporary name first and swapped in, so a failed
-    build leaves the previous output untouched.
+    build leaves the previous output untouched. Pages of unchanged chapters come
+    from OUT/.cache/ (delete it to start over), and files that did not change are
+    linked from the previous site instead of written again.
     """
     from engine.loader import check_course
 
