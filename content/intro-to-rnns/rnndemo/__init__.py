@@ -19,6 +19,7 @@ Where to start (one line each):
   ``train``, ``train_adding``, tasks ``adding_problem``, ``copy_task``;
 * applications: ``noisy_sine``, ``make_windows``, ``train_forecaster``, ``forecast``;
   ``load_sentiment``, ``train_sentiment``, ``accuracy``;
+* reporting: ``over_seeds`` and ``summarize`` (mean ± sd over seeds);
 * checking: ``numerical_grad``, ``rel_error_max``, ``rel_error_norm``.
 
 Plotting lives in :mod:`rnndemo.plots` (import it separately; it needs matplotlib).
@@ -63,6 +64,7 @@ from .spectral import (
     spectral_norm,
     spectral_radius,
 )
+from .stats import SeedSummary, over_seeds, summarize
 from .tasks import ADDING_BASELINES, adding_problem, copy_baseline, copy_task
 from .timeseries import (
     Forecaster,
@@ -84,6 +86,7 @@ __all__ = [
     "HeadResult",
     "History",
     "NonFiniteGradientError",
+    "SeedSummary",
     "SentimentClassifier",
     "SeqModel",
     "Vocab",
@@ -125,6 +128,7 @@ __all__ = [
     "numerical_grad",
     "one_hot",
     "orthogonal",
+    "over_seeds",
     "rel_error_max",
     "rel_error_norm",
     "rnn_backward",
@@ -138,6 +142,7 @@ __all__ = [
     "spectral_norm",
     "spectral_radius",
     "streams",
+    "summarize",
     "tokenize",
     "train",
     "train_adding",
