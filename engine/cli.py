@@ -20,7 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("engine.commands.run:run", "Run (or show cached) code cells and print their outputs."),
     "serve": ("renderers.html.serve:serve", "Preview the site, rebuilding on every save."),
     "quiz": ("renderers.terminal.commands:quiz", "Take a course's quizzes in the terminal."),
-    "review": ("renderers.terminal.commands:review", "Review the questions due today."),
+    "review": ("renderers.terminal.commands:review", "Review the questions that are due now."),
     "progress": ("renderers.terminal.commands:progress", "Show or reset your progress."),
     "feedback": ("renderers.terminal.commands:feedback", "Export 'Was everything clear?' answers."),
     "dump": ("engine.commands.dump:dump", "Print the validated course model (JSON or YAML)."),

@@ -198,7 +198,7 @@ def quiz(path: Path, section: str | None, chapter: str | None, shuffle: bool, co
 @progress_db_option
 def review(path: Path, limit: int | None, seed: int | None, plain: bool,
            progress_db: Path | None) -> None:
-    """Review the questions due today by spaced repetition (FSRS).
+    """Review the questions that are due now by spaced repetition (FSRS).
 
     Every answered question is scheduled: a wrong answer comes back soon, a right one
     later and later. The rating follows from your answer: wrong is "again", right with

@@ -107,14 +107,14 @@ def _yes(app: QuizApp, prompt: str) -> bool:
 
 
 def run_review(app: QuizApp, limit: int | None, seed: int | None = None) -> None:
-    """Ask the questions due today, most overdue first, and say when the next ones are due."""
+    """Ask the questions due now, most overdue first, and say when the next ones are due."""
     course, store, screen = app.course, app.store, app.screen
     known = {item.question.id: item for item in scope_items(course, None, None)}
     now = app.now()
     cards = {qid: card for qid, card in store.cards(course.id).items() if qid in known}
     due = fsrs_review.due_ids(cards, now)[: limit or None]
     if not due:
-        screen.say("Nothing to review today.")
+        screen.say("Nothing is due for review yet.")
         _say_next_due(app, cards, now)
         return
     screen.say(f"{len(due)} question(s) to review.")

@@ -13,7 +13,7 @@ and fuzzing can be turned off to make due dates reproducible.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -68,19 +68,12 @@ def review(
     return updated.to_json(), updated.due.astimezone(UTC)
 
 
-def end_of_day(now: datetime) -> datetime:
-    """The last moment of the learner's local day that contains `now`, in UTC.
-
-    "Due today" means due before local midnight, as in Anki, so a card due this evening
-    can be reviewed this morning.
-    """
-    local = now.astimezone()
-    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=local.tzinfo)
-    return (midnight - timedelta(microseconds=1)).astimezone(UTC)
-
-
 def due_ids(cards: dict[str, tuple[str, str]], now: datetime) -> list[str]:
-    """Question ids whose cards are due by the end of today, the most overdue first."""
-    limit = end_of_day(now)
+    """Question ids whose cards are due at `now`, the most overdue first.
+
+    Due means what FSRS scheduled: a card due in ten minutes is not due yet. Counting
+    everything due "today" replayed answers given a minute earlier, before the spacing
+    that makes the review worth doing.
+    """
     due = [(datetime.fromisoformat(d), qid) for qid, (_card, d) in cards.items()]
-    return [qid for when, qid in sorted(due) if when <= limit]
+    return [qid for when, qid in sorted(due) if when <= now]

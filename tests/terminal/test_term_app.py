@@ -6,7 +6,7 @@ import io
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -243,8 +243,11 @@ def test_review_asks_what_is_due_and_reschedules(course: Course, tmp_path: Path)
     db = tmp_path / "p.db"
     quiz(course, db, [*answers_for(course, ["choices"], right=False), "", "n"],
          QuizOptions(chapter="choices", seed=SEED))
-    soon = quiz(course, db, [], review=True, now=NOW.replace(hour=11))
-    assert "4 question(s) to review." in soon.output  # "again" cards come back the same day
+    # Answered a moment ago: FSRS has not brought them back yet, so nothing is due.
+    moment = quiz(course, db, [], review=True, now=NOW + timedelta(seconds=30))
+    assert "Nothing is due for review yet." in moment.output
+    soon = quiz(course, db, [], review=True, now=NOW + timedelta(minutes=15))
+    assert "4 question(s) to review." in soon.output  # "again" cards come back within minutes
     later = NOW.replace(day=20)
     # All four were rated "again" at the same moment, so they are equally due and come
     # in id order.
@@ -258,7 +261,7 @@ def test_review_asks_what_is_due_and_reschedules(course: Course, tmp_path: Path)
         dues = [datetime.fromisoformat(due) for _card, due in store.cards("complete").values()]
     assert len(dues) == 4 and all(due > later for due in dues)
     empty = quiz(course, tmp_path / "other.db", [], review=True)
-    assert "Nothing to review today." in empty.output
+    assert "Nothing is due for review yet." in empty.output
 
 
 def test_shuffle_and_count_pick_a_random_subset_without_lesson_text(course: Course,

@@ -106,9 +106,15 @@ def test_a_damaged_database_is_reported_moved_aside_and_replaced(course: Course,
     assert "Score: 5 of 5 points" in output
 
 
-def test_progress_json_has_sections_chapters_scores_and_due_reviews(course: Course) -> None:
+def test_progress_json_has_sections_chapters_scores_and_due_reviews(
+        course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LESSONKIT_NOW", "2025-01-06T09:30:00+00:00")
     _invoke(quiz, str(COMPLETE), "--chapter", "choices", "--seed", str(SEED),
             stdin=_answer_choices(course, right=False, clear="n\n"))
+    code, output = _invoke(progress, str(COMPLETE), "--json")
+    assert json.loads(output)["sections"][0]["chapters"][0]["due"] == 0  # not due yet
+    # Missed answers come back within minutes (FSRS's first learning step).
+    monkeypatch.setenv("LESSONKIT_NOW", "2025-01-06T10:30:00+00:00")
     code, output = _invoke(progress, str(COMPLETE), "--json")
     assert code == 0
     report = json.loads(output)
@@ -173,7 +179,7 @@ def test_feedback_exports_json_and_csv(course: Course, tmp_path: Path) -> None:
 
 def test_review_with_nothing_answered_has_nothing_due() -> None:
     code, output = _invoke(review, str(COMPLETE))
-    assert code == 0 and "Nothing to review today." in output
+    assert code == 0 and "Nothing is due for review yet." in output
 
 
 def test_progress_db_option_and_variable_choose_the_file(course: Course, tmp_path: Path,

@@ -11,7 +11,6 @@ from engine.grading import Grade
 from renderers.terminal.review import (
     card_id,
     due_ids,
-    end_of_day,
     make_scheduler,
     rating_for,
     review,
@@ -67,13 +66,12 @@ def test_card_ids_are_stable_and_distinct() -> None:
     assert card_id("c", "q1") != card_id("c", "q2") != card_id("d", "q2")
 
 
-def test_due_today_means_before_local_midnight() -> None:
+def test_due_means_due_now_as_fsrs_scheduled() -> None:
     now = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
-    limit = end_of_day(now)
-    assert limit > now and limit - now < timedelta(days=1)
     cards = {
         "overdue": ("{}", (now - timedelta(days=2)).isoformat()),
-        "later-today": ("{}", (limit - timedelta(minutes=1)).isoformat()),
-        "tomorrow": ("{}", (limit + timedelta(minutes=1)).isoformat()),
+        "just-due": ("{}", now.isoformat()),
+        "in-ten-minutes": ("{}", (now + timedelta(minutes=10)).isoformat()),
+        "tomorrow": ("{}", (now + timedelta(days=1)).isoformat()),
     }
-    assert due_ids(cards, now) == ["overdue", "later-today"]
+    assert due_ids(cards, now) == ["overdue", "just-due"]
