@@ -108,7 +108,26 @@ def normalise_text(text: str, case_sensitive: bool = False) -> str:
     return text if case_sensitive else text.lower()
 
 
+_SUBSCRIPT_MARK = re.compile(r"[_^]\{([^{}]*)\}|[_^]([0-9A-Za-z])")
+"""TeX's sub- and superscript marks, `h_0`, `x^{2}`: dropped when answers are compared."""
+
+
+def comparable_text(text: str, case_sensitive: bool = False) -> str:
+    """The form in which a typed answer is compared with the accepted ones.
+
+    Beyond `normalise_text`, compatibility forms are folded (NFKC: `h₀` is `h0`, `x²` is
+    `x2`) and TeX's sub/superscript marks dropped (`h_0`, `h_{0}` are `h0`), so a learner
+    may type what the course displays (`h₀`) or its source (`h_0`).
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    return normalise_text(_SUBSCRIPT_MARK.sub(r"\1\2", folded), case_sensitive)
+
+
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_AMBIGUOUS_COMMA = re.compile(r"^([+-]?[1-9]\d{0,2}),(\d{3})$")
+"""`1,440`: a thousands comma (1440) or a decimal comma (1.44); only the learner knows."""
+_GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}([,.])\d{3}(\1\d{3})+$")
+"""`1,440,000` or `1.440.000`: a separator used twice can only group thousands."""
 
 
 def parse_number(text: str | float | int | None) -> float | None:
@@ -120,9 +139,10 @@ def parse_number(text: str | float | int | None) -> float | None:
         return None
     if isinstance(text, int | float):
         return float(text) if math.isfinite(text) else None
-    s = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
-    s = re.sub(r"[\s_']", "", s)
-    if "," in s and "." in s:
+    s = _number_text(text)
+    if _GROUPED.match(s):
+        s = s.replace(",", "").replace(".", "")
+    elif "," in s and "." in s:
         # The later separator is the decimal one: 1,000.5 or 1.000,5.
         s = (
             s.replace(",", "")
@@ -135,6 +155,26 @@ def parse_number(text: str | float | int | None) -> float | None:
         return None
     value = float(s)
     return value if math.isfinite(value) else None
+
+
+def _number_text(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
+    return re.sub(r"[\s_']", "", s)
+
+
+def number_readings(text: str) -> tuple[float, ...]:
+    """Every number a typed answer can mean: none, one, or two when it is ambiguous.
+
+    `1,440` is 1440 to an English reader and 1.44 to a Portuguese one. An interface
+    asks which was meant instead of grading one reading silently (`grade` itself takes
+    the decimal comma, as `parse_number` does).
+    """
+    match = _AMBIGUOUS_COMMA.match(_number_text(text))
+    if match:
+        whole, part = match.groups()
+        return (float(f"{whole}.{part}"), float(whole + part))
+    value = parse_number(text)
+    return () if value is None else (value,)
 
 
 def tolerance_of(answer: float, tolerance: float | str | None) -> float:
@@ -169,9 +209,12 @@ def text_is_right(
     response: str, accept: Sequence[str], pattern: str | None, case_sensitive: bool
 ) -> bool:
     """Whether a typed answer matches one of `accept` or the whole `pattern`."""
-    given = normalise_text(response, case_sensitive)
-    if any(given == normalise_text(a, case_sensitive) for a in accept):
+    if any(
+        comparable_text(response, case_sensitive) == comparable_text(a, case_sensitive)
+        for a in accept
+    ):
         return True
+    given = normalise_text(response, case_sensitive)
     if pattern is not None:
         flags = 0 if case_sensitive else re.IGNORECASE
         try:
@@ -258,12 +301,12 @@ def _fraction(question: QuestionType, response: Response) -> tuple[float, tuple[
             if not isinstance(response, str):
                 return 0.0, ()
             ok = text_is_right(response, question.accept, question.pattern, question.case_sensitive)
-            given = normalise_text(response, question.case_sensitive)
+            given = comparable_text(response, question.case_sensitive)
             fb = next(
                 (
                     m
                     for k, m in question.feedback.items()
-                    if normalise_text(k, question.case_sensitive) == given
+                    if comparable_text(k, question.case_sensitive) == given
                 ),
                 None,
             )

@@ -26,7 +26,7 @@ import string
 from dataclasses import dataclass
 from typing import assert_never
 
-from engine.grading import Response, matching_options, parse_number
+from engine.grading import Response, matching_options, number_readings
 from engine.model import (
     Blank,
     Cloze,
@@ -140,10 +140,7 @@ def parse_answer(question: QuestionType, layout: Layout, text: str) -> Response:
                 return False
             raise AnswerError("Type t for true or f for false.")
         case Numeric():
-            value = parse_number(_without_unit(typed, question.unit))
-            if value is None:
-                raise AnswerError("Type a number, such as 0.25 (a comma works too: 0,25).")
-            return value
+            return _number(_without_unit(typed, question.unit))
         case Text():
             return typed
         case Cloze():
@@ -178,13 +175,32 @@ def parse_blank(blank: Blank, text: str) -> str:
                     return choice
             raise AnswerError(f"Type one option: {_range_words(len(blank.choices))}.")
         case "numeric":
-            if parse_number(typed) is None:
-                raise AnswerError("Type a number, such as 0.25 (a comma works too: 0,25).")
+            _number(typed)
             return typed
         case "text":
             return typed
         case other:
             assert_never(other)
+
+
+def _number(typed: str) -> float:
+    """The one number `typed` means; asks again when it is not a number or is ambiguous."""
+    readings = number_readings(typed)
+    if not readings:
+        raise AnswerError("Type a number, such as 0.25 (a comma works too: 0,25).")
+    if len(readings) > 1:
+        # 1,440 is 1440 or 1.44 depending on the reader's habits: grading one reading
+        # silently would mark a right answer wrong.
+        decimal, whole = (_plain(r) for r in readings)
+        raise AnswerError(
+            f"{typed.strip()} can be read as {whole} or as {decimal}. "
+            f"Type {whole} or {decimal}, without the thousands separator."
+        )
+    return readings[0]
+
+
+def _plain(value: float) -> str:
+    return f"{value:.12g}"
 
 
 def _pick(token: str, count: int) -> int | None:

@@ -17,7 +17,9 @@ from engine.grading import (
     matching_options,
     normalise_text,
     number_is_right,
+    number_readings,
     parse_number,
+    text_is_right,
 )
 from engine.loader import load_course
 from engine.model import (
@@ -468,3 +470,37 @@ def test_correct_response_of_pattern_answers_is_the_first_example() -> None:
     assert correct_response(text) == "four"
     assert grade(text, correct_response(text)).correct
     assert grade(cloze, correct_response(cloze)).correct
+
+
+# --- what a learner types and what the course shows ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "readings"),
+    [
+        ("1,440", (1.44, 1440.0)),
+        ("-1,500", (-1.5, -1500.0)),
+        ("1,44", (1.44,)),  # two decimals: only a decimal comma
+        ("0,440", (0.44,)),  # thousands never start with 0
+        ("1,4400", (1.44,)),
+        ("1.440", (1.44,)),  # a point is a decimal point
+        ("1,440,000", (1440000.0,)),  # a separator used twice groups thousands
+        ("1.440.000", (1440000.0,)),
+        ("1,440.5", (1440.5,)),
+        ("abc", ()),
+    ],
+)
+def test_number_readings_name_every_meaning(typed: str, readings: tuple[float, ...]) -> None:
+    assert number_readings(typed) == pytest.approx(readings)
+
+
+@pytest.mark.parametrize("typed", ["h₀", "h_0", "h_{0}", "H₀", "h0"])
+def test_a_subscript_is_accepted_as_displayed_or_as_typed_in_tex(typed: str) -> None:
+    assert text_is_right(typed, ["h_0"], None, case_sensitive=False)
+    assert text_is_right(typed, ["h₀"], None, case_sensitive=False)
+
+
+def test_folding_subscripts_does_not_merge_different_answers() -> None:
+    assert not text_is_right("h_1", ["h_0"], None, case_sensitive=False)
+    assert text_is_right("h₀", ["h_0"], None, case_sensitive=True)
+    assert not text_is_right("H₀", ["h_0"], None, case_sensitive=True)

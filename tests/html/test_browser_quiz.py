@@ -142,6 +142,27 @@ def test_typed_answers(page: Page, server: str) -> None:
     expect(page.locator("#numeric-abs .unit")).to_have_text("units")
 
 
+def test_an_ambiguous_number_is_asked_about_not_marked_wrong(page: Page, server: str) -> None:
+    open_chapter(page, server, "values")
+    question = page.locator("#numeric-rel")  # answer 86400
+    field = question.get_by_label("Your answer")
+    field.fill("86,400")
+    result = check(question)
+    expect(result).to_contain_text("“86,400” can be read as 86400 or as 86.4.")
+    expect(question.get_by_role("button", name="86400")).to_be_focused()
+    assert stored_state(page).get("answers", {}).get("numeric-rel") is None  # not graded
+    page.keyboard.press("Enter")
+    expect(result).to_have_text("Correct! 1 of 1 points")
+    expect(field).to_have_value("86400")
+
+
+def test_a_subscript_typed_as_displayed_is_accepted(page: Page, server: str) -> None:
+    open_chapter(page, server, "values")
+    question = page.locator("#text-case")  # accepts h_t, capitals matter
+    question.get_by_label("Your answer").fill("hₜ")
+    expect(check(question)).to_have_text("Correct! 1 of 1 points")
+
+
 def test_text_feedback_for_a_known_wrong_answer(page: Page, server: str) -> None:
     open_chapter(page, server, "values")
     question = page.locator("#text-accept")

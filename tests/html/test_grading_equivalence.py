@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser
 from pydantic import TypeAdapter
 
-from engine.grading import correct_response, grade
+from engine.grading import correct_response, grade, number_readings
 from engine.model import Course, Question, QuestionType
 from renderers.html.grader import grader_data
 
@@ -66,11 +66,13 @@ BY_TYPE: dict[str, list[Any]] = {
                 "88128", "88129", "84672", "1", "2", "0.999999999", "2.0000000001", "2.1",
                 "15", "0.30000000000000004", "0.30000001", "0.3000000005", "2.00000001",
                 "-1507.5", "-1492.4", "  -1500  ", "1'500",
-                "٣", "1.5.5", "+.5", "5.", "e5"],
+                "٣", "1.5.5", "+.5", "5.", "e5", "1,440", "1,440,000", "1.440.000",
+                "1,44,000", "0,440", "-1,500", "1.500,25"],
     "text": ["BPTT", " bptt ", "Backpropagation   through time", "back prop through time",
              "backprop", "BACKPROP", "x", "h_t", "H_T", " h_t ", "h_t\u00a0", "h_t\u3000",
              "abcab", "ababcab", "ABC", "abc", "yes", "YES", "cafe", "Cafe\u0301 U\u0308nïcode",
-             "café ünïcode", "colour", "\u1680BPTT\u2028", "BPTT\x1c", "BPTT\x85", "BPTT\ufeff"],
+             "café ünïcode", "colour", "\u1680BPTT\u2028", "BPTT\x1c", "BPTT\x85", "BPTT\ufeff",
+             "h\u209c", "h_{t}", "h^t", "ｈ_ｔ", "h_{t", "h__t"],
     "cloze": [
         {"cell": "LSTM", "bound": "1", "which": "GRU"},
         {"cell": "long short-term memory", "bound": "1.0005", "which": "LSTM"},
@@ -139,6 +141,23 @@ def test_browser_grader_equals_engine_grader(browser: Browser, complete_course: 
             mismatches.append((question.id, response, hints, expected, got))
     assert len(cases) > 900
     assert mismatches == [], mismatches[:5]
+
+
+NUMBER_TEXTS = ["1,440", "-1,500", "+999,999", "1,44", "0,440", "1,4400", "1.440", "1,440,000",
+                "1.440.000", "1 440", "abc", "", "１,４４０"]
+
+
+def test_browser_reads_ambiguous_numbers_as_the_engine_does(browser: Browser) -> None:
+    page = browser.new_page()
+    try:
+        page.set_content("<!DOCTYPE html><title>readings</title>")
+        source = files("renderers.html").joinpath("static", "grading.js").read_text("utf-8")
+        page.add_script_tag(content=source)
+        got = page.evaluate("texts => texts.map(t => lessonkitGrading.numberReadings(t))",
+                            NUMBER_TEXTS)
+    finally:
+        page.close()
+    assert got == [list(number_readings(t)) for t in NUMBER_TEXTS]
 
 
 def test_the_table_exercises_every_outcome(complete_course: Course) -> None:

@@ -67,6 +67,10 @@ def test_numeric_is_locale_tolerant_and_accepts_the_unit(course: Course) -> None
     assert parse_answer(_question(course, "numeric-rel"), Layout(), "86 400") == 86400
     with pytest.raises(AnswerError, match="Type a number"):
         parse_answer(question, Layout(), "a quarter")
+    # 1,440 is 1440 to some readers and 1.44 to others: the learner is asked which.
+    with pytest.raises(AnswerError, match=r"1,440 can be read as 1440 or as 1\.44"):
+        parse_answer(question, Layout(), "1,440")
+    assert parse_answer(question, Layout(), "1,440,000") == 1440000
 
 
 def test_matching_takes_letters_in_order_or_pairs(course: Course) -> None:
@@ -102,6 +106,8 @@ def test_cloze_blanks_are_read_one_by_one(course: Course) -> None:
     assert parse_blank(blanks["cell"], " LSTM ") == "LSTM"
     with pytest.raises(AnswerError, match="Type a number"):
         parse_blank(blanks["bound"], "one")
+    with pytest.raises(AnswerError, match="can be read as 1000 or as 1"):
+        parse_blank(blanks["bound"], "1,000")
     with pytest.raises(AnswerError, match="one option"):
         parse_blank(blanks["which"], "CNN")
     with pytest.raises(AnswerError, match="one blank at a time"):

@@ -27,6 +27,18 @@
   function isMapping(x) { return x !== null && typeof x === 'object' && !Array.isArray(x); }
   function pyStrip(s) { return s.replace(EDGE_SPACE, ''); }
 
+  // TeX's sub- and superscript marks, h_0, x^{2}: dropped when answers are compared.
+  var SUBSCRIPT_MARK = /[_^]\{([^{}]*)\}|[_^]([0-9A-Za-z])/g;
+  var AMBIGUOUS_COMMA = /^([+-]?[1-9]\d{0,2}),(\d{3})$/;
+  var GROUPED = /^[+-]?[1-9]\d{0,2}([,.])\d{3}(\1\d{3})+$/;
+
+  function comparableText(text, caseSensitive) {
+    var folded = text.normalize('NFKC').replace(SUBSCRIPT_MARK, function (_m, braced, single) {
+      return braced !== undefined ? braced : single;
+    });
+    return normaliseText(folded, caseSensitive);
+  }
+
   function normaliseText(text, caseSensitive) {
     var t = pyStrip(text.normalize('NFC')).split(SPACE_RUN).join(' ');
     return caseSensitive ? t : t.toLowerCase();
@@ -48,13 +60,29 @@
     return out;
   }
 
+  function numberText(text) {
+    var s = pyStrip(text.normalize('NFKC')).replace(/\u2212/g, '-');
+    return s.replace(new RegExp('[' + PY_SPACE + "_']", 'g'), '');
+  }
+
+  // Every number a typed answer can mean (engine.grading.number_readings): `1,440` is
+  // 1440 or 1.44, so the page asks which was meant.
+  function numberReadings(text) {
+    if (!isStr(text)) return [];
+    var m = AMBIGUOUS_COMMA.exec(numberText(text));
+    if (m) return [Number(m[1] + '.' + m[2]), Number(m[1] + m[2])];
+    var value = parseNumber(text);
+    return value === null ? [] : [value];
+  }
+
   function parseNumber(text) {
     if (text === null || text === undefined || typeof text === 'boolean') return null;
     if (typeof text === 'number') return Number.isFinite(text) ? text : null;
     if (!isStr(text)) return null;
-    var s = pyStrip(text.normalize('NFKC')).replace(/\u2212/g, '-');
-    s = s.replace(new RegExp('[' + PY_SPACE + "_']", 'g'), '');
-    if (s.indexOf(',') >= 0 && s.indexOf('.') >= 0) {
+    var s = numberText(text);
+    if (GROUPED.test(s)) {
+      s = s.replace(/[,.]/g, '');
+    } else if (s.indexOf(',') >= 0 && s.indexOf('.') >= 0) {
       // The later separator is the decimal one: 1,000.5 or 1.000,5.
       s = s.lastIndexOf('.') > s.lastIndexOf(',') ? s.replace(/,/g, '')
         : s.replace(/\./g, '').replace(/,/g, '.');
@@ -99,10 +127,11 @@
   }
 
   function textIsRight(response, accept, pattern, caseSensitive) {
-    var given = normaliseText(response, caseSensitive);
+    var comparable = comparableText(response, caseSensitive);
     for (var i = 0; i < accept.length; i++) {
-      if (given === normaliseText(accept[i], caseSensitive)) return true;
+      if (comparable === comparableText(accept[i], caseSensitive)) return true;
     }
+    var given = normaliseText(response, caseSensitive);
     if (pattern !== null && pattern !== undefined) {
       try { return compilePattern(pattern, caseSensitive).test(given); } catch (e) { return false; }
     }
@@ -196,10 +225,10 @@
       case 'text': {
         if (!isStr(response)) return [0.0, []];
         var good2 = textIsRight(response, q.accept, q.pattern, q.caseSensitive);
-        var given = normaliseText(response, q.caseSensitive);
+        var given = comparableText(response, q.caseSensitive);
         var message = null;
         for (i = 0; i < q.feedback.length; i++) {
-          if (normaliseText(q.feedback[i][0], q.caseSensitive) === given) { message = q.feedback[i][1]; break; }
+          if (comparableText(q.feedback[i][0], q.caseSensitive) === given) { message = q.feedback[i][1]; break; }
         }
         return [good2 ? 1.0 : 0.0, [part('text', good2, message)]];
       }
@@ -262,7 +291,8 @@
 
   window.lessonkitGrade = grade;
   window.lessonkitGrading = {
-    grade: grade, parseNumber: parseNumber, normaliseText: normaliseText,
+    grade: grade, parseNumber: parseNumber, numberReadings: numberReadings,
+    normaliseText: normaliseText,
     numberIsRight: numberIsRight
   };
 })();

@@ -229,8 +229,49 @@
       shownAt = performance.now();
     }
 
+    // A number two readers read differently (1,440: 1440 or 1.44) is not graded until
+    // the learner says which one was meant; grading one reading would be a silent guess.
+    function ambiguousNumber() {
+      var fields = [];
+      if (q.type === 'numeric') fields = [el.querySelector('[data-q-value]')];
+      if (q.type === 'cloze') {
+        var kinds = {};
+        q.blanks.forEach(function (pair) { kinds[pair[0]] = pair[1].kind; });
+        fields = all(el, '[data-blank]').filter(function (c) {
+          return kinds[c.getAttribute('data-blank')] === 'numeric';
+        });
+      }
+      for (var i = 0; i < fields.length; i++) {
+        var readings = window.lessonkitGrading.numberReadings(fields[i].value);
+        if (readings.length > 1) return { field: fields[i], readings: readings };
+      }
+      return null;
+    }
+
+    function askWhichNumber(found) {
+      var decimal = String(found.readings[0]), whole = String(found.readings[1]);
+      result.className = 'q-result is-empty';
+      result.textContent = t('question.ambiguous_number', {
+        typed: found.field.value.trim(), whole: whole, decimal: decimal
+      }) + ' ';
+      [whole, decimal].forEach(function (value) {
+        var button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'q-pick-number';
+        button.textContent = value;
+        button.addEventListener('click', function () {
+          found.field.value = value;
+          form.requestSubmit();
+        });
+        result.appendChild(button);
+      });
+      result.querySelector('button').focus();
+    }
+
     form.addEventListener('submit', function (event) {
       event.preventDefault();
+      var unclear = ambiguousNumber();
+      if (unclear) { askWhichNumber(unclear); return; }
       var response = readResponse(el, q);
       var g = grade(q, response, hintsUsed());
       if (!g.answered) {
