@@ -3,6 +3,8 @@ no JavaScript, file://, no request leaving 127.0.0.1, narrow screens and screens
 
 from __future__ import annotations
 
+import re
+
 import json
 import subprocess
 from pathlib import Path
@@ -118,6 +120,21 @@ def test_search_finds_a_term_and_links_to_its_chapter(page: Page, server: str) -
     expect(page.locator("[data-search-results] mark").first).to_have_text("Gelfand's")
     result.click()
     expect(page).to_have_url(f"{server}/sample/chapters/{SEED_CHAPTER}.html")
+
+
+@pytest.mark.parametrize("nonsense", ["xyzzy", "qwertyuiop", "zzzz"])
+def test_search_for_nonsense_finds_nothing(page: Page, server: str, nonsense: str) -> None:
+    # pagefind falls back to prefixes of an unknown word ("xyzzy" -> "x"); those pages
+    # must not be listed as results.
+    page.goto(f"{server}/sample/search.html?q={nonsense}")
+    expect(page.locator("[data-search-status]")).to_have_text(f"Nothing found for “{nonsense}”.")
+    expect(page.locator("[data-search-results] li")).to_have_count(0)
+
+
+def test_search_still_finds_a_word_by_its_beginning(page: Page, server: str) -> None:
+    page.goto(f"{server}/sample/search.html?q=vanish")
+    expect(page.locator("[data-search-results] mark").first).to_have_text(re.compile("^Vanish"))
+    expect(page.locator("[data-search-status]")).to_contain_text("for “vanish”")
 
 
 def test_search_merges_every_shard(

@@ -74,6 +74,24 @@
     return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   }
 
+  // pagefind answers a word it cannot find with ever shorter prefixes of it ("xyzzy"
+  // finds every "x"), so nonsense listed pages. A result counts only when each query
+  // word shares its first letters (four, or the whole word if shorter) with a word of
+  // the page: "vanish" still finds "vanishing", "xyzzy" finds nothing.
+  var SHARED_PREFIX = 4;
+
+  function wordsOf(text) {
+    return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  }
+
+  function matchesQuery(content) {
+    var pageWords = wordsOf(content || '');
+    return wordsOf(query).every(function (term) {
+      var prefix = term.slice(0, SHARED_PREFIX);
+      return pageWords.some(function (w) { return w.slice(0, prefix.length) === prefix; });
+    });
+  }
+
   function titleSearch(note) {
     var words = fold(query).split(/\s+/).filter(Boolean);
     var found = course.chapters.filter(function (c) {
@@ -100,7 +118,10 @@
       var first = search.results.slice(0, 30).map(function (r) { return r.data(); });
       return Promise.all(first).then(function (data) { return [data, search.results.length]; });
     }).then(function (found) {
-      var results = found[0];
+      var results = found[0].filter(function (d) { return matchesQuery(d.content); });
+      // A fallback to prefixes fails the check on every page it returns, so when some of
+      // the pages read fail it, the count read is the only honest one.
+      var total = results.length === found[0].length ? found[1] : results.length;
       show(results.map(function (d) {
         var url = d.url.replace(/^\/+/, '');
         var chapter = chapters[url];
@@ -108,7 +129,7 @@
           url: url, title: chapter ? chapter.title : (d.meta && d.meta.title) || url,
           where: chapter ? position(chapter) : '', excerpt: d.excerpt
         };
-      }), '', found[1]);
+      }), '', total);
     });
   }
 
