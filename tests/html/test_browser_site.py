@@ -3,9 +3,8 @@ no JavaScript, file://, no request leaving 127.0.0.1, narrow screens and screens
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
