@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from rich.text import Text
 
 from renderers.terminal.render import CODE_STYLE, render_inline
+from renderers.terminal.view import counted
 
 if TYPE_CHECKING:
     from engine.model import Chapter, CodeCell, Course
@@ -83,9 +84,8 @@ def output_lines(output: CellOutput) -> list[Text]:
     if output.error:
         lines.append(Text(f"  Error: {output.error}", style="bold red"))
     if output.figures:
-        count = len(output.figures)
-        lines.append(Text(f"  ({count} figure(s): see the web version of the course)",
-                          style="dim"))
+        figures = counted(len(output.figures), "figure")
+        lines.append(Text(f"  ({figures}: see the web version of the course)", style="dim"))
     if not lines:
         lines.append(Text("  (no output)", style="dim"))
     return lines

@@ -20,6 +20,7 @@ from renderers.terminal import review as fsrs_review
 from renderers.terminal.app import READING_ORDER, RETRY, REVIEW, SHUFFLED, QuizApp
 from renderers.terminal.items import Item, scope_items, scope_key
 from renderers.terminal.summary import summarize, summary_lines
+from renderers.terminal.view import counted
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,8 @@ def run_quiz(app: QuizApp, options: QuizOptions) -> None:
         summary = summarize(items, store.session_attempts(session.id))
         screen.say()
         screen.say_all(summary_lines(summary, course.passing_score))
-        if not summary.missed or not _yes(app, f"Retry the {len(summary.missed)} missed "
-                                               "question(s)? (y/N) "):
+        missed_count = counted(len(summary.missed), "question")
+        if not summary.missed or not _yes(app, f"Retry the missed {missed_count}? (y/N) "):
             return
         missed = [item.question.id for item, _ in summary.missed]
         session = store.start_session(course.id, scope, RETRY, _seed(options), missed, app.now())
@@ -88,7 +89,7 @@ def _choose(app: QuizApp, options: QuizOptions, in_scope: Sequence[Item]) -> lis
         if not chosen:
             chosen = list(in_scope)  # everything was answered: a new round from the top
         elif len(chosen) < len(in_scope):
-            app.screen.say(f"Starting with the {len(chosen)} question(s) not answered yet "
+            app.screen.say(f"Starting with the {counted(len(chosen), 'question')} not answered yet "
                            "(use --restart for all).", style="dim")
     if options.shuffle:
         random.Random(_seed(options)).shuffle(chosen)
@@ -117,7 +118,7 @@ def run_review(app: QuizApp, limit: int | None, seed: int | None = None) -> None
         screen.say("Nothing is due for review yet.")
         _say_next_due(app, cards, now)
         return
-    screen.say(f"{len(due)} question(s) to review.")
+    screen.say(f"{counted(len(due), 'question')} to review.")
     chosen_seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
     session = store.start_session(course.id, REVIEW, REVIEW, chosen_seed, due, now)
     items = [known[q] for q in due]
@@ -134,4 +135,4 @@ def _say_next_due(app: QuizApp, cards: dict[str, tuple[str, str]], now: datetime
     if upcoming:
         first = upcoming[0].astimezone()
         app.screen.say(Text(f"Next review: {first:%Y-%m-%d %H:%M} "
-                            f"({len(upcoming)} question(s) scheduled)."))
+                            f"({counted(len(upcoming), 'question')} scheduled)."))

@@ -46,7 +46,12 @@ def points(value: float) -> str:
 
 def of_points(earned: float, available: float) -> str:
     """`1.5 of 2 points`, `1 of 1 point`."""
-    return f"{points(earned)} of {points(available)} point{'' if available == 1 else 's'}"
+    return f"{points(earned)} of {counted(available, 'point')}"
+
+
+def counted(n: float, noun: str, plural: str | None = None) -> str:
+    """`1 hint`, `2 hints`, `0 questions`: the noun agrees with the number."""
+    return f"{points(n)} {noun if n == 1 else plural or noun + 's'}"
 
 
 def instructions(question: QuestionType) -> str:
@@ -149,14 +154,26 @@ def verdict_lines(
         head = Text("Partly right.", style="bold yellow")
     else:
         head = Text("Incorrect.", style=f"bold {WRONG}")
-    head.append(f" {of_points(grade.points, grade.max_points)}")
+    head.append(f" {of_points(grade.points, grade.max_points)}.")
     if hints_used and question.hint_penalty:
         lost = min(grade.fraction, hints_used * question.hint_penalty) * grade.max_points
-        head.append(f" ({points(lost)} taken off for {hints_used} hint(s))")
+        head.append(f" {points(lost)} taken off for {counted(hints_used, 'hint')}.")
     lines = [head, *_details(question, layout, response, grade)]
+    verdict = head.plain.split(" ", 1)[0]
     for message in grade.feedback:
-        lines.append(Text("Feedback: ", style="bold") + render_inline(message))
+        lines.append(Text("  ") + render_inline(_without_verdict(message, verdict)))
     return lines
+
+
+def _without_verdict(message: str, verdict: str) -> str:
+    """The author's feedback without a first word that repeats the verdict just shown.
+
+    A `feedback_false: "Correct. ..."` would otherwise read "Correct. ... Correct. ...".
+    """
+    first, _, rest = message.partition(" ")
+    if rest and first.rstrip(".!:,").lower() == verdict.rstrip(".!:,").lower():
+        return rest[:1].upper() + rest[1:]
+    return message
 
 
 def _mark(ok: bool) -> Text:

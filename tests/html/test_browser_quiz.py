@@ -53,7 +53,7 @@ def test_choice_questions(page: Page, context: BrowserContext, server: str) -> N
     expect(single.locator("[data-q-solution]")).to_be_hidden()
     single.get_by_label("A plain feed-forward network").check()
     result = check(single)
-    expect(result).to_have_text("Not quite. 0 of 2 points")
+    expect(result).to_have_text("Not quite. 0 of 2 points.")
     expect(single.get_by_text("It has no loop through time.")).to_be_visible()
     expect(single.get_by_text("An RNN feeds its hidden state back in")).to_be_visible()
     expect(single.get_by_label("An RNN")).to_be_disabled()
@@ -76,43 +76,43 @@ def test_choice_questions(page: Page, context: BrowserContext, server: str) -> N
     expect(single.get_by_text("Look at the name.")).to_be_visible()
     expect(single.get_by_text("R is for recurrent.")).to_be_hidden()
     single.get_by_label("An RNN").check()
-    expect(check(single)).to_have_text("Correct! 1.5 of 2 points Hints used: 1")
+    expect(check(single)).to_have_text("Correct! 1.5 of 2 points. 1 hint used.")
     expect(single.get_by_text("Right, the R stands for recurrent.")).to_be_visible()
     assert events(page)[-1][1]["hintsUsed"] == 1 and events(page)[-1][1]["score"] == 0.75
 
     partial = page.locator("#multiple-partial")
     partial.get_by_label("Input gate").check()
     partial.get_by_label("Reset gate").check()
-    expect(check(partial)).to_have_text("Not quite. 0 of 1 points")
+    expect(check(partial)).to_have_text("Not quite. 0 of 1 point.")
     expect(partial.get_by_text("That one belongs to the GRU.")).to_be_visible()
     retry(partial)
     partial.get_by_label("Reset gate").uncheck()
     partial.get_by_label("Forget gate").check()
-    expect(check(partial)).to_have_text("Partly right. 0.67 of 1 points")
+    expect(check(partial)).to_have_text("Partly right. 0.67 of 1 point.")
     expect(partial.locator(".choice.is-right")).to_have_count(2)
     retry(partial)
     partial.get_by_label("Output gate").check()
-    expect(check(partial)).to_have_text("Correct! 1 of 1 points")
+    expect(check(partial)).to_have_text("Correct! 1 of 1 point.")
 
     strict = page.locator("#multiple-strict")
     strict.get_by_label("2", exact=True).check()
-    expect(check(strict)).to_have_text("Not quite. 0 of 1 points")
+    expect(check(strict)).to_have_text("Not quite. 0 of 1 point.")
     retry(strict)
     strict.get_by_label("4", exact=True).check()
-    expect(check(strict)).to_have_text("Correct! 1 of 1 points")
+    expect(check(strict)).to_have_text("Correct! 1 of 1 point.")
 
     truth = page.locator("#tf-true")
     truth.get_by_label("False").check()
-    expect(check(truth)).to_have_text("Not quite. 0 of 1 points")
+    expect(check(truth)).to_have_text("Not quite. 0 of 1 point.")
     expect(truth.get_by_text("Look at the powers of the matrix.")).to_be_visible()
     retry(truth)
     truth.get_by_label("True").check()
-    expect(check(truth)).to_have_text("Correct! 1 of 1 points")
+    expect(check(truth)).to_have_text("Correct! 1 of 1 point.")
     expect(truth.get_by_text("Yes, they shrink like rho to the k.")).to_be_visible()
 
     score = page.locator("[data-chapter-score-text]")
     expect(score).to_have_text(
-        "Your score in this chapter: 4.5 of 5 points (90%) Chapter completed.")
+        "Your score in this chapter: 4.5 of 5 points (90%). Chapter completed.")
     complete = [e for e in events(page) if e[0] == "lessonkit:chapter-complete"]
     assert complete[-1][1] == {"course": "complete", "chapter": "choices", "score": 4.5,
                                "maxScore": 5}
@@ -132,12 +132,12 @@ def test_typed_answers(page: Page, server: str) -> None:
         question = page.locator(f"#{question_id}")
         field = question.get_by_label("Your answer")
         field.fill(wrong)
-        expect(check(question)).to_have_text("Not quite. 0 of 1 points")
+        expect(check(question)).to_have_text("Not quite. 0 of 1 point.")
         expect(field).to_have_attribute("aria-invalid", "true")
         retry(question)
         field.fill(right)
         field.press("Enter")  # the keyboard way to check
-        expect(question.locator("[data-q-result]")).to_have_text("Correct! 1 of 1 points")
+        expect(question.locator("[data-q-result]")).to_have_text("Correct! 1 of 1 point.")
     expect(page.locator("#text-accept").get_by_text("Close, but through time.")).to_be_hidden()
     expect(page.locator("#numeric-abs .unit")).to_have_text("units")
 
@@ -152,7 +152,7 @@ def test_an_ambiguous_number_is_asked_about_not_marked_wrong(page: Page, server:
     expect(question.get_by_role("button", name="86400")).to_be_focused()
     assert stored_state(page).get("answers", {}).get("numeric-rel") is None  # not graded
     page.keyboard.press("Enter")
-    expect(result).to_have_text("Correct! 1 of 1 points")
+    expect(result).to_have_text("Correct! 1 of 1 point.")
     expect(field).to_have_value("86400")
 
 
@@ -160,7 +160,7 @@ def test_a_subscript_typed_as_displayed_is_accepted(page: Page, server: str) -> 
     open_chapter(page, server, "values")
     question = page.locator("#text-case")  # accepts h_t, capitals matter
     question.get_by_label("Your answer").fill("hₜ")
-    expect(check(question)).to_have_text("Correct! 1 of 1 points")
+    expect(check(question)).to_have_text("Correct! 1 of 1 point.")
 
 
 def test_text_feedback_for_a_known_wrong_answer(page: Page, server: str) -> None:
@@ -184,14 +184,14 @@ def test_structured_questions_with_the_keyboard_only(page: Page, server: str) ->
     cloze.get_by_label("Blank 1").fill("lstm")
     cloze.get_by_label("Blank 2").fill("2")
     cloze.get_by_label("Blank 3").select_option("GRU")
-    expect(check(cloze)).to_have_text("Partly right. 0.67 of 1 points")
+    expect(check(cloze)).to_have_text("Partly right. 0.67 of 1 point.")
     expect(cloze.get_by_label("Blank 2")).to_have_attribute("aria-invalid", "true")
     expect(cloze.get_by_label("Blank 1")).to_have_attribute("aria-invalid", "false")
 
     strict = page.locator("#cloze-strict")
     strict.get_by_label("Blank 1").fill("four")
     strict.get_by_label("Blank 2").fill("0,25")
-    expect(check(strict)).to_have_text("Correct! 1 of 1 points")
+    expect(check(strict)).to_have_text("Correct! 1 of 1 point.")
 
     matching = page.locator("#matching")
     pairs = {"Forget gate": "LSTM", "Update gate": "GRU", "Recurrence": "Plain RNN"}
@@ -203,10 +203,10 @@ def test_structured_questions_with_the_keyboard_only(page: Page, server: str) ->
             if select.evaluate("s => s.selectedOptions[0].text") == right:
                 break
             page.keyboard.press("ArrowDown")
-    expect(check(matching)).to_have_text("Correct! 1 of 1 points")
+    expect(check(matching)).to_have_text("Correct! 1 of 1 point.")
 
     ordering = page.locator("#ordering-all")
-    expect(check(ordering)).to_have_text("Not quite. 0 of 1 points")
+    expect(check(ordering)).to_have_text("Not quite. 0 of 1 point.")
     retry(ordering)
     wanted = ["Forward pass", "Compute the loss", "Backward pass", "Clip the gradient",
               "Update the weights"]
@@ -218,7 +218,7 @@ def test_structured_questions_with_the_keyboard_only(page: Page, server: str) ->
             ordering.get_by_role("button", name=f"Move up: {text}").focus()
             page.keyboard.press("Enter")
     expect(ordering.locator("[data-order-status]")).to_contain_text("is now at position")
-    expect(check(ordering)).to_have_text("Correct! 1 of 1 points")
+    expect(check(ordering)).to_have_text("Correct! 1 of 1 point.")
 
     partial = page.locator("#ordering-partial")
     partial.get_by_role("button", name="Move down: 10").focus()
@@ -227,7 +227,7 @@ def test_structured_questions_with_the_keyboard_only(page: Page, server: str) ->
     order = partial.locator(".order-text").all_inner_texts()
     right = sum(a == b for a, b in zip(order, ["0.1", "1", "10"], strict=True))
     expected = {0: "Not quite. 0", 1: "Partly right. 0.33", 3: "Correct! 1"}[right]
-    expect(check(partial)).to_have_text(f"{expected} of 1 points")
+    expect(check(partial)).to_have_text(f"{expected} of 1 point.")
 
 
 def test_progress_survives_a_reload_and_reset_clears_it(page: Page, server: str) -> None:
@@ -238,7 +238,7 @@ def test_progress_survives_a_reload_and_reset_clears_it(page: Page, server: str)
     page.reload()
     expect(page.locator("html")).to_have_class("js")
     expect(question.get_by_label("True")).to_be_checked()
-    expect(question.locator("[data-q-result]")).to_have_text("Correct! 1 of 1 points")
+    expect(question.locator("[data-q-result]")).to_have_text("Correct! 1 of 1 point.")
     expect(page.locator("[data-chapter-score-text]")).to_have_text("Answered 1 of 4 questions.")
     state = stored_state(page)
     assert state["answers"]["tf-true"]["response"] is True and state["version"] == 1
@@ -316,7 +316,7 @@ def test_an_lms_bridge_storage_replaces_local_storage(page: Page, context: Brows
     open_chapter(page, server, "choices")
     question = page.locator("#tf-true")
     expect(question.get_by_label("False")).to_be_checked()
-    expect(question.locator("[data-q-result]")).to_have_text("Not quite. 0 of 1 points")
+    expect(question.locator("[data-q-result]")).to_have_text("Not quite. 0 of 1 point.")
     retry(question)
     question.get_by_label("True").check()
     check(question)

@@ -218,6 +218,6 @@ def test_quiz_and_review_schedule_exactly_like_fsrs(course: Course, tmp_path: Pa
     questions = sorted(course.chapters[0].questions, key=lambda q: q.id)  # equally due
     code, output = _invoke(review, str(COMPLETE), "--limit", "3", "--seed", "0", stdin="".join(
         f"{right_lines(q, 0)[0]}\n" for q in questions[:3]))
-    assert code == 0 and "3 question(s) to review." in output
+    assert code == 0 and "3 questions to review." in output
     again, _ = reference.review_card(expected, Rating.Good, review_datetime=second)
     assert dues() == {again.due, expected.due}  # three reviewed, one still as it was

@@ -39,7 +39,7 @@ def test_a_piped_answer_file_answers_a_whole_chapter(course: Course, tmp_path: P
     assert "Score: 5 of 5 points (100%), 5 of 5 questions right. Passed" in out
     # One prompt per line, each followed by the answer read for it.
     assert "Blank 1 of 3: LSTM\nBlank 2 of 3: 1\nBlank 3 of 3, one of [1) GRU, 2) LSTM, " \
-           "3) RNN]: 1\nCorrect. 1 of 1 point\n" in out
+           "3) RNN]: 1\nCorrect. 1 of 1 point.\n" in out
     assert "Was everything clear in Structures? (y/n, Enter to skip) y\n" in out
     assert re.search(r"^Time: \d+ s\.$", out, re.MULTILINE)
 

@@ -42,7 +42,7 @@ def test_every_question_type_with_hints_skip_quit_and_resume(course: Course,
     term.answer("?")
     term.wait("s  skip this question")
     _type(term, course, "single-all-options")
-    term.wait("Correct. 1.5 of 2 points (0.5 taken off for 1 hint(s))")
+    term.wait("Correct. 1.5 of 2 points. 0.5 taken off for 1 hint.")
     term.wait("An RNN feeds its hidden state back in at each step.")
     term.wait("Question 2 of 14")
     term.answer("x")  # not an option: asked again with the expected form
@@ -82,7 +82,7 @@ def test_every_question_type_with_hints_skip_quit_and_resume(course: Course,
     term.send("n")
     term.wait("What was unclear?")
     term.send("the ordering")
-    summary = term.wait("Retry the 1 missed question(s)? (y/N)")
+    summary = term.wait("Retry the missed 1 question? (y/N)")
     assert "Score: 13.5 of 15 points (90%), 13 of 14 questions right. Passed" in summary
     assert "Missed:\n  multiple-strict in Choices" in summary and ": skipped" in summary
     term.send("y")

@@ -186,7 +186,7 @@
     });
     var lines = [t('index.progress', { done: done, total: course.chapters.length })];
     if (Object.keys(state.answers).length) {
-      lines.push(t('index.score', { points: formatNumber(points), max: formatNumber(max) }));
+      lines.push(t('index.score', { points: formatNumber(points), n: max }));
     }
     text.textContent = lines.join(' · ');
     if (next && (done > 0 || Object.keys(state.answers).length)) {

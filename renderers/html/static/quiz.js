@@ -207,10 +207,8 @@
       clearMarks(el);
       mark(el, q, g);
       var headline = g.correct ? t('question.correct') : g.fraction > 0 ? t('question.partial') : t('question.wrong');
-      var line = headline + ' ' + t('question.score', {
-        points: lk.formatNumber(g.points), max: lk.formatNumber(g.maxPoints)
-      });
-      if (hintsUsed() > 0) line += ' ' + t('question.hint_cost_note', { count: hintsUsed() });
+      var line = headline + ' ' + t('question.score', { points: lk.formatNumber(g.points), n: g.maxPoints });
+      if (hintsUsed() > 0) line += ' ' + t('question.hint_cost_note', { n: hintsUsed() });
       result.textContent = line;
       result.className = 'q-result ' + (g.correct ? 'is-right' : g.fraction > 0 ? 'is-partial' : 'is-wrong');
       review.hidden = false;
@@ -345,7 +343,7 @@
       text.textContent = t('chapter.score_pending', { done: s.answered, total: s.total });
     } else {
       text.textContent = t('chapter.score', {
-        points: lk.formatNumber(s.score), max: lk.formatNumber(s.maxScore),
+        points: lk.formatNumber(s.score), n: s.maxScore,
         percent: lk.formatPercent(s.maxScore ? s.score / s.maxScore : 1)
       }) + ' ' + t('chapter.complete');
     }
