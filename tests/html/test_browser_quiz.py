@@ -255,6 +255,19 @@ def test_progress_survives_a_reload_and_reset_clears_it(page: Page, server: str)
     expect(question.locator("[data-q-result]")).to_be_hidden()
 
 
+def test_erasing_progress_empties_the_answers_on_the_page(page: Page, server: str) -> None:
+    open_chapter(page, server, "values")
+    question = page.locator("#numeric-abs")
+    field = question.get_by_label("Your answer")
+    field.fill("0.25")
+    check(question)
+    page.get_by_role("button", name="Reset my progress").click()
+    page.get_by_role("button", name="Erase my progress").click()
+    expect(field).to_have_value("")
+    expect(field).to_be_enabled()
+    expect(question.locator("[data-q-result]")).to_be_hidden()
+
+
 def test_completed_chapters_are_marked_everywhere(page: Page, server: str) -> None:
     open_chapter(page, server, "values")
     for question_id, answer in (("numeric-abs", "0.25"), ("numeric-rel", "86400"),

@@ -321,7 +321,16 @@
       });
     });
 
-    document.addEventListener('lessonkit:reset', function () { reset(); showHints(); });
+    // Erasing progress empties the answer too: a field still showing the old answer
+    // after "Erase my progress" looks as if nothing was erased.
+    var initialOrder = all(el, '[data-item]').map(function (li) { return li.getAttribute('data-item'); });
+    function clearResponse() {
+      all(form, 'input[type=radio], input[type=checkbox]').forEach(function (i) { i.checked = false; });
+      all(form, 'input[type=text], select').forEach(function (c) { c.value = ''; });
+      if (q.type === 'ordering') writeResponse(el, q, initialOrder.map(Number));
+    }
+
+    document.addEventListener('lessonkit:reset', function () { reset(); clearResponse(); showHints(); });
 
     showHints();
     var stored = lk.state().answers[q.id];
