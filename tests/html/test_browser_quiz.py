@@ -4,6 +4,7 @@ scores, events for the LMS bridges, progress that survives a reload, reset, feed
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -294,15 +295,21 @@ def test_feedback_widget_stores_and_posts(page: Page, server: str,
     expect(widget.get_by_role("heading")).to_have_text("Was this chapter clear?")
     widget.get_by_role("button", name="No").click()
     expect(widget.get_by_role("button", name="No")).to_have_attribute("aria-pressed", "true")
+    for _ in range(200):  # the click alone is posted, before any comment
+        if feedback_endpoint.received:
+            break
+        page.wait_for_timeout(50)
+    clicked = feedback_endpoint.received[-1]
+    assert (clicked["chapter"], clicked["clear"], clicked["comment"]) == ("structures", False, "")
     box = widget.get_by_label("Sorry it was not clear. What went wrong?")
     box.fill("The matching question <b>confused</b> me")
     widget.get_by_role("button", name="Send").click()
     expect(widget.locator("[data-feedback-thanks]")).to_have_text(
-        "Thanks, your feedback helps us improve the course!")
+        "Thanks, your answer was sent to the course's authors.")
     record = stored_state(page)["feedback"]["structures"]
     assert record["clear"] is False and record["sent"] is True
     for _ in range(200):  # the POST goes out in the background
-        if feedback_endpoint.received:
+        if len(feedback_endpoint.received) > 1 and feedback_endpoint.received[-1]["comment"]:
             break
         page.wait_for_timeout(50)
     posted = feedback_endpoint.received[-1]
@@ -311,6 +318,23 @@ def test_feedback_widget_stores_and_posts(page: Page, server: str,
     assert posted["course"] == "complete"
     page.reload()
     expect(page.locator("[data-feedback-thanks]")).to_be_visible()
+
+
+def test_feedback_without_an_endpoint_says_it_stays_here(page: Page, server: str) -> None:
+    page.goto(f"{server}/sample/chapters/vanishing-exploding-gradients.html")
+    widget = page.locator("[data-feedback]")
+    widget.get_by_role("button", name="Yes").click()
+    expect(widget.locator("[data-feedback-thanks]")).to_contain_text(
+        "kept in this browser only")
+    expect(widget).not_to_contain_text("helps us improve")
+    widget.get_by_label("How could we make it better? (optional)").fill("More plots")
+    widget.get_by_role("button", name="Save").click()
+    with page.expect_download() as download_info:
+        widget.get_by_role("button", name="Download my feedback").click()
+    saved = json.loads(Path(download_info.value.path()).read_text("utf-8"))
+    mine = saved["feedback"]["vanishing-exploding-gradients"]
+    assert saved["course"] == "intro-to-rnns" and mine["clear"] is True
+    assert mine["comment"] == "More plots"
 
 
 def test_an_lms_bridge_storage_replaces_local_storage(page: Page, context: BrowserContext,

@@ -264,19 +264,42 @@
     var textarea = form.querySelector('textarea');
     var thanks = box.querySelector('[data-feedback-thanks]');
     var buttons = box.querySelectorAll('[data-feedback-answer]');
+    var endpoint = course.feedback.endpoint;
     box.hidden = false;
+
+    // Without an endpoint the answers go nowhere but this browser: say so, and offer
+    // them as a file instead of thanking the learner for helping.
+    var download = document.createElement('button');
+    download.type = 'button';
+    download.hidden = true;
+    download.textContent = t('feedback.download');
+    thanks.insertAdjacentElement('afterend', download);
+    if (!endpoint) form.querySelector('button[type=submit]').textContent = t('feedback.save');
+    download.addEventListener('click', function () {
+      var data = JSON.stringify({ course: course.id, courseVersion: course.version, feedback: state.feedback }, null, 2);
+      var link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([data], { type: 'application/json' }));
+      link.download = course.id + '-feedback.json';
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    });
 
     function show(record) {
       buttons.forEach(function (b) {
         b.setAttribute('aria-pressed', String(!!record && (b.getAttribute('data-feedback-answer') === 'yes') === record.clear));
       });
-      thanks.textContent = record && record.sent ? t('feedback.thanks') : '';
+      if (endpoint) {
+        thanks.textContent = record && record.sent ? t('feedback.thanks') : '';
+      } else {
+        thanks.textContent = record ? t('feedback.kept') : '';
+      }
+      download.hidden = !!endpoint || !record;
       form.hidden = !record || record.sent;
       if (record) label.textContent = label.getAttribute(record.clear ? 'data-label-yes' : 'data-label-no');
     }
 
     function post(record) {
-      var endpoint = course.feedback.endpoint;
       if (!endpoint) return;
       // JSON sent as text/plain in no-cors mode: a simple request, so any endpoint that
       // accepts a POST receives it without answering a CORS preflight.
@@ -298,6 +321,7 @@
         var record = { clear: button.getAttribute('data-feedback-answer') === 'yes', comment: '', sent: false, at: Date.now() };
         state.feedback[chapterId] = record;
         save();
+        post(record);  // the click alone is an answer, even if Send is never pressed
         show(record);
         textarea.value = '';
         textarea.focus();
