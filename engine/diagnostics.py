@@ -107,6 +107,10 @@ class Code(StrEnum):
     """A `[[name]]` marker in a cloze prompt has no entry in `blanks`."""
     BLANK_WITHOUT_MARKER = "blank-without-marker"
     """An entry in `blanks` has no `[[name]]` marker in the prompt."""
+    BLANK_IN_FORMULA = "blank-in-formula"
+    """A cloze blank sits in a formula that cannot be cut at the blank into pieces that
+    typeset alone (`$\\frac{1}{[[d]]}$`): the page would show raw TeX. Put the blank
+    outside the formula, or cut the formula where each piece is whole."""
     BAD_BLANK = "bad-blank"
     """A cloze blank mixes kinds, or its `answer` is not among its `choices` or not a number."""
     TOO_FEW_PAIRS = "too-few-pairs"

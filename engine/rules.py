@@ -396,6 +396,7 @@ def _cloze_rules(q: Cloze) -> Iterator[Diagnostic]:
                 _marker_span(q, prompt_span, offset),
                 hint=f"did you mean '{guess}'?" if guess else None,
             )
+    yield from _formula_rules(q, prompt_span)
     for name, blank in q.blanks.items():
         if name not in markers:
             yield Diagnostic.of(
@@ -404,6 +405,28 @@ def _cloze_rules(q: Cloze) -> Iterator[Diagnostic]:
                 span_at(q, "blanks", name, key=True),
             )
         yield from _blank_rules(name, blank)
+
+
+def _formula_rules(q: Cloze, prompt_span: Span | None) -> Iterator[Diagnostic]:
+    """Each formula piece next to a blank must typeset alone (see engine.cloze_math)."""
+    if "$" not in q.prompt:
+        return
+    from engine.cloze_math import math_pieces
+    from engine.markdown import latex_to_mathml
+
+    for piece in math_pieces(q.prompt):
+        if 'class="math-error"' in latex_to_mathml(piece, False):
+            marker = MARKER.search(q.prompt)
+            offset = marker.start() if marker else 0
+            yield Diagnostic.of(
+                Code.BLANK_IN_FORMULA,
+                f"the formula around a blank cannot be cut there: ${piece}$ does not "
+                "typeset on its own",
+                _marker_span(q, prompt_span, offset),
+                hint="put the blank outside the formula, or cut the formula where each "
+                "piece is whole",
+            )
+            return
 
 
 def _marker_span(q: Cloze, span: Span | None, offset: int) -> Span | None:

@@ -14,6 +14,7 @@ from typing import assert_never
 
 from markupsafe import Markup, escape
 
+from engine.cloze_math import option_label, tighten_math_around_markers
 from engine.grading import correct_response, matching_options, parse_number
 from engine.model import (
     MARKER,
@@ -333,7 +334,8 @@ class QuestionBuilder:
         names = list(question.blanks)
         placeholders = {name: f"\ue000{i}\ue001" for i, name in enumerate(names)}
         source = MARKER.sub(
-            lambda m: placeholders.get(m.group(1), m.group(0)), question.prompt)
+            lambda m: placeholders.get(m.group(1), m.group(0)),
+            tighten_math_around_markers(question.prompt))
         html = str(self.md.block(source))
         leftovers = []
         for i, name in enumerate(names):
@@ -352,7 +354,8 @@ class QuestionBuilder:
         ident = f"_q-{question_id}-b{i}"
         if blank.blank_kind == "choice":
             options = Markup("").join(
-                Markup('<option value="{}">{}</option>').format(c, c) for c in blank.choices)
+                Markup('<option value="{}">{}</option>').format(c, option_label(c))
+                for c in blank.choices)
             return Markup(
                 '<select class="blank" id="{}" data-blank="{}" aria-label="{}">'
                 '<option value="">{}</option>{}</select>'

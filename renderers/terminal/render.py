@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from renderers.terminal.mathtext import to_unicode
+from engine.mathtext import to_unicode
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

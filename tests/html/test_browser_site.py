@@ -136,6 +136,22 @@ def test_search_still_finds_a_word_by_its_beginning(page: Page, server: str) -> 
     expect(page.locator("[data-search-status]")).to_contain_text("for “vanish”")
 
 
+def test_cloze_blanks_inside_formulas_show_math_not_tex(
+        page: Page, server: str, sites: dict[str, Site]) -> None:
+    course = sites["sample"].course
+    chapters = [c for c in course.chapters if any(q.type == "cloze" for q in c.questions)]
+    in_formulas = 0
+    for chapter in chapters:
+        page.goto(f"{server}/sample/chapters/{chapter.id}.html")
+        for cloze in page.locator(".q-cloze").all():
+            shown = cloze.inner_text()
+            assert "$" not in shown and "\\" not in shown and "_{" not in shown, shown
+            options = " ".join(cloze.locator("option").all_inner_texts())
+            assert "_" not in options and "\\" not in options, options
+            in_formulas += cloze.locator("math + select, math + input").count()
+    assert in_formulas >= 3  # the course does put blanks into formulas
+
+
 def test_search_merges_every_shard(
     page: Page, sites: dict[str, Site], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

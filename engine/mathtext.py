@@ -1,4 +1,4 @@
-"""TeX math as readable Unicode text, for a terminal that cannot typeset it.
+"""TeX math as readable Unicode text, where MathML cannot go (a terminal, a drop-down).
 
 A terminal has no MathML, so `$\\frac{\\partial L}{\\partial h_t}$` must become something a
 learner (or a screen reader) can read on one line: `∂L/∂hₜ`. This covers the subset of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from renderers.terminal.mathtext import to_unicode
+from engine.mathtext import to_unicode
 
 CASES = [
     (r"a^2 + b^2 = c^2", "a² + b² = c²"),
