@@ -41,6 +41,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from engine.diagnostics import Code
+from engine.mathtext import to_unicode
 
 UrlResolver = Callable[[str], "str | None"]
 """Maps a link or image URL as written (percent-encoded) to the URL to emit; None keeps it."""
@@ -301,9 +302,10 @@ def render_markdown(
 
 
 def plain_text(text: str) -> str:
-    """The visible text of inline Markdown, without markup (math keeps its LaTeX source).
+    """The visible text of inline Markdown, without markup, math as Unicode (`Wₕₕ`).
 
-    For places that hold text only, such as `<option>` labels and `<title>`.
+    For places that hold text only, such as `<option>` labels, `<title>` and accessible
+    names: a screen reader must not read "W underscore brace h h".
     """
     if _PLAIN.fullmatch(text):
         return " ".join(text.split())  # nothing in it is markup (see `_PLAIN`)
@@ -311,8 +313,10 @@ def plain_text(text: str) -> str:
 
     def collect(tokens: Sequence[Token]) -> None:
         for token in tokens:
-            if token.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+            if token.type in ("text", "code_inline"):
                 parts.append(token.content)
+            elif token.type in ("math_inline", "math_inline_double"):
+                parts.append(to_unicode(token.content.strip()))
             elif token.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
             elif token.type == "image":

@@ -152,6 +152,25 @@ def test_cloze_blanks_inside_formulas_show_math_not_tex(
     assert in_formulas >= 3  # the course does put blanks into formulas
 
 
+def test_accessible_names_read_math_as_text(
+        page: Page, server: str, sites: dict[str, Site]) -> None:
+    course = sites["sample"].course
+    chapters = [c for c in course.chapters
+                if any(q.type in ("ordering", "matching") for q in c.questions)]
+    names = []
+    for chapter in chapters:
+        page.goto(f"{server}/sample/chapters/{chapter.id}.html")
+        names += [b.get_attribute("aria-label") or "" for b in page.locator("[data-move]").all()]
+        names += page.locator("[data-match] option").all_inner_texts()
+        moved = page.locator("[data-move='1']").first
+        if moved.count():
+            moved.click()
+            names.append(page.locator("[data-order-status]").first.inner_text())
+    assert len(names) > 20
+    tex = [n for n in names if "\\" in n or "_{" in n or "^{" in n or "$" in n]
+    assert tex == []
+
+
 def test_search_merges_every_shard(
     page: Page, sites: dict[str, Site], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -150,7 +150,7 @@ def test_inline_rendering_has_no_paragraph() -> None:
 
 def test_plain_text() -> None:
     assert plain_text("An **RNN** with $h_t$, `code` and ![alt text](x.png)") == (
-        "An RNN with h_t, code and alt text")
+        "An RNN with hₜ, code and alt text")  # math as a reader says it
 
 
 PLAIN_ALPHABET = "abcXYZéÀ 019,.;:?'\"()/%+=-"
