@@ -35,7 +35,7 @@ lint: venv
 	$(BIN)/ruff check .
 
 typecheck: venv
-	$(BIN)/mypy engine renderers
+	$(BIN)/mypy engine renderers importers
 
 test: venv tools lint typecheck
 	CI=$${CI:-} $(BIN)/python -m pytest -q -n $(JOBS) --dist loadgroup

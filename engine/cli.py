@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "dump": ("engine.commands.dump:dump", "Print the validated course model (JSON or YAML)."),
     "schema": ("engine.commands.schema:schema", "Write the JSON Schema for editors."),
     "new": ("engine.commands.new:new", "Scaffold a new course or chapter."),
+    "import": ("engine.commands.import_:import_", "Import a question bank (GIFT, Moodle, QTI)."),
     "codes": ("engine.commands.check:codes", "List every diagnostic code with its meaning."),
 }
 """Command name -> ("module:attribute", one-line help shown by `lessonkit --help`)."""

@@ -163,6 +163,17 @@ class Code(StrEnum):
     # Renderers
     UNSUPPORTED = "unsupported"
     """A renderer could not carry a feature to its format (fidelity warning)."""
+    # Importers
+    IMPORT_SYNTAX = "import-syntax"
+    """A question bank being imported is malformed at this place (GIFT, XML, zip)."""
+    IMPORT_UNSUPPORTED = "import-unsupported"
+    """Part of an imported question bank has no lessonkit equivalent and was left out or
+    changed (essay and calculated questions, missing images, scripts); warning."""
+    IMPORT_REFUSED = "import-refused"
+    """An imported file is refused as unsafe: XML entity declarations, a zip entry that
+    leaves its folder, or a file too large to read."""
+    IMPORT_CONFLICT = "import-conflict"
+    """An import would overwrite a file it did not write before; pass `--force`."""
 
     @property
     def doc(self) -> str:
@@ -212,6 +223,7 @@ WARNING_CODES = frozenset(
         Code.FOLDED_MARKDOWN,
         Code.UNKNOWN_UI_LANGUAGE,
         Code.UNSUPPORTED,
+        Code.IMPORT_UNSUPPORTED,
         Code.BOM,
     }
 )

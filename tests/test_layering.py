@@ -1,4 +1,4 @@
-"""The dependency direction of the design: renderers -> engine, never the other way.
+"""The dependency direction of the design: renderers -> engine <- importers, never back.
 
 engine/ never imports renderers/ (only the CLI reaches them, lazily, through the
 registry or its command table), engine/model.py imports nothing of the project but the
@@ -73,3 +73,20 @@ def test_the_scan_would_catch_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from renderers.html import HtmlRenderer\nimport renderers.gift\n")
     assert _imports(bad) == {"renderers.html", "renderers.gift"}
+
+
+def test_engine_reaches_importers_only_through_its_commands() -> None:
+    offenders = [
+        (str(p.relative_to(ROOT)), sorted(n for n in _imports(p) if n.split(".")[0] == "importers"))
+        for p in _modules("engine")
+        if "commands" not in p.parts
+    ]
+    assert [o for o in offenders if o[1]] == []
+
+
+def test_importers_never_import_renderers() -> None:
+    offenders = [
+        (str(p.relative_to(ROOT)), sorted(n for n in _imports(p) if n.split(".")[0] == "renderers"))
+        for p in _modules("importers")
+    ]
+    assert [o for o in offenders if o[1]] == []

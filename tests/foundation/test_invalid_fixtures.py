@@ -35,6 +35,10 @@ NOT_STATIC: dict[Code, str] = {
     Code.CELL_OUTPUT_LIMIT: "needs code execution (engine.execute, tested by its own suite)",
     Code.UNKNOWN_UI_LANGUAGE: "reported by the HTML renderer, which owns the interface strings",
     Code.UNSUPPORTED: "reported by renderers (fidelity warnings), tested with each renderer",
+    Code.IMPORT_SYNTAX: "reported by `lessonkit import`, tested in tests/imports",
+    Code.IMPORT_UNSUPPORTED: "reported by `lessonkit import`, tested in tests/imports",
+    Code.IMPORT_REFUSED: "reported by `lessonkit import`, tested in tests/imports",
+    Code.IMPORT_CONFLICT: "reported by `lessonkit import`, tested in tests/imports",
 }
 """Codes no static fixture can trigger, with the reason and where they are tested instead."""
 
