@@ -37,7 +37,7 @@ def detect(data: bytes, name: str) -> str | None:
     text = data[:65536].decode("utf-8", errors="replace")
     if re.search(r"^\s*\d+\.\s+\S", text, re.M) and re.search(r"^\s*\*?[a-z]\)\s", text, re.M):
         return "text2qti"
-    if re.search(r"(?<!\\)\{[^}]*\}|^\s*\$CATEGORY:", text, re.M | re.S):
+    if re.search(r"(?<!\\)\{|^\s*\$CATEGORY:|^\s*::[^\n]*?::", text, re.M):
         return "gift"
     return None
 

@@ -70,6 +70,27 @@ class Bank:
         self.diagnostics.append(diagnostic)
         self.losses.append((kind, diagnostic))
 
+    def add(self, chapter: Chapter, block: dict[str, Any], line: int) -> None:
+        """Append `block` to `chapter` if the engine's model accepts it; report it if not.
+
+        The readers build plain data; running it through the same pydantic model the
+        loader uses means a malformed source cannot produce a chapter file that fails
+        to load (a question with an empty prompt, a numeric answer that is no number).
+        """
+        from pydantic import TypeAdapter, ValidationError
+
+        from engine.model import Block
+
+        try:
+            TypeAdapter(Block).validate_python(block)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"][1:]) or "block"
+            self.error(f"{block.get('kind', 'block')} '{block.get('id', '')}' cannot be "
+                       f"imported: {where}: {first['msg']}", line)
+            return
+        chapter.blocks.append(block)
+
     def summary(self) -> list[tuple[str, int]]:
         """(kind, count) of what was not imported, most frequent first, then by name."""
         counts = Counter(kind for kind, _ in self.losses)

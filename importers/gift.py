@@ -170,8 +170,9 @@ class GiftReader:
         brace = _find(text, "{", body_start)
         if brace < 0:
             # No answer block: Moodle's "description", our explanation.
-            chapter.blocks.append({"kind": "explanation",
-                                   "body": self._markup(body, fmt, block.line) or title})
+            body_md = self._markup(body, fmt, block.line) or title
+            if body_md:
+                self.bank.add(chapter, {"kind": "explanation", "body": body_md}, block.line)
             return
         close = _find(text, "}", brace + 1)
         if close < 0:
@@ -182,7 +183,9 @@ class GiftReader:
         after = text[close + 1 :]
         q: dict[str, Any] = {
             "kind": "question",
-            "id": self.bank.unique_id(ident or title, f"{chapter.id}-q{len(chapter.blocks) + 1}"),
+            # The id number is kept as written; a title becomes a lower-case slug.
+            "id": self.bank.unique_id(ident or title.lower(),
+                                      f"{chapter.id}-q{len(chapter.blocks) + 1}"),
         }
         line = block.line
         answer_line, _ = block.where(brace)
@@ -207,7 +210,7 @@ class GiftReader:
             built["explanation"] = explanation
         if tags:
             built["tags"] = tags
-        chapter.blocks.append(built)
+        self.bank.add(chapter, built, line)
 
     def _answers(
         self, q: dict[str, Any], inner: str, fmt: str, line: int, block: _Block, brace: int

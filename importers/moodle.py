@@ -125,7 +125,9 @@ class MoodleReader:
                                           " is not attached to the XML", line(el))
                     return None
                 try:
-                    data = base64.b64decode(file_el.text or "", validate=False)
+                    # Moodle wraps base64 in lines; anything else is a damaged file.
+                    data = base64.b64decode("".join((file_el.text or "").split()),
+                                            validate=True)
                 except (binascii.Error, ValueError):
                     self.bank.error(f"question '{qid}': file '{name}' is not valid base64",
                                     line(file_el))
@@ -145,7 +147,7 @@ class MoodleReader:
         at = line(el)
         name = self._plain(child(el, "name"))
         chapter = self._chapter(at)
-        ident = self._plain(child(el, "idnumber")) or name
+        ident = self._plain(child(el, "idnumber")) or name.lower()
         if kind in _UNSUPPORTED:
             bank.unsupported(kind, f"{kind} question '{name or ident}' left out: "
                              f"{_UNSUPPORTED[kind]}", at)
@@ -155,7 +157,7 @@ class MoodleReader:
         if kind == "description":
             body = self._markup(text_el, qid)
             if body:
-                chapter.blocks.append({"kind": "explanation", "id": qid, "body": body})
+                bank.add(chapter, {"kind": "explanation", "id": qid, "body": body}, at)
             return
         q: dict[str, Any] = {"kind": "question", "id": qid}
         if kind in ("multianswer", "cloze"):
@@ -179,7 +181,7 @@ class MoodleReader:
                 return
             q = built
         self._common(el, q)
-        chapter.blocks.append(q)
+        bank.add(chapter, q, at)
 
     def _answers(self, el: etree._Element, qid: str, markup: bool) -> list[Answer]:
         out = []
@@ -215,8 +217,11 @@ class MoodleReader:
             case = self._plain(child(el, "usecase")) == "1"
             return text_question(bank, q, self._answers(el, qid, False), case, at)
         if kind == "numerical":
-            answers = [a for a in self._answers(el, qid, False) if a.text != "*"]
-            built = numeric_question(bank, q, answers, at)
+            answers = self._answers(el, qid, False)
+            if any(a.text == "*" and a.feedback for a in answers):
+                bank.unsupported("answer-feedback", f"question '{qid}': feedback for any "
+                                 "other answer ('*') dropped", at)
+            built = numeric_question(bank, q, [a for a in answers if a.text != "*"], at)
             units = [u for u in descendants_named(el, "unit")
                      if number(self._plain(child(u, "multiplier")) or "1") == 1]
             if built is not None and units:

@@ -90,6 +90,8 @@ def plan_import(bank: Bank, root: Path, section: str | None) -> Plan:
     from engine.commands.schema import schema_text
 
     plan = Plan(root)
+    # A category whose every question was left out gives no (empty) chapter file.
+    bank.chapters = [c for c in bank.chapters if c.blocks]
     course_file = root / "course.yaml"
     loaded = load_yaml_file(course_file, str(course_file))
     if not isinstance(loaded.data, dict):

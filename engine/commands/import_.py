@@ -67,7 +67,7 @@ def import_(
     if failed(bank.diagnostics, strict):
         click.echo(f"import failed: {summary(bank.diagnostics)}", err=True)
         raise SystemExit(1)
-    if not bank.chapters:
+    if not any(c.blocks for c in bank.chapters):
         click.echo("nothing to import: the file holds no question lessonkit can use", err=True)
         raise SystemExit(1)
     plan = plan_import(bank, root, section)
