@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.diagnostics import Code
 from importers.bank import MAX_INPUT_BYTES, Bank
 from importers.safe import RefusedError
+
+if TYPE_CHECKING:
+    from importers.package import Package
+    from importers.qti12 import Images
 
 FORMATS = ("gift", "moodle", "qti12", "qti21", "cc", "text2qti")
 """Every format `lessonkit import --format` accepts."""
@@ -55,6 +61,7 @@ def read_bank(path: Path, fmt: str | None, display: str | None = None) -> Bank:
     except OSError as exc:
         bank.error(f"cannot read the file: {exc.strerror or exc}", 1, code=Code.FILE_UNREADABLE)
         return bank
+    bank.folder = str(path.parent)
     return read_bytes(data, path.name, fmt, bank)
 
 
@@ -90,5 +97,44 @@ def _dispatch(fmt: str, data: bytes, name: str, bank: Bank) -> None:
         from importers.moodle import read_moodle
 
         read_moodle(parse_xml(data, bank), bank)
+    elif data.startswith(b"PK"):
+        _package(fmt, data, bank)
+    elif fmt == "qti12":
+        from importers.qti12 import read_qti12
+
+        read_qti12(parse_xml(data, bank), bank, bank.disk_images)
     else:
         bank.error(f"importing {fmt} is not supported yet", 1)
+
+
+def _package(fmt: str, data: bytes, bank: Bank) -> None:
+    """A zip: its manifest says which documents hold the questions, in which format."""
+    from importers.package import Package
+
+    package = Package(data, bank)
+    if fmt == "zip":
+        types = " ".join(res.get("type", "") for res in (
+            package.manifest.iter() if package.manifest is not None else []))
+        fmt = "qti12" if "imsqti_xmlv1p2" in types else ""
+        if not fmt:
+            bank.error("a zip without QTI 1.2 resources in imsmanifest.xml; pass --format", 1)
+            return
+    if fmt == "qti12":
+        from importers.qti12 import read_qti12
+
+        documents = [f for _, files in package.resources("imsqti_xmlv1p2") for f in files]
+        if not documents:
+            bank.error("imsmanifest.xml lists no QTI 1.2 (imsqti_xmlv1p2) resource", 1)
+        for name in documents:
+            read_qti12(package.xml(name), bank, _resolver(package, name))
+        return
+    bank.error(f"importing {fmt} is not supported yet", 1)
+
+
+def _resolver(package: Package, document: str) -> Images:
+    """Images in `document` of `package`: (what, line) -> a resolver."""
+
+    def images(what: str, line: int) -> Callable[[str], str | None]:
+        return package.images(document, what, line)
+
+    return images

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,8 @@ class Bank:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     losses: list[tuple[str, Diagnostic]] = field(default_factory=list)
     """(kind, diagnostic) of every unsupported feature, for the per-kind summary."""
+    folder: str | None = None
+    """The folder of a bare source file, where images it links to are looked up."""
     _ids: set[str] = field(default_factory=set)
 
     def error(
@@ -90,6 +93,12 @@ class Bank:
                        f"imported: {where}: {first['msg']}", line)
             return
         chapter.blocks.append(block)
+
+    def disk_images(self, label: str, line: int) -> Callable[[str], str | None]:
+        """An image resolver for a bare file: images beside it become course assets."""
+        from importers.media import disk_image
+
+        return lambda src: disk_image(self, src, label, line)
 
     def summary(self) -> list[tuple[str, int]]:
         """(kind, count) of what was not imported, most frequent first, then by name."""

@@ -131,9 +131,10 @@ class GiftReader:
     def _markup(self, text: str, fmt: str, line: int) -> str:
         text = unescape(text)
         if fmt == "html":
-            converted = html_to_markdown(text)
+            converted = html_to_markdown(text, self.bank.disk_images("the text", line))
             for kind in converted.dropped:
-                self.bank.unsupported(kind, f"{kind} content dropped from the text", line)
+                if kind != "image":  # reported by the resolver, with the file's name
+                    self.bank.unsupported(kind, f"{kind} content dropped from the text", line)
             return converted.markdown
         return tidy(text)
 

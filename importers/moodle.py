@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import urllib.parse
 from pathlib import PurePosixPath
 from typing import Any
@@ -20,6 +19,7 @@ from lxml import etree
 
 from importers.bank import Bank, category_path, section_of, slug
 from importers.markup import html_to_markdown, looks_like_html, tidy
+from importers.media import ASSET_LINK, add_media
 from importers.moodle_cloze import extract_blanks
 from importers.questions import (
     Answer,
@@ -30,9 +30,6 @@ from importers.questions import (
     text_question,
 )
 from importers.safe import child, children, line, local
-
-ASSET_LINK = "../assets/imported/"
-"""How a chapter file (one folder deep in the course) links an imported asset."""
 
 _UNSUPPORTED = {
     "essay": "essay questions are graded by a person",
@@ -46,17 +43,6 @@ _UNSUPPORTED = {
     "ddmarker": "drag-and-drop questions have no lessonkit equivalent",
     "gapselect": "select-missing-words questions have no lessonkit equivalent",
 }
-
-
-def add_media(bank: Bank, name: str, data: bytes) -> str:
-    """Store a file under a safe, unique asset name and return that name."""
-    path = PurePosixPath(name.replace("\\", "/"))
-    base = slug(path.stem, "file") + (slug(path.suffix.lower(), "") and path.suffix.lower())
-    if bank.media.get(base, data) != data:
-        digest = hashlib.sha256(data).hexdigest()[:8]
-        base = f"{slug(path.stem, 'file')}-{digest}{path.suffix.lower()}"
-    bank.media[base] = data
-    return base
 
 
 class MoodleReader:

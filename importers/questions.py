@@ -161,5 +161,7 @@ def numeric_question(
 
 
 def fnum(value: float) -> float | int:
-    """Whole numbers as ints, so the YAML reads `2`, not `2.0`."""
+    """Whole numbers as ints, so the YAML reads `2`, not `2.0`; and no binary noise
+    (`0.26 - 0.25` is `0.010000000000000009`, which no author meant)."""
+    value = float(f"{value:.12g}")
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
