@@ -112,9 +112,14 @@ def _package(fmt: str, data: bytes, bank: Bank) -> None:
     from importers.package import Package
 
     package = Package(data, bank)
-    if fmt == "zip":
+    if fmt in ("zip", "cc"):
         types = " ".join(res.get("type", "") for res in (
             package.manifest.iter() if package.manifest is not None else []))
+        if "imscc_xmlv1p" in types or fmt == "cc":
+            from importers.cc import read_cc
+
+            read_cc(package, bank)
+            return
         fmt = "qti12" if "imsqti_xmlv1p2" in types else ""
         if not fmt:
             bank.error("a zip without QTI 1.2 resources in imsmanifest.xml; pass --format", 1)
@@ -126,7 +131,9 @@ def _package(fmt: str, data: bytes, bank: Bank) -> None:
         if not documents:
             bank.error("imsmanifest.xml lists no QTI 1.2 (imsqti_xmlv1p2) resource", 1)
         for name in documents:
-            read_qti12(package.xml(name), bank, _resolver(package, name))
+            root = package.xml(name)
+            with package.entry(name):
+                read_qti12(root, bank, _resolver(package, name))
         return
     bank.error(f"importing {fmt} is not supported yet", 1)
 

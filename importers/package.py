@@ -8,9 +8,10 @@ from the same zip into the course's assets. Every read goes through `SafeZip`.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
@@ -24,6 +25,7 @@ class Package:
 
     def __init__(self, data: bytes, bank: Bank) -> None:
         self.bank = bank
+        self.base = bank.source
         self.zip = SafeZip(data, bank)
         manifest = self.zip.read("imsmanifest.xml")
         self.manifest: etree._Element | None = None
@@ -38,10 +40,16 @@ class Package:
             from importers.safe import RefusedError
 
             raise RefusedError
-        source = self.bank.source
-        self.bank.source = f"{source}!{name}"
-        try:
+        with self.entry(name):
             return parse_xml(raw, self.bank)
+
+    @contextlib.contextmanager
+    def entry(self, name: str) -> Iterator[None]:
+        """Diagnostics made meanwhile point into entry `name` (`bank.zip!dir/file.xml:3:1`)."""
+        source = self.bank.source
+        self.bank.source = f"{self.base}!{name}"
+        try:
+            yield
         finally:
             self.bank.source = source
 
@@ -76,11 +84,9 @@ class Package:
             path = posixpath.normpath(urllib.parse.unquote(path.split("?", 1)[0]))
             data = self.zip.read(path) if not path.startswith("..") else None
             if data is None:
-                source = self.bank.source
-                self.bank.source = f"{source}!{document}"
-                self.bank.unsupported("missing-image", f"{label}: image '{src}' is not in "
-                                      "the package", line)
-                self.bank.source = source
+                with self.entry(document):
+                    self.bank.unsupported("missing-image", f"{label}: image '{src}' is not "
+                                          "in the package", line)
                 return None
             return ASSET_LINK + add_media(self.bank, posixpath.basename(path), data)
 

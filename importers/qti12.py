@@ -32,6 +32,16 @@ from importers.safe import child, children, descendants, line, local
 Images = Callable[[str, int], Callable[[str], str | None] | None]
 """(what, line) -> an image resolver for that text (None: images stay as they are)."""
 
+_CC_PROFILES = {
+    "multiple_choice": "multiple_choice_question",
+    "multiple_response": "multiple_answers_question",
+    "true_false": "true_false_question",
+    "fib": "short_answer_question",
+    "pattern_match": "short_answer_question",
+    "essay": "essay_question",
+}
+"""Common Cartridge's QTI profile (`cc_profile: cc.fib.v0p1`) -> the Canvas type it is."""
+
 _UNSUPPORTED = {
     "essay_question": "essay questions are graded by a person",
     "file_upload_question": "file uploads are graded by a person",
@@ -45,6 +55,8 @@ class Qti12Reader:
     def __init__(self, bank: Bank, images: Images | None = None) -> None:
         self.bank = bank
         self.images = images
+        self.all_or_nothing = False
+        """Multiple response is all-or-nothing (the CC profile's only scoring)."""
 
     def read(self, root: etree._Element, section: tuple[str, str] = ("imported", "Imported")
              ) -> None:
@@ -105,6 +117,9 @@ class Qti12Reader:
     def _kind(self, item: etree._Element, meta: dict[str, str]) -> str:
         if meta.get("question_type"):
             return meta["question_type"]
+        profile = meta.get("cc_profile", "").split(".")
+        if len(profile) > 1 and profile[1] in _CC_PROFILES:
+            return _CC_PROFILES[profile[1]]
         presentation = child(item, "presentation")
         lids = descendants(presentation, "response_lid") if presentation is not None else []
         strs = descendants(presentation, "response_str") if presentation is not None else []
@@ -126,6 +141,7 @@ class Qti12Reader:
         at = line(item)
         meta = self._meta(item)
         kind = self._kind(item, meta)
+        self.all_or_nothing = meta.get("cc_profile", "").startswith("cc.multiple_response")
         name = item.get("title") or item.get("ident") or ""
         what = f"question '{name}'"
         if kind in _UNSUPPORTED:
@@ -157,14 +173,20 @@ class Qti12Reader:
             built = self._typed(q, kind, presentation, scoring, conditions, feedback, what, at)
         if built is None:
             return
-        general = feedback.get("general_fb")
+        # The feedback shown whatever the answer (`<other/>`) is the general comment;
+        # Canvas calls it general_fb, the CC profile <item>_general_fb.
+        shown_always = [show.get("linkrefid", "") for cond in conditions
+                        if descendants(cond, "other")
+                        for show in descendants(cond, "displayfeedback")]
+        general = next((feedback[i] for i in shown_always if feedback.get(i)),
+                       feedback.get("general_fb"))
         if general:
             built["explanation"] = general
         for extra in ("correct_fb", "general_incorrect_fb"):
             if feedback.get(extra):
                 bank.unsupported("combined-feedback", f"{what}: '{extra}' feedback dropped: "
                                  "lessonkit gives feedback per choice and an explanation", at)
-        points = number(meta.get("points_possible", "1") or "1")
+        points = number(meta.get("points_possible") or meta.get("cc_weighting") or "1")
         if points is not None and points != 1 and points >= 0:
             built["points"] = fnum(points)
         bank.add(chapter, built, at)
@@ -223,10 +245,31 @@ class Qti12Reader:
             single = kind == "multiple_choice_question"
             answers = [Answer(t, (1.0 if single else 1 / max(1, len(right))) if i in right
                               else 0.0, choice_feedback(i), line=at) for i, t in labels]
-            return choice_question(bank, q, answers, single, at)
+            built = choice_question(bank, q, answers, single, at)
+            if built is None:
+                return None
+            # QTI 1.2 keeps an option in place with rshuffle="No" and turns shuffling off
+            # with shuffle="No"; Canvas writes neither, the CC profile both.
+            fixed = {lab.get("ident", "") for lab in descendants(lids[0], "response_label")
+                     if lab.get("rshuffle", "").lower() == "no"}
+            for (ident, _), choice in zip(labels, built["choices"], strict=True):
+                if ident in fixed:
+                    choice["fixed"] = True
+            if any(r.get("shuffle", "").lower() == "no"
+                   for r in descendants(lids[0], "render_choice")):
+                built["shuffle"] = False
+            if not single and self.all_or_nothing:
+                built["scoring"] = "all_or_nothing"
+            return built
         if kind == "short_answer_question":
             accepted = [t for t in self._right_idents(scoring) if t]
-            return text_question(bank, q, [Answer(t, 1.0, line=at) for t in accepted], False, at)
+            case = any(eq.get("case", "").lower() == "yes"
+                       for cond in scoring for eq in descendants(cond, "varequal"))
+            wrong = [Answer(t, 0.0, choice_feedback(t), line=at) for t in
+                     self._right_idents([c for c in conditions if c not in scoring])
+                     if t and t not in accepted]
+            answers = [Answer(t, 1.0, line=at) for t in accepted] + wrong
+            return text_question(bank, q, answers, case, at)
         if kind == "numerical_question":
             return numeric_question(bank, q, self._numbers(scoring, at), at)
         if kind == "matching_question":
@@ -325,6 +368,9 @@ class Qti12Reader:
         return q
 
 
-def read_qti12(root: etree._Element, bank: Bank, images: Images | None = None) -> None:
-    """Read a parsed QTI 1.2 document into `bank`."""
-    Qti12Reader(bank, images).read(root)
+def read_qti12(
+    root: etree._Element, bank: Bank, images: Images | None = None,
+    section: tuple[str, str] = ("imported", "Imported"),
+) -> None:
+    """Read a parsed QTI 1.2 document into `bank`, its quizzes into `section`."""
+    Qti12Reader(bank, images).read(root, section)

@@ -15,7 +15,7 @@ COURSES = {
     "complete": ROOT / "tests" / "fixtures" / "courses" / "complete",
     "sample": ROOT / "content" / "intro-to-rnns",
 }
-FORMATS = ["gift", "moodle", "qti12"]
+FORMATS = ["gift", "moodle", "qti12", "cc"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
