@@ -105,4 +105,18 @@ def make_screen(
     else:
         # rich honours NO_COLOR, FORCE_COLOR and the terminal's width by itself.
         console = Console(file=stdout, highlight=False, emoji=False, markup=False)
+        if stdin is sys.stdin:
+            _enable_line_editing()
     return Screen(console, stdin, plain=plain, echo_input=plain and not _isatty(stdin))
+
+
+def _enable_line_editing() -> None:
+    """Arrow keys, Home/End and history (Up recalls earlier answers) at the prompt.
+
+    Importing readline is what switches it on for `input()`, which rich's prompt uses;
+    without it the Left key typed `^[[D` into the answer. History stays in memory.
+    """
+    try:
+        import readline  # noqa: F401  (imported for its effect on input())
+    except ImportError:  # a Python built without readline: plain line input still works
+        return

@@ -139,3 +139,18 @@ def test_the_rich_front_end_colours_verdicts(course: Course, tmp_path: Path) -> 
     term.answer("q")
     assert term.exit_status() == 0
     assert re.search(r"\x1b\[[0-9;]*32[0-9;]*mCorrect\.", term.raw)  # green, and the word
+
+
+def test_the_prompt_edits_lines_and_recalls_history(course: Course, tmp_path: Path) -> None:
+    term = _quiz(isolated_env(tmp_path), "--chapter", "values")
+    term.wait("numeric-abs")  # answer 0.25
+    term.wait("> ")
+    # "0.35", two steps left, Delete the 3, type 2: "0.25" if the keys edit the line.
+    term.child.send("0.35" + "\x1b[D\x1b[D" + "\x1b[3~" + "2" + "\r")
+    term.wait("Correct.")
+    term.wait("numeric-rel")  # answer 86400 ± 2 %
+    term.wait("> ")
+    term.child.send("\x1b[A")  # Up recalls the previous answer
+    term.child.send("\x15" + "86400\r")  # Ctrl-U clears it; a new answer
+    term.wait("Correct.")
+    assert "^[[D" not in term.screen and "^[[A" not in term.screen
