@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from engine.diagnostics import Code, CourseError, Diagnostic, Severity
 from engine.model import Chapter, Course, CourseFile, Section
 from engine.node import set_source, source_of
+from engine.salvage import attach_kept, mark_dropped_ids, salvage
 from engine.source import Path_, SourceMap, load_yaml_file
-from engine.validate import validate_model
+from engine.validate import errors_to_diagnostics
 
 COURSE_FILE = "course.yaml"
 
@@ -106,11 +107,22 @@ def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
     diags.extend(loaded.diagnostics)
     if loaded.data is None:
         return CheckResult(None, _finish(diags, []))
-    course_file, errors = validate_model(CourseFile, loaded.data, loaded.source_map)
-    diags.extend(errors)
-    if course_file is None:
-        return CheckResult(None, _finish(diags, []))
-    attach_spans(course_file, loaded.source_map, ())
+    named: set[str] = set()
+    """Listed paths as written (normalised), so a listed link is never called an orphan."""
+    try:
+        course_file = CourseFile.model_validate(loaded.data)
+        attach_spans(course_file, loaded.source_map, ())
+        kept = list(range(len(course_file.sections)))
+    except ValidationError as err:
+        diags.extend(errors_to_diagnostics(CourseFile, loaded.data, err, loaded.source_map))
+        # Check the chapters of the sections that are fine, in this same round.
+        saved = salvage(CourseFile, loaded.data, err, "sections", {"id": "course", "title": ""})
+        if saved is None:
+            return CheckResult(None, _finish(diags, []))
+        course_file, kept = saved.model, saved.kept
+        attach_kept(course_file, loaded.source_map, "sections", kept)
+        # The chapters of a section left out are not orphans: the section is the mistake.
+        named.update(_listed_in(saved.dropped))
 
     chapters: dict[str, tuple[Chapter, SourceMap]] = {}
     listed: dict[str, Any] = {}
@@ -119,12 +131,11 @@ def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
     base_text = str(base)
     shown_root = display_path(root)
     resolver = _ChapterResolver(base)
-    named: set[str] = set()
-    """Listed paths as written (normalised), so a listed link is never called an orphan."""
     for s_index, section in enumerate(course_file.sections):
+        in_file = kept[s_index]
         for c_index, rel in enumerate(section.chapters):
-            span = loaded.source_map.value(("sections", s_index, "chapters", c_index))
-            named.add(os.path.normpath(rel.replace("\\", "/")).replace(os.sep, "/"))
+            span = loaded.source_map.value(("sections", in_file, "chapters", c_index))
+            named.add(_normalised(rel))
             target, problem = resolver.resolve(rel)
             if problem is not None:
                 diags.append(Diagnostic.of(Code.PATH_ESCAPES, problem, span))
@@ -221,6 +232,21 @@ class _ChapterResolver:
         return target, None
 
 
+def _normalised(rel: str) -> str:
+    return os.path.normpath(rel.replace("\\", "/")).replace(os.sep, "/")
+
+
+def _listed_in(sections: list[Any]) -> set[str]:
+    """The chapter paths that sections left out of a salvaged course.yaml list."""
+    found: set[str] = set()
+    for section in sections:
+        values = section.values() if isinstance(section, dict) else ()
+        for value in values:
+            if isinstance(value, list):
+                found.update(_normalised(v) for v in value if isinstance(v, str) and v)
+    return found
+
+
 def _near_file(root: Path, rel: str) -> str | None:
     import difflib
 
@@ -288,11 +314,19 @@ def _load_chapter(
     if isinstance(data, dict) and "id" not in data:
         # Content format: an omitted chapter id is derived from the file name.
         data = {"id": slug(Path(key).stem), **data}
-    chapter, errors = validate_model(Chapter, data, loaded.source_map)
-    diags.extend(errors)
-    if chapter is None:
-        return None
-    attach_spans(chapter, loaded.source_map, ())
+    try:
+        chapter = Chapter.model_validate(data)
+        attach_spans(chapter, loaded.source_map, ())
+    except ValidationError as err:
+        diags.extend(errors_to_diagnostics(Chapter, data, err, loaded.source_map))
+        # The blocks that are fine are checked in this same round.
+        stand_ins = {"id": slug(Path(key).stem), "title": ""}
+        saved = salvage(Chapter, data, err, "blocks", stand_ins)
+        if saved is None:
+            return None
+        chapter = saved.model
+        attach_kept(chapter, loaded.source_map, "blocks", saved.kept)
+        mark_dropped_ids(chapter, saved.dropped)
     chapter._path = key
     return chapter, loaded.source_map
 

@@ -31,6 +31,7 @@ from engine.model import (
     TrueFalse,
 )
 from engine.node import Node, source_of
+from engine.salvage import dropped_ids
 from engine.source import SourceMap, text_offset_span
 from engine.span import Span
 
@@ -121,7 +122,10 @@ def _suppress_codes(course: Course) -> Iterator[Diagnostic]:
 def _chapter_rules(
     course: Course, chapter: Chapter, smap: SourceMap | None
 ) -> Iterator[Diagnostic]:
-    if not chapter.blocks:
+    # A salvaged chapter (engine.salvage) left out blocks that are already reported:
+    # its emptiness and references to them are not further mistakes.
+    dropped = dropped_ids(chapter) or frozenset()
+    if not chapter.blocks and dropped_ids(chapter) is None:
         yield Diagnostic.of(
             Code.EMPTY_CHAPTER, f"chapter '{chapter.id}' has no blocks", chapter.span_of("blocks")
         )
@@ -136,7 +140,9 @@ def _chapter_rules(
             verify = getattr(block, "verify", None)
             if verify is not None:
                 target = cells.get(verify.cell)
-                if target is None:
+                if target is None and verify.cell in dropped:
+                    pass
+                elif target is None:
                     from engine.diagnostics import did_you_mean
 
                     guess = did_you_mean(verify.cell, sorted(k for k in cells if k))

@@ -51,7 +51,7 @@ def errors_to_diagnostics(
     grouped: dict[Path_, list[dict[str, Any]]] = {}
     for error in err.errors(include_url=False):
         keep_last = error["type"] in ("missing", "extra_forbidden")
-        path = _data_path(data, error["loc"], keep_last)
+        path = data_path(data, error["loc"], keep_last)
         grouped.setdefault(path, []).append(dict(error))
     _merge_misspelled_required(grouped)
     out: list[Diagnostic] = []
@@ -69,9 +69,15 @@ def _merge_misspelled_required(grouped: dict[Path_, list[dict[str, Any]]]) -> No
     extras = [p for p, e in grouped.items() if p and e[0]["type"] == "extra_forbidden"]
     for extra in extras:
         siblings = {str(p[-1]): p for p in missing if p[:-1] == extra[:-1]}
+        unknown = [p for p in extras if p[:-1] == extra[:-1]]
         guess = did_you_mean(str(extra[-1]), list(siblings))
+        if guess is None and len(siblings) == 1 and len(unknown) == 1:
+            # `markdown:` where `body:` is required: one unknown key beside one missing
+            # key is a wrong name, however unlike the right one it looks.
+            guess = next(iter(siblings))
         if guess is not None and siblings[guess] in grouped:
             del grouped[siblings[guess]]
+            grouped[extra][0]["meant"] = guess
 
 
 _ABSENT = object()
@@ -86,7 +92,7 @@ def _child(node: Any, part: Any) -> Any:
     return _ABSENT
 
 
-def _data_path(data: Any, loc: tuple[Any, ...], keep_last: bool) -> Path_:
+def data_path(data: Any, loc: tuple[Any, ...], keep_last: bool) -> Path_:
     """The part of `loc` that names real keys and indices in `data` (tags dropped)."""
     path: list[str | int] = []
     node = data
@@ -135,7 +141,7 @@ def _diagnose(
         key = str(path[-1])
         parent = path[:-1]
         allowed = sorted(_fields_at(cls, data, parent))
-        guess = did_you_mean(key, allowed)
+        guess = first.get("meant") or did_you_mean(key, allowed)
         return [
             Diagnostic.of(
                 Code.UNKNOWN_KEY,
