@@ -36,6 +36,7 @@ from engine.outputcache import (
     default_cache_dir,
 )
 from engine.outputs import CellOutput
+from engine.scalar_map import text_position_span
 from engine.span import Span
 
 OUTPUT_LIMIT = 1_000_000
@@ -377,7 +378,8 @@ def _take_verified(chapter: Chapter, values: JsonObject, outcome: _Outcome) -> N
                 Code.VERIFY_FAILED,
                 f"the verify expression `{expr}` of question '{question_id}' failed: "
                 f"{verified['error']}",
-                question.span_of("verify"),
+                # At the expression, not at the `{` of `verify: {cell: x, expr: ...}`.
+                question.verify.span_of("expr") if question.verify else question.span,
             ))
         elif isinstance(question, Numeric):
             outcome.verified[question_id] = float(verified["value"])
@@ -401,6 +403,12 @@ def _line_span(
         lines = cell.source.splitlines()
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         column = len(text) - len(text.lstrip()) + 1
+    exact = text_position_span(cell, "source", line, column)
+    if exact is not None:  # through the quoting of `source: "..."` too
+        last = text_position_span(cell, "source", line, end_column - 1) if end_column else None
+        if last is not None and last.line == exact.line:
+            return Span(exact.file, exact.line, exact.column, last.line, last.column + 1)
+        return exact
     row = base.line + line - 1
     shift = base.column - 1
     return Span(base.file, row, column + shift, row if end_column else None,

@@ -355,11 +355,23 @@ def _snippet(text: str, limit: int = 40) -> str:
 
 def markdown_problems(text: str, *, allow_html: bool) -> list[tuple[int, Code, str]]:
     """(0-based line inside `text`, code, message) for raw HTML and unsafe links."""
-    problems: list[tuple[int, Code, str]] = []
+    # One report per line and code is enough to send the author to the right place.
+    first: dict[tuple[int, Code], str] = {}
+    for line, _, code, message in problem_sites(text, allow_html=allow_html):
+        first.setdefault((line, code), message)
+    return sorted(((line, code, message) for (line, code), message in first.items()),
+                  key=lambda p: (p[0], p[1].value))
+
+
+def problem_sites(text: str, *, allow_html: bool) -> list[tuple[int, str, Code, str]]:
+    """(0-based line inside `text`, the text to find on that line, code, message) for raw
+    HTML and unsafe links, in order: the validator points at each one's column."""
+    problems: list[tuple[int, str, Code, str]] = []
     for line, token in _lines(_INSPECTING.parse(text, {})):
         if token.type in ("html_block", "html_inline") and not allow_html:
             problems.append((
                 line,
+                token.content.lstrip().split("\n", 1)[0],
                 Code.RAW_HTML,
                 f"raw HTML '{_snippet(token.content)}' is shown as text; "
                 "set 'allow_html: true' in course.yaml to let it through",
@@ -370,16 +382,12 @@ def markdown_problems(text: str, *, allow_html: bool) -> list[tuple[int, Code, s
                 scheme = _IGNORED_IN_SCHEME.sub("", unquote(url)).split(":", 1)[0].lower()
                 problems.append((
                     line,
+                    url,
                     Code.UNSAFE_LINK,
                     f"'{scheme}:' {'link' if token.type == 'link_open' else 'image'} "
                     "is not followed; its text is shown instead",
                 ))
-    # One report per line and code is enough to send the author to the right place.
-    first: dict[tuple[int, Code], str] = {}
-    for line, code, message in problems:
-        first.setdefault((line, code), message)
-    return sorted(((line, code, message) for (line, code), message in first.items()),
-                  key=lambda p: (p[0], p[1].value))
+    return problems
 
 
 def relative_target(url: str) -> str | None:

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Chapter, Choice, Course
@@ -50,7 +51,7 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
         # a text without these characters cannot hold raw HTML, an unsafe link or a
         # local reference.
         problems = (
-            markdown.markdown_problems(text, allow_html=course.allow_html)
+            markdown.problem_sites(text, allow_html=course.allow_html)
             if _may_be_unsafe(text)
             else []
         )
@@ -66,15 +67,69 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
         if not problems and not images:
             continue
         span = span_at(node, *parts)
-        for offset, code, message in problems:
-            yield Diagnostic.of(code, message, _text_line_span(span, text, offset))
-        for offset, target in images:
+        finder = _Finder(node, parts, text, span)
+        tagged: set[int] = set()
+        for line, needle, code, message in problems:
+            if code is Code.RAW_HTML:
+                # `<b>bold</b>` is one mistake: a closing tag after an opening one on the
+                # same line is not reported again.
+                if needle.startswith("</") and line in tagged:
+                    continue
+                tagged.add(line)
+            yield Diagnostic.of(code, message, finder.find(line, needle))
+        finder = _Finder(node, parts, text, span)
+        for line, target in images:
             yield Diagnostic.of(
                 Code.MISSING_ASSET,
                 f"'{target}' does not exist",
-                _text_line_span(span, text, offset),
+                finder.find(line, target),
                 hint=f"looked in {_shown_dir(chapter_dir)}",
             )
+
+
+class _Finder:
+    """The file position of what Markdown found on a line of a text value.
+
+    The parser knows lines, not columns: the column is where the target (a file name, a
+    URL, an HTML tag) is written on that line, searched from the previous find so that two
+    equal targets on one line are told apart, and mapped to the file through the scalar's
+    quoting and indentation (engine.scalar_map). When the target is not found as written
+    (percent-escapes), or the value cannot be mapped, the start of the line is used.
+    """
+
+    def __init__(self, node: Node, parts: tuple[str | int, ...], text: str, span: Span | None):
+        self.source = source_of(node)
+        self.parts, self.text, self.span = parts, text, span
+        self.after: dict[int, int] = {}
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def find(self, line: int, needle: str) -> Span | None:
+        starts = self.starts
+        if line >= len(starts):
+            return _text_line_span(self.span, self.text, line)
+        start = starts[line]
+        end = self.text.find("\n", start)
+        line_text = self.text[start : end if end >= 0 else len(self.text)]
+        column, width = -1, 0
+        for candidate in dict.fromkeys((needle, quote(needle, safe="/:@&=+$,;~!*'()#?%"))):
+            if candidate:
+                column = line_text.find(candidate, self.after.get(line, 0))
+                if column >= 0:
+                    width = len(candidate)
+                    self.after[line] = column + width
+                    break
+        if column >= 0 and self.source is not None:
+            from engine.scalar_map import value_offset_span
+
+            smap, path = self.source
+            full = (*path, *self.parts)
+            first = value_offset_span(smap, full, start + column)
+            last = value_offset_span(smap, full, start + column + width - 1)
+            if first is not None and last is not None and last.line == first.line:
+                return Span(first.file, first.line, first.column, last.line, last.column + 1)
+            if first is not None:
+                return first
+        return _text_line_span(self.span, self.text, line)
 
 
 _UNSAFE_SCHEME = re.compile(r"(?:script|data)\s*:")

@@ -32,6 +32,7 @@ from engine.model import (
 )
 from engine.node import Node, source_of
 from engine.salvage import dropped_ids
+from engine.scalar_map import text_position_span, value_offset_span
 from engine.source import SourceMap, text_offset_span
 from engine.span import Span
 
@@ -176,13 +177,13 @@ def _code_rules(cell: CodeCell) -> Iterator[Diagnostic]:
     try:
         compile(cell.source, f"<cell:{cell.id}>", "exec", dont_inherit=True)
     except SyntaxError as err:
+        # Mapped through the scalar's quoting: in `source: "a\nb"` Python's line 2 is
+        # on the file's line of `source:`, after the `\n`.
+        span = text_position_span(cell, "source", err.lineno or 1, err.offset or 1)
         base = cell.span_of("source")
-        line = (err.lineno or 1) - 1
-        span = (
-            Span(base.file, base.line + line, base.column + max(0, (err.offset or 1) - 1))
-            if base
-            else None
-        )
+        if span is None and base is not None:
+            line = (err.lineno or 1) - 1
+            span = Span(base.file, base.line + line, base.column + max(0, (err.offset or 1) - 1))
         yield Diagnostic.of(Code.CELL_SYNTAX, f"invalid Python: {err.msg}", span)
 
 
@@ -436,12 +437,17 @@ def _formula_rules(q: Cloze, prompt_span: Span | None) -> Iterator[Diagnostic]:
 
 
 def _marker_span(q: Cloze, span: Span | None, offset: int) -> Span | None:
-    """Where a marker is: exact in a `|` block, column-shifted in a one-line prompt."""
+    """Where a marker is: mapped through the prompt's quoting and indentation; failing
+    that, exact in a `|` block and column-shifted in a one-line prompt."""
     if span is None:
         return None
+    src = source_of(q)
+    if src is not None:
+        exact = value_offset_span(src[0], (*src[1], "prompt"), offset)
+        if exact is not None:
+            return exact
     own = q.span_of("id")
     block = bool(own and span.line > own.line and "\n" in q.prompt)
-    src = source_of(q)
     quoted = False
     if src is not None and not block:
         lines = src[0].text.splitlines()
