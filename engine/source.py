@@ -21,7 +21,7 @@ import yaml
 from engine.diagnostics import Code, Diagnostic
 from engine.node import NullScalar
 from engine.span import Span
-from engine.yaml_errors import syntax_diagnostic
+from engine.yaml_errors import reader_diagnostic, syntax_diagnostic
 
 _TAGS = {
     yaml.ScalarNode: "tag:yaml.org,2002:str",
@@ -195,6 +195,18 @@ def load_yaml_bytes(raw: bytes, display: str) -> Loaded:
             )
         )
         raw = raw[3:]
+    utf16 = _utf16(raw)
+    if utf16 is not None:
+        diags.append(
+            Diagnostic.of(
+                Code.ENCODING,
+                f"the file is {utf16}-encoded; course files must be UTF-8",
+                Span(display, 1, 1),
+                hint="convert it: iconv -f UTF-16 -t UTF-8 FILE > NEW, or pick UTF-8 when "
+                "saving in your editor",
+            )
+        )
+        return Loaded(None, SourceMap(display), diags)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -212,12 +224,26 @@ def load_yaml_bytes(raw: bytes, display: str) -> Loaded:
     return _parse(text, display, diags)
 
 
+def _utf16(raw: bytes) -> str | None:
+    """"UTF-16" when the bytes are UTF-16 text (a Windows editor's "Unicode"), else None."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = raw[:512]
+    # Without a byte-order mark, ASCII text in UTF-16 has a zero byte every other byte.
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):
+        return "UTF-16"
+    return None
+
+
 def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
     smap = SourceMap(display, text)
     try:
         documents = list(yaml.compose_all(text, Loader=Loader))
     except yaml.MarkedYAMLError as err:
         diags.append(syntax_diagnostic(err, text, display))
+        return Loaded(None, smap, diags)
+    except yaml.reader.ReaderError as err:
+        diags.append(reader_diagnostic(err, text, display))
         return Loaded(None, smap, diags)
     except yaml.YAMLError as err:
         diags.append(Diagnostic.of(Code.YAML_SYNTAX, str(err), Span(display, 1, 1)))
