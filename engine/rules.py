@@ -32,8 +32,8 @@ from engine.model import (
 )
 from engine.node import Node, source_of
 from engine.salvage import dropped_ids
-from engine.scalar_map import text_position_span, value_offset_span
-from engine.source import SourceMap, text_offset_span
+from engine.scalar_map import text_offset_span, text_position_span, value_offset_span
+from engine.source import SourceMap
 from engine.span import Span
 
 

@@ -189,3 +189,21 @@ def text_position_span(node: BaseModel, field: str, line: int, column: int) -> S
     offset = sum(len(before) + 1 for before in lines[: line - 1]) + column - 1
     smap, path = src
     return value_offset_span(smap, (*path, field), offset)
+
+
+def text_offset_span(base: Span | None, style_block: bool, text: str, offset: int) -> Span | None:
+    """The span of the character at `offset` in a scalar whose value starts at `base`.
+
+    Exact for block scalars (`|`), where text lines are file lines; for one-line scalars
+    the column is shifted by the offset.
+    """
+    if base is None:
+        return None
+    before = text[:offset]
+    line = before.count("\n")
+    if line == 0:
+        return Span(base.file, base.line, base.column + offset)
+    column = offset - before.rfind("\n")
+    if style_block:
+        return Span(base.file, base.line + line, base.column + column - 1)
+    return Span(base.file, base.line + line, 1)

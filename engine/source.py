@@ -21,7 +21,7 @@ import yaml
 from engine.diagnostics import Code, Diagnostic
 from engine.node import NullScalar
 from engine.span import Span
-from engine.yaml_errors import reader_diagnostic, syntax_diagnostic
+from engine.yaml_errors import reader_diagnostic, syntax_diagnostic, utf16_name
 
 _TAGS = {
     yaml.ScalarNode: "tag:yaml.org,2002:str",
@@ -195,7 +195,7 @@ def load_yaml_bytes(raw: bytes, display: str) -> Loaded:
             )
         )
         raw = raw[3:]
-    utf16 = _utf16(raw)
+    utf16 = utf16_name(raw)
     if utf16 is not None:
         diags.append(
             Diagnostic.of(
@@ -222,17 +222,6 @@ def load_yaml_bytes(raw: bytes, display: str) -> Loaded:
         )
         return Loaded(None, SourceMap(display), diags)
     return _parse(text, display, diags)
-
-
-def _utf16(raw: bytes) -> str | None:
-    """"UTF-16" when the bytes are UTF-16 text (a Windows editor's "Unicode"), else None."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16"
-    head = raw[:512]
-    # Without a byte-order mark, ASCII text in UTF-16 has a zero byte every other byte.
-    if len(head) >= 4 and head.count(0) * 3 >= len(head):
-        return "UTF-16"
-    return None
 
 
 def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
@@ -459,21 +448,3 @@ def _node_span(file: str, text: str, node: yaml.Node, is_key: bool) -> Span:
     if isinstance(node, yaml.ScalarNode):
         return _span(file, node.start_mark, node.end_mark)
     return _span(file, node.start_mark)
-
-
-def text_offset_span(base: Span | None, style_block: bool, text: str, offset: int) -> Span | None:
-    """The span of the character at `offset` in a scalar whose value starts at `base`.
-
-    Exact for block scalars (`|`), where text lines are file lines; for one-line scalars
-    the column is shifted by the offset.
-    """
-    if base is None:
-        return None
-    before = text[:offset]
-    line = before.count("\n")
-    if line == 0:
-        return Span(base.file, base.line, base.column + offset)
-    column = offset - before.rfind("\n")
-    if style_block:
-        return Span(base.file, base.line + line, base.column + column - 1)
-    return Span(base.file, base.line + line, 1)

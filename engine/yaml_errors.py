@@ -174,3 +174,14 @@ def reader_diagnostic(err: yaml.reader.ReaderError, text: str, display: str) -> 
         hint="delete it (most editors show it as a blank or not at all)",
         notes=(f"YAML says: {err.reason}",),
     )
+
+
+def utf16_name(raw: bytes) -> str | None:
+    """"UTF-16" when the bytes are UTF-16 text (a Windows editor's "Unicode"), else None."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = raw[:512]
+    # Without a byte-order mark, ASCII text in UTF-16 has a zero byte every other byte.
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):
+        return "UTF-16"
+    return None
