@@ -6,9 +6,9 @@ first round hid. The salvaged model is only ever checked, never returned as a co
 the file's schema errors already fail the check.
 
 What is taken out so that the rest validates:
-- an unknown key (it is reported; the rest of its mapping may be fine);
-- an item of the file's main list (a chapter's `blocks`, a course's `sections`) that is
-  still invalid; the items after it keep their place in the file through `kept`;
+- an item of the file's main list (a chapter's `blocks`, a course's `sections`) with any
+  error; the items after it keep their place in the file through `kept`;
+- an unknown top-level key (it is reported; the rest of the file may be fine);
 - a top-level key that is invalid (an optional one falls back to its default); a
   required one the rules only name in messages (`id`, `title`) gets a stand-in.
 
@@ -28,8 +28,8 @@ from engine.validate import data_path
 M = TypeVar("M", bound=BaseModel)
 
 _ROUNDS = 4
-"""Each round removes what the previous one uncovered (an unknown key, then the item
-that misses it); four rounds cover every nesting the models have."""
+"""Each round removes what the previous one uncovered (an unknown key, then the required
+key it hid); a few rounds cover every case the models have."""
 
 
 @dataclass
@@ -61,10 +61,12 @@ def salvage(
         drop: set[int] = set()
         for error in err.errors(include_url=False):
             path = data_path(work, error["loc"], keep_last=True)
-            if error["type"] == "extra_forbidden" and path:
-                work = _without_key(work, path)
-            elif path and path[0] == items and len(path) > 1 and isinstance(path[1], int):
+            if path and path[0] == items and len(path) > 1 and isinstance(path[1], int):
+                # Even an item with only an unknown key is left out: without the key the
+                # author meant (`answer` for `accept`), its rules would report it missing.
                 drop.add(path[1])
+            elif error["type"] == "extra_forbidden" and path:
+                work = _without_key(work, path)
             elif path and isinstance(path[0], str):
                 key = path[0]
                 if key in stand_ins:

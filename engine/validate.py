@@ -142,6 +142,21 @@ def _diagnose(
         parent = path[:-1]
         allowed = sorted(_fields_at(cls, data, parent))
         guess = first.get("meant") or did_you_mean(key, allowed)
+        synonym = _SYNONYMS.get(key)
+        if guess is None and synonym is not None and synonym[0] in allowed:
+            guess = synonym[0]
+            value = _value_at(data, path)
+            shown = value if isinstance(value, str) and len(value) <= 30 else "..."
+            why = synonym[1].replace("...", shown)
+            return [
+                Diagnostic.of(
+                    Code.UNKNOWN_KEY,
+                    f"unknown key '{key}' in {_describe(data, parent)}",
+                    smap.key(path),
+                    hint=f"did you mean '{guess}'? {why}",
+                    notes=(f"allowed keys: {', '.join(allowed)}",),
+                )
+            ]
         return [
             Diagnostic.of(
                 Code.UNKNOWN_KEY,
@@ -167,6 +182,9 @@ def _diagnose(
     shown = _show(value)
     wanted = [_TYPE_ERRORS[e["type"]] for e in errors if e["type"] in _TYPE_ERRORS]
     if wanted and len(wanted) == len(errors):
+        bare = _bare_choices(data, path, value, smap) if "a mapping" in wanted else None
+        if bare is not None:
+            return [bare]
         expected = " or ".join(dict.fromkeys(wanted))
         return [
             Diagnostic.of(
@@ -197,7 +215,52 @@ def _diagnose(
         ]
     messages = "; or ".join(dict.fromkeys(_plain_message(e) for e in errors))
     label = f"'{path[-1]}'" if path else "value"
-    return [Diagnostic.of(Code.INVALID_VALUE, f"{label} {shown}: {messages}", smap.value(path))]
+    return [
+        Diagnostic.of(
+            Code.INVALID_VALUE,
+            f"{label} {shown}: {messages}",
+            smap.value(path),
+            hint=_fraction_hint(path, errors, value),
+        )
+    ]
+
+
+_SYNONYMS = {
+    "answer": ("accept", "a text question lists the answers it accepts: accept: [...]"),
+    "answers": ("accept", "a text question lists the answers it accepts: accept: [...]"),
+    "options": ("choices", "each choice is '- text: ...', with 'correct: true' on the right"),
+    "correct": ("answer", "a true/false question gives 'answer: true' or 'answer: false'"),
+}
+"""Keys an author writes for another question type, with the one this type uses."""
+
+
+def _bare_choices(data: Any, path: Path_, value: Any, smap: SourceMap) -> Diagnostic | None:
+    """`choices: [x, y]`: say what a choice looks like instead of "'0' must be a mapping"."""
+    if len(path) < 2 or path[-2] != "choices" or not isinstance(path[-1], int):
+        return None
+    if isinstance(value, dict | list) or value is None:
+        return None
+    text = str(value)
+    return Diagnostic.of(
+        Code.WRONG_TYPE,
+        f"choice {path[-1] + 1} is the bare text {_show(value)}; a choice is a mapping",
+        smap.value(path),
+        hint=f"write '- text: {text if len(text) <= 30 else text[:27] + '...'}' and add "
+        "'correct: true' to the right choices",
+    )
+
+
+def _fraction_hint(path: Path_, errors: list[dict[str, Any]], value: Any) -> str | None:
+    """`passing_score: 80` for a fraction between 0 and 1: "use 0.8"."""
+    limit = next((e.get("ctx", {}).get("le") for e in errors if e["type"] == "less_than_equal"),
+                 None)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if limit == 1 and 1 < number <= 100:
+        return f"a fraction between 0 and 1: use {number / 100:g} for {number:g}%"
+    return None
 
 
 def _plain_message(error: dict[str, Any]) -> str:
@@ -227,6 +290,11 @@ def _tag_diagnostic(error: dict[str, Any], data: Any, path: Path_, smap: SourceM
     ctx = error.get("ctx", {})
     discriminator = str(ctx.get("discriminator", "")).strip("'")
     expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
+    if not expected:
+        # pydantic names the tags only for an unknown one, not for a missing one.
+        from engine.model import BLOCK_KINDS, QUESTION_TYPES
+
+        expected = list(BLOCK_KINDS if discriminator == "kind" else QUESTION_TYPES)
     code = Code.UNKNOWN_KIND if discriminator == "kind" else Code.UNKNOWN_TYPE
     if error["type"] == "union_tag_not_found":
         return Diagnostic.of(

@@ -9,6 +9,8 @@ import pytest
 from engine.diagnostics import Code, Diagnostic
 from engine.source import load_yaml_bytes
 
+from .conftest import WriteCourse
+
 INVALID = Path(__file__).resolve().parent.parent / "fixtures" / "invalid"
 
 
@@ -64,3 +66,60 @@ def test_a_nul_is_found_where_it_is_not_at_a_character_position(loader: str) -> 
     found = _only(raw)
     assert found.span is not None and (found.span.line, found.span.column) == (5, 15)
     assert "position" not in found.message
+
+
+def _checked(fixture: str, tmp_path: Path) -> list[Diagnostic]:
+    from engine.loader import check_course
+
+    from .helpers import make_course
+    from .test_invalid_fixtures import read_header
+
+    raw = (INVALID / f"{fixture}.yaml").read_bytes()
+    role, _ = read_header(raw)
+    return check_course(make_course(tmp_path / "course", role=role, fixture=raw)).diagnostics
+
+
+@pytest.mark.parametrize(
+    ("fixture", "message", "hint", "note"),
+    [
+        ("wrong-type-bare-choices", "choice 1 is the bare text 'x'; a choice is a mapping",
+         "write '- text: x' and add 'correct: true'", None),
+        ("invalid-value-passing-score-percent", "less than or equal to 1", "use 0.8 for 80%",
+         None),
+        ("unknown-key-answer-on-text", "unknown key 'answer'",
+         "did you mean 'accept'? a text question lists the answers it accepts: accept: [no]",
+         None),
+        ("unknown-key-instead-of-required", "unknown key 'markdown'", "did you mean 'body'?",
+         None),
+        ("missing-key-kind", "needs the key 'kind'", None, "one of: explanation, code, question"),
+        ("missing-key-type", "needs the key 'type'", None,
+         "one of: single, multiple, true_false, numeric, text, cloze, matching, ordering"),
+    ],
+)
+def test_the_wording_says_what_to_write(
+    fixture: str, message: str, hint: str | None, note: str | None, tmp_path: Path, loader: str
+) -> None:
+    first = _checked(fixture, tmp_path)[0]
+    assert message in first.message
+    assert first.hint == hint if hint is None else (first.hint and hint in first.hint)
+    if note is not None:
+        assert note in first.notes
+
+
+def test_a_quoted_number_is_what_the_schema_says(write_course: WriteCourse, loader: str) -> None:
+    # The schema decides types, not YAML quoting: a numeric answer is a number however it
+    # is written, and text stays text where the schema wants text.
+    from engine.loader import check_course
+
+    chapter = (
+        "id: a\ntitle: A\nblocks:\n"
+        "  - {kind: question, id: n, type: numeric, prompt: P, answer: \"0.25\", explanation: E}\n"
+        "  - {kind: question, id: t, type: text, prompt: P, accept: [\"0.25\", 1e3],"
+        " explanation: E}\n"
+    )
+    course = "id: c\ntitle: C\nsections:\n  - id: s\n    title: S\n    chapters: [a.yaml]\n"
+    result = check_course(write_course({"course.yaml": course, "a.yaml": chapter}))
+    assert result.course is not None, [d.headline() for d in result.diagnostics]
+    numeric, text = result.course.questions
+    assert numeric.answer == 0.25  # type: ignore[union-attr]
+    assert text.accept == ["0.25", "1e3"]  # type: ignore[union-attr]
