@@ -111,6 +111,9 @@ class Code(StrEnum):
     """A cloze blank sits in a formula that cannot be cut at the blank into pieces that
     typeset alone (`$\\frac{1}{[[d]]}$`): the page would show raw TeX. Put the blank
     outside the formula, or cut the formula where each piece is whole."""
+    MARKER_SPACES = "marker-spaces"
+    """`[[ name ]]` has spaces inside the brackets, so it is shown as text, not a blank
+    (warning): write `[[name]]`."""
     BAD_BLANK = "bad-blank"
     """A cloze blank mixes kinds, or its `answer` is not among its `choices` or not a number."""
     TOO_FEW_PAIRS = "too-few-pairs"
@@ -212,6 +215,7 @@ def code_docs() -> dict[Code, str]:
 WARNING_CODES = frozenset(
     {
         Code.ORPHAN_CHAPTER,
+        Code.MARKER_SPACES,
         Code.EMPTY_SECTION,
         Code.EMPTY_CHAPTER,
         Code.MISSING_EXPLANATION,
@@ -315,11 +319,11 @@ def format_text(diagnostics: Iterable[Diagnostic], color: bool = False) -> str:
         line = _source_line(d.span, cache) if d.span else None
         if d.span and line is not None:
             gutter = str(d.span.line)
-            shown = line.replace("\t", " ")
             start = max(1, d.span.column)
             width = 1
             if d.span.end_line == d.span.line and d.span.end_column and d.span.end_column > start:
                 width = d.span.end_column - start
+            shown, start, width = _excerpt(line.replace("\t", " "), start, width)
             width = max(1, min(width, len(shown) - start + 1)) if len(shown) >= start else 1
             out.append(f" {gutter} | {shown}")
             caret = " " * (start - 1) + "^" * width
@@ -330,6 +334,24 @@ def format_text(diagnostics: Iterable[Diagnostic], color: bool = False) -> str:
             out.append(f"  = help: {d.hint}")
         out.extend(f"  = note: {n}" for n in d.notes)
     return "\n".join(out)
+
+
+EXCERPT_WIDTH = 120
+"""Most characters of a source line shown under a diagnostic."""
+
+
+def _excerpt(line: str, start: int, width: int) -> tuple[str, int, int]:
+    """The part of a long line around column `start` (1-based), with `…` where it is cut,
+    and the caret's column and width in that part. A minified or generated line can be
+    100,000 characters long; printing it whole buries the diagnostic."""
+    if len(line) <= EXCERPT_WIDTH:
+        return line, start, width
+    begin = max(0, min(start - 1 - EXCERPT_WIDTH // 3, len(line) - EXCERPT_WIDTH))
+    end = begin + EXCERPT_WIDTH
+    head = "…" if begin > 0 else ""
+    tail = "…" if end < len(line) else ""
+    shown_start = start - begin + len(head)
+    return head + line[begin:end] + tail, shown_start, max(1, min(width, end - start + 1))
 
 
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:

@@ -404,12 +404,31 @@ def _cloze_rules(q: Cloze) -> Iterator[Diagnostic]:
                 hint=f"did you mean '{guess}'?" if guess else None,
             )
     yield from _formula_rules(q, prompt_span)
+    spaced: dict[str, Span | None] = {}
+    if "[[" in q.prompt:
+        for match in _SPACED_MARKER.finditer(q.prompt):
+            at = _marker_span(q, prompt_span, match.start())
+            spaced.setdefault(match.group(1), at)
+            yield Diagnostic.of(
+                Code.MARKER_SPACES,
+                f"'{match.group(0)}' has spaces inside the brackets, so it is shown as "
+                "text, not as a blank",
+                at,
+                hint=f"write [[{match.group(1)}]]",
+            )
     for name, blank in q.blanks.items():
         if name not in markers:
+            near = spaced.get(name)
             yield Diagnostic.of(
                 Code.BLANK_WITHOUT_MARKER,
                 f"blank '{name}' has no [[{name}]] marker in the prompt",
                 span_at(q, "blanks", name, key=True),
+                hint=(
+                    f"the prompt has it with spaces"
+                    f"{f' on line {near.line}' if near else ''}: write [[{name}]]"
+                )
+                if name in spaced
+                else None,
             )
         yield from _blank_rules(name, blank)
 
@@ -434,6 +453,10 @@ def _formula_rules(q: Cloze, prompt_span: Span | None) -> Iterator[Diagnostic]:
                 "piece is whole",
             )
             return
+
+
+_SPACED_MARKER = re.compile(r"\[\[(?=[^\]]*\s)\s*([A-Za-z0-9_-]+)\s*\]\]")
+"""`[[ name ]]`, `[[name ]]`: meant as a marker, but MARKER allows no spaces."""
 
 
 def _marker_span(q: Cloze, span: Span | None, offset: int) -> Span | None:

@@ -6,6 +6,7 @@ import click
 
 from engine.commands.common import (
     FORMATS,
+    counted,
     course_path,
     exit_now,
     failed,
@@ -53,8 +54,9 @@ def check(path: str, strict: bool, fmt: str, execute: bool, quiet: bool) -> None
     if fmt == "text" and not quiet:
         course = result.course
         what = (
-            f"{course.id}: {len(course.sections)} sections, {len(course.chapters)} chapters, "
-            f"{len(course.questions)} questions"
+            f"{course.id}: {counted(len(course.sections), 'section')}, "
+            f"{counted(len(course.chapters), 'chapter')}, "
+            f"{counted(len(course.questions), 'question')}"
             if course
             else "course"
         )

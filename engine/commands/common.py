@@ -36,15 +36,20 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str = "text") -> N
     click.echo(format_text(diagnostics, color=use_color(sys.stderr)), err=True)
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 section`, `2 sections`: the command line's English plural in one place."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def summary(diagnostics: Sequence[Diagnostic]) -> str:
     """`2 errors, 1 warning` (or `no problems`)."""
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
     parts = []
     if errors:
-        parts.append(f"{errors} error{'s' * (errors != 1)}")
+        parts.append(counted(errors, "error"))
     if warnings:
-        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+        parts.append(counted(warnings, "warning"))
     return ", ".join(parts) or "no problems"
 
 
