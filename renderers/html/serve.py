@@ -61,6 +61,15 @@ _LIVE_SCRIPT = """\
       where.textContent = e.where;
       li.appendChild(where);
       li.appendChild(document.createTextNode(' ' + e.severity + '[' + e.code + ']: ' + e.message));
+      // The hint ("did you mean ...") and the notes, as `check` prints them.
+      [].concat(e.hint ? ['help: ' + e.hint] : [], (e.notes || []).map(function (n) {
+        return 'note: ' + n;
+      })).forEach(function (text) {
+        var more = document.createElement('div');
+        more.className = 'lessonkit-live-note';
+        more.textContent = text;
+        li.appendChild(more);
+      });
       list.appendChild(li);
     });
     box.appendChild(list);
@@ -90,6 +99,7 @@ _LIVE_STYLE = """\
 #lessonkit-live h2 { margin: 0 0 0.5rem; font-size: 1rem; color: #a3142b; }
 #lessonkit-live ul { margin: 0; padding-inline-start: 1.25rem; }
 #lessonkit-live code { font-weight: 700; }
+.lessonkit-live-note { margin-inline-start: 1rem; opacity: 0.8; }
 """
 
 _PLACEHOLDER = """<!DOCTYPE html>
@@ -136,6 +146,8 @@ def _as_json(diagnostic: Diagnostic) -> dict[str, object]:
         "severity": diagnostic.severity.value,
         "code": diagnostic.code.value,
         "message": diagnostic.message,
+        "hint": diagnostic.hint,
+        "notes": list(diagnostic.notes),
     }
 
 

@@ -68,11 +68,26 @@ def test_rebuilds_on_save_and_shows_problems(browser: Browser,
     expect(overlay).to_contain_text("error[")
     expect(page.locator("h1")).to_have_text("Second title")  # the last good build stays
 
+    # The "did you mean" and the notes come along, as `check` prints them.
+    (course / "one.yaml").write_text(CHAPTER.format(title="T").replace("body:", "bodi:"))
+    expect(overlay).to_contain_text("help: did you mean 'body'?")
+    expect(overlay).to_contain_text("note: allowed keys: body, id, kind")
+
     (course / "one.yaml").write_text(CHAPTER.format(title="Third title"))
     expect(page.locator("h1")).to_have_text("Third title")
     expect(overlay).to_be_hidden()
     context.close()
     assert errors == []
+
+
+def test_the_status_carries_hints_and_notes(live: tuple[LiveServer, Path]) -> None:
+    server, course = live
+    (course / "one.yaml").write_text(CHAPTER.format(title="T").replace("body:", "bodi:"))
+    status = server.state.wait(1, 30)
+    [error] = status["errors"]  # type: ignore[misc]
+    assert error["code"] == "unknown-key"
+    assert error["hint"] == "did you mean 'body'?"
+    assert error["notes"] == ["allowed keys: body, id, kind"]
 
 
 def test_status_long_poll_reports_builds(live: tuple[LiveServer, Path]) -> None:
