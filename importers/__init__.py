@@ -103,6 +103,10 @@ def _dispatch(fmt: str, data: bytes, name: str, bank: Bank) -> None:
         from importers.qti12 import read_qti12
 
         read_qti12(parse_xml(data, bank), bank, bank.disk_images)
+    elif fmt == "qti21":
+        from importers.qti21_package import read_qti21_document
+
+        read_qti21_document(parse_xml(data, bank), bank)
     else:
         bank.error(f"importing {fmt} is not supported yet", 1)
 
@@ -120,10 +124,15 @@ def _package(fmt: str, data: bytes, bank: Bank) -> None:
 
             read_cc(package, bank)
             return
-        fmt = "qti12" if "imsqti_xmlv1p2" in types else ""
+        fmt = "qti12" if "imsqti_xmlv1p2" in types else "qti21" if "imsqti_" in types else ""
         if not fmt:
-            bank.error("a zip without QTI 1.2 resources in imsmanifest.xml; pass --format", 1)
+            bank.error("a zip without QTI resources in imsmanifest.xml; pass --format", 1)
             return
+    if fmt == "qti21":
+        from importers.qti21_package import read_qti21_package
+
+        read_qti21_package(package, bank)
+        return
     if fmt == "qti12":
         from importers.qti12 import read_qti12
 

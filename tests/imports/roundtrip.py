@@ -6,8 +6,9 @@ what a bank can carry: every question (by id) with every field, and the order of
 questions in chapters (by title). Markdown is compared as the learner sees it (rendered
 HTML with math reduced to its visible characters), numbers as the interval of answers
 they accept, cloze blanks in the order of their markers (banks number blanks; they have
-no names). Everything else must be equal, except exactly the fields that the export's
-fidelity report says it lost.
+no names), and patterns without `^...$` anchors, which a full match makes redundant.
+Everything else must be equal, except exactly the fields that the export's fidelity
+report says it lost.
 """
 
 from __future__ import annotations
@@ -80,6 +81,14 @@ def _interval(answer: Any, tolerance: Any, rng: Any) -> tuple[float, float] | No
     return (round(value - tol, 9), round(value + tol, 9))
 
 
+def _pattern(pattern: str | None) -> str | None:
+    """A pattern without `^...$`, which a full match (as lessonkit matches) makes redundant."""
+    if pattern is None:
+        return None
+    return pattern.removeprefix("^").removesuffix("$") if pattern.endswith("$") and \
+        not pattern.endswith("\\$") else pattern.removeprefix("^")
+
+
 def project(question: Any) -> dict[str, Any]:
     """The fields of a question a bank can carry, normalised as described above."""
     q = question.model_dump(mode="json")
@@ -102,7 +111,7 @@ def project(question: Any) -> dict[str, Any]:
         out["unit"] = q["unit"]
     elif kind == "text":
         out["accept"] = q["accept"]
-        out["pattern"] = q["pattern"]
+        out["pattern"] = _pattern(q["pattern"])
         out["case_sensitive"] = q["case_sensitive"]
         out["feedback"] = {k: md(v) for k, v in q["feedback"].items()}
     elif kind == "cloze":
@@ -115,7 +124,7 @@ def project(question: Any) -> dict[str, Any]:
                                                                  b["range"]))
             for b in blanks
         ]
-        out["blank_patterns"] = [b["pattern"] for b in blanks]
+        out["blank_patterns"] = [_pattern(b["pattern"]) for b in blanks]
         out["blank_case"] = [b["case_sensitive"] for b in blanks]
         out["scoring"] = q["scoring"]
     elif kind == "matching":

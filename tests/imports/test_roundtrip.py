@@ -15,7 +15,7 @@ COURSES = {
     "complete": ROOT / "tests" / "fixtures" / "courses" / "complete",
     "sample": ROOT / "content" / "intro-to-rnns",
 }
-FORMATS = ["gift", "moodle", "qti12", "cc"]
+FORMATS = ["gift", "moodle", "qti12", "cc", "qti21"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
