@@ -97,6 +97,10 @@ def _dispatch(fmt: str, data: bytes, name: str, bank: Bank) -> None:
         from importers.moodle import read_moodle
 
         read_moodle(parse_xml(data, bank), bank)
+    elif fmt == "text2qti":
+        from importers.text2qti import read_text2qti
+
+        read_text2qti(_text(data, bank), bank, Path(name).stem)
     elif data.startswith(b"PK"):
         _package(fmt, data, bank)
     elif fmt == "qti12":

@@ -14,10 +14,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = {
     "gift": (FIXTURES / "gift" / "bank.gift").read_bytes(),
     "moodle": (FIXTURES / "moodle" / "bank.xml").read_bytes(),
+    "qti12": (FIXTURES / "qti12" / "quiz.xml").read_bytes(),
+    "qti21": (FIXTURES / "qti21" / "package" / "items" / "blanks.xml").read_bytes(),
+    "text2qti": (FIXTURES / "text2qti" / "quiz.md").read_bytes(),
 }
 SPECIAL = [b"{", b"}", b"~", b"=", b"#", b"::", b"->", b"%50%", b"\\", b"<", b">", b"&",
            b"]]>", b"<![CDATA[", b"\n\n", b"{1:NM:=", b"\xff", b"\x00", b"$CATEGORY:", b"..",
-           b"</question>", b"<question type=\"cloze\">", b"&amp;", b"@@PLUGINFILE@@/x"]
+           b"</question>", b"<question type=\"cloze\">", b"&amp;", b"@@PLUGINFILE@@/x",
+           b"1.  ", b"*a) ", b"[*] ", b"=   ", b"+- ", b"GROUP\n", b"```{.python .run}\n",
+           b"<varequal respident=\"response1\">", b"<mattext>", b"</item>",
+           b"<textEntryInteraction responseIdentifier=\"R\"/>", b"baseType=\"float\""]
 
 
 @st.composite
@@ -37,7 +43,7 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
     return fmt, bytes(data)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_input_gives_diagnostics_not_exceptions(case: tuple[str, bytes]) -> None:
     fmt, data = case
