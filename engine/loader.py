@@ -116,7 +116,14 @@ def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
     except ValidationError as err:
         diags.extend(errors_to_diagnostics(CourseFile, loaded.data, err, loaded.source_map))
         # Check the chapters of the sections that are fine, in this same round.
-        saved = salvage(CourseFile, loaded.data, err, "sections", {"id": "course", "title": ""})
+        saved = salvage(
+            CourseFile,
+            loaded.data,
+            err,
+            "sections",
+            {"id": "course", "title": ""},
+            item_stand_ins={"id": "section-{n}", "title": ""},
+        )
         if saved is None:
             return CheckResult(None, _finish(diags, []))
         course_file, kept = saved.model, saved.kept

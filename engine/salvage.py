@@ -44,12 +44,20 @@ class Salvaged(Generic[M]):
 
 
 def salvage(
-    cls: type[M], data: Any, err: ValidationError, items: str, stand_ins: dict[str, str]
+    cls: type[M],
+    data: Any,
+    err: ValidationError,
+    items: str,
+    stand_ins: dict[str, str],
+    item_stand_ins: dict[str, str] | None = None,
 ) -> Salvaged[M] | None:
     """`cls` validated from `data` minus its invalid parts, or None when nothing is left.
 
     `items` names the main list; `stand_ins` gives a value for required keys that are
-    missing or invalid.
+    missing or invalid. With `item_stand_ins`, an item is repaired rather than left out
+    when its mistake is an unknown key or one of these keys (a section whose title is
+    misspelled still lists chapters worth checking); `{n}` in a stand-in is the item's
+    number.
     """
     if not isinstance(data, dict):
         return None
@@ -61,7 +69,10 @@ def salvage(
         drop: set[int] = set()
         for error in err.errors(include_url=False):
             path = data_path(work, error["loc"], keep_last=True)
-            if path and path[0] == items and len(path) > 1 and isinstance(path[1], int):
+            repaired = _repair_item(work, path, error["type"], items, item_stand_ins, kept)
+            if repaired is not None:
+                work = repaired
+            elif path and path[0] == items and len(path) > 1 and isinstance(path[1], int):
                 # Even an item with only an unknown key is left out: without the key the
                 # author meant (`answer` for `accept`), its rules would report it missing.
                 drop.add(path[1])
@@ -87,6 +98,31 @@ def salvage(
         except ValidationError as again:
             err = again
     return None
+
+
+def _repair_item(
+    work: dict[str, Any],
+    path: Path_,
+    kind: str,
+    items: str,
+    stand_ins: dict[str, str] | None,
+    kept: list[int],
+) -> dict[str, Any] | None:
+    """`work` with item `path[1]` repaired at key `path[2]`, or None when it cannot be."""
+    if stand_ins is None or len(path) != 3 or path[0] != items:
+        return None
+    index, key = path[1], path[2]
+    if not isinstance(index, int) or not isinstance(key, str):
+        return None
+    if kind == "extra_forbidden":
+        return _without_key(work, path)
+    if key not in stand_ins:
+        return None
+    listed = list(work[items])
+    if not isinstance(listed[index], dict):
+        return None
+    listed[index] = {**listed[index], key: stand_ins[key].format(n=kept[index] + 1)}
+    return {**work, items: listed}
 
 
 def _without_key(data: dict[str, Any], path: Path_) -> dict[str, Any]:

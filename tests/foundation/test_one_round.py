@@ -82,8 +82,11 @@ blocks:
 CHAPTER_C = """\
 title: C
 blocks:
-  - kind: explanation
-    body: Fine.
+  - kind: question
+    id: t
+    type: text
+    prompt: P
+    explanation: e
 """
 
 
@@ -102,9 +105,10 @@ def test_schema_and_semantic_errors_of_every_file_come_together(
         ("a.yaml", 29, 10, "wrong-type"),  # `run: perhaps`
         # No unknown-cell for `verify: {cell: broken}`: that cell is already reported.
         ("b.yaml", 6, 27, "marker-without-blank"),  # a chapter without schema errors
+        ("c.yaml", 3, 5, "no-answer"),  # listed by a section with a misspelled key
         ("course.yaml", 3, 16, "invalid-value"),  # passing_score: 80
         ("course.yaml", 10, 9, "file-not-found"),  # found although course.yaml is invalid
-        ("course.yaml", 12, 5, "unknown-key"),  # `titel`; c.yaml is not called an orphan
+        ("course.yaml", 12, 5, "unknown-key"),  # `titel`, once
     ]
 
 
@@ -123,3 +127,16 @@ def test_a_clean_course_is_unaffected(write_course: WriteCourse, loader: str) ->
     result = check_course(write_course({"course.yaml": course, "a.yaml": chapter}))
     assert result.diagnostics == []
     assert result.course is not None
+
+
+def test_the_chapters_of_a_section_left_out_are_not_orphans(
+    write_course: WriteCourse, loader: str
+) -> None:
+    # `chapters` itself is wrong here, so the section cannot be repaired; its files are
+    # still not reported as listed nowhere.
+    course = (
+        "id: c\ntitle: C\nsections:\n  - id: s\n    title: S\n    chapters: [a.yaml, [b]]\n"
+    )
+    chapter = "id: a\ntitle: A\nblocks:\n  - kind: explanation\n    body: Text.\n"
+    root = write_course({"course.yaml": course, "a.yaml": chapter})
+    assert located(check_course(root).diagnostics, root) == [("course.yaml", 6, 24, "wrong-type")]
