@@ -76,7 +76,7 @@ def test_adamw_decays_the_named_weights_before_the_adam_step() -> None:
 
 
 def test_training_is_deterministic_and_regularisers_narrow_the_gap() -> None:
-    small = dict(n_train=64, n_valid=300, steps=150, hidden=24, seed=1)
+    small: dict[str, int] = {"n_train": 64, "n_valid": 300, "steps": 150, "hidden": 24, "seed": 1}
     plain = train_regularized(**small)
     assert plain == train_regularized(**small)
     # 64 sequences and 24 units: the training loss ends far below the validation loss
