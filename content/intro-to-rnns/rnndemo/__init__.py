@@ -20,6 +20,10 @@ Where to start (one line each):
 * applications: ``noisy_sine``, ``make_windows``, ``train_forecaster``, ``forecast``;
   ``load_sentiment``, ``train_sentiment``, ``accuracy``;
 * reporting: ``over_seeds`` and ``summarize`` (mean ± sd over seeds);
+* modules imported on their own: :mod:`rnndemo.regularize` (dropout masks on a
+  tanh RNN, AdamW, the overfitting experiment), :mod:`rnndemo.charlm` (a
+  character language model, n-gram baselines, sampling) and :mod:`rnndemo.scan`
+  (a linear recurrence by parallel scan);
 * checking: ``numerical_grad``, ``rel_error_max``, ``rel_error_norm``.
 
 Plotting lives in :mod:`rnndemo.plots` (import it separately; it needs matplotlib).
