@@ -8,7 +8,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCHMARKS = ["bench_check", "bench_site", "bench_quiz", "bench_rnndemo", "bench_execute"]
+BENCHMARKS = [
+    "bench_check", "bench_site", "bench_quiz", "bench_rnndemo", "bench_execute", "bench_import",
+]
 
 
 def main() -> None:

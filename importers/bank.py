@@ -9,11 +9,14 @@ is written is what `lessonkit check` accepts.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from engine.diagnostics import Code, Diagnostic
 from engine.span import Span
@@ -21,6 +24,14 @@ from engine.span import Span
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 """The largest file (or zip entry, uncompressed) an importer reads: far above any real
 question bank, small enough that a hostile file cannot exhaust memory."""
+
+
+@functools.cache
+def _block_adapter() -> TypeAdapter[Any]:
+    """The validator of one block (built once: building it costs more than validating)."""
+    from engine.model import Block
+
+    return TypeAdapter(Block)
 
 
 def slug(text: str, fallback: str = "item") -> str:
@@ -80,12 +91,10 @@ class Bank:
         loader uses means a malformed source cannot produce a chapter file that fails
         to load (a question with an empty prompt, a numeric answer that is no number).
         """
-        from pydantic import TypeAdapter, ValidationError
-
-        from engine.model import Block
+        from pydantic import ValidationError
 
         try:
-            TypeAdapter(Block).validate_python(block)
+            _block_adapter().validate_python(block)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"][1:]) or "block"

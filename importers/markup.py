@@ -9,6 +9,7 @@ reported, since lessonkit content never runs the author's JavaScript.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Callable
@@ -22,6 +23,8 @@ from markdownify import MarkdownConverter
 ImageResolver = Callable[[str], str | None]
 """Image `src` -> the Markdown link to use, or None when the image cannot be found."""
 
+_PLAIN = re.compile(r"[\w \t.,;:!?'\"()/+=%-]*")
+"""Text no HTML-to-Markdown conversion changes: no tags, entities, escapes or markup."""
 _TOKEN = "LKMATHx{}x"
 _TOKEN_RE = re.compile(r"LKMATHx(\d+)x")
 _TEX = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$", re.S)
@@ -114,8 +117,24 @@ def _language(el: Tag) -> str:
     return ""
 
 
+@functools.cache
+def _converter() -> _Converter:
+    """The one converter, configured as lessonkit writes Markdown (built once)."""
+    return _Converter(
+        heading_style="ATX",
+        bullets="-",
+        escape_underscores=False,
+        escape_misc=False,
+        code_language_callback=_language,
+    )
+
+
 def html_to_markdown(html: str, images: ImageResolver | None = None) -> Converted:
     """Markdown for an HTML fragment; math as `$...$`, images resolved by `images`."""
+    if _PLAIN.fullmatch(html):
+        # Most fields of a bank are a few plain words ("Paris", "true"); with nothing the
+        # converter would change, parsing them as HTML would only cost time.
+        return Converted(tidy(html))
     dropped: list[str] = []
     with warnings.catch_warnings():
         # A fragment that looks like a file name ("a.png") is still text to convert.
@@ -127,46 +146,50 @@ def html_to_markdown(html: str, images: ImageResolver | None = None) -> Converte
         maths.append(f"$${tex}$$" if display else f"${tex}$")
         return _TOKEN.format(len(maths) - 1)
 
-    for bad in soup.find_all(["script", "style", "iframe", "object", "embed"]):
-        dropped.append("style" if bad.name == "style" else "scripting")
-        bad.decompose()
+    # One walk over the elements (a walk per concern costs more than the conversion);
+    # elements inside one already removed or replaced are skipped.
+    gone: set[int] = set()
     for el in soup.find_all(True):
+        if id(el) in gone:
+            continue
+        name = el.name
+        if name in ("script", "style", "iframe", "object", "embed", "math"):
+            gone.update(id(d) for d in el.find_all(True))
+            if name == "math":
+                tex = mathml_to_tex(str(el))
+                if tex is None:
+                    dropped.append("math")
+                    el.replace_with(el.get_text())
+                else:
+                    el.replace_with(token(tex, el.get("display") == "block"))
+            else:
+                dropped.append("style" if name == "style" else "scripting")
+                el.decompose()
+            continue
         for attr in [a for a in el.attrs if a.lower().startswith("on")]:
             dropped.append("scripting")
             del el.attrs[attr]
-    for math in soup.find_all("math"):
-        tex = mathml_to_tex(str(math))
-        if tex is None:
-            dropped.append("math")
-            math.replace_with(math.get_text())
-        else:
-            math.replace_with(token(tex, math.get("display") == "block"))
-    for node in list(soup.find_all(string=True)):
-        if not isinstance(node, NavigableString) or not _TEX.search(node):
-            continue
-        if node.find_parent(["code", "pre"]):
-            continue
+        if name == "img":
+            src = str(el.get("src") or "")
+            target = images(src) if images and src else src
+            if target is None:
+                dropped.append("image")
+                el.replace_with(str(el.get("alt") or ""))
+            else:
+                el["src"] = target
+    if _TEX.search(html):
+        for node in list(soup.find_all(string=True)):
+            if not isinstance(node, NavigableString) or not _TEX.search(node):
+                continue
+            if node.find_parent(["code", "pre"]):
+                continue
 
-        def tex_token(m: re.Match[str]) -> str:
-            inline, display, dollars = m.group(1), m.group(2), m.group(3)
-            return token((inline or display or dollars).strip(), display is not None)
+            def tex_token(m: re.Match[str]) -> str:
+                inline, display, dollars = m.group(1), m.group(2), m.group(3)
+                return token((inline or display or dollars).strip(), display is not None)
 
-        node.replace_with(_TEX.sub(tex_token, str(node)))
-    for img in soup.find_all("img"):
-        src = str(img.get("src") or "")
-        target = images(src) if images and src else src
-        if target is None:
-            dropped.append("image")
-            img.replace_with(str(img.get("alt") or ""))
-        else:
-            img["src"] = target
-    text = _Converter(
-        heading_style="ATX",
-        bullets="-",
-        escape_underscores=False,
-        escape_misc=False,
-        code_language_callback=_language,
-    ).convert_soup(soup)
+            node.replace_with(_TEX.sub(tex_token, str(node)))
+    text = _converter().convert_soup(soup)
     markdown = _TOKEN_RE.sub(lambda m: maths[int(m.group(1))], str(text))
     return Converted(tidy(markdown), dropped)
 
