@@ -55,15 +55,18 @@ def _split(text: str, seps: str) -> list[tuple[int, str]]:
 
 
 def _find(text: str, target: str, start: int = 0) -> int:
-    """Index of the first unescaped `target` at or after `start`, or -1."""
-    i = start
-    while i <= len(text) - len(target):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(target, i):
+    """Index of the first unescaped `target` at or after `start`, or -1.
+
+    A match is escaped when an odd number of backslashes precedes it (`\\{` is a brace,
+    `\\\\{` a backslash and then an answer block)."""
+    i = text.find(target, start)
+    while i >= 0:
+        j = i
+        while j > start and text[j - 1] == "\\":
+            j -= 1
+        if (i - j) % 2 == 0:
             return i
-        i += 1
+        i = text.find(target, i + 1)
     return -1
 
 
