@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 
 from lxml import etree
@@ -20,6 +21,11 @@ from importers.bank import MAX_INPUT_BYTES, Bank
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[)?", re.I)
 _ENTITY = re.compile(rb"<!ENTITY", re.I)
+
+
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, OSError)
+"""What reading a damaged zip raises: bad CRCs and headers, broken deflate streams,
+truncated data, compression methods Python lacks."""
 
 
 class RefusedError(Exception):
@@ -93,7 +99,7 @@ class SafeZip:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
-        except (zipfile.BadZipFile, ValueError) as exc:
+        except _DAMAGED as exc:
             bank.error(f"not a readable zip file: {exc}", 1)
             raise RefusedError from None
         self.names: dict[str, zipfile.ZipInfo] = {}
@@ -118,9 +124,13 @@ class SafeZip:
         info = self.names.get(str(PurePosixPath(name)))
         if info is None:
             return None
-        with self.zip.open(info) as f:
-            # The declared size can lie; never read more than it promised.
-            data = f.read(info.file_size + 1)
+        try:
+            with self.zip.open(info) as f:
+                # The declared size can lie; never read more than it promised.
+                data = f.read(info.file_size + 1)
+        except _DAMAGED as exc:
+            self.bank.error(f"zip entry '{name}' is damaged: {exc}", 1)
+            return None
         if len(data) > info.file_size:
             self.bank.error(f"zip entry '{name}' is larger than it declares and is refused", 1,
                             code=Code.IMPORT_REFUSED)

@@ -60,3 +60,32 @@ def test_every_format_name_is_accepted_by_the_reader() -> None:
     # A format without a reader yet reports so as a diagnostic, never raises.
     for fmt in FORMATS:
         read_bytes(b"x", "x", fmt, Bank("x"))
+
+
+def _cartridge() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    root = FIXTURES / "cc" / "cartridge"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(root).as_posix())
+    return buffer.getvalue()
+
+
+CARTRIDGE = _cartridge()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(CARTRIDGE) - 1), st.integers(0, 255)),
+                min_size=1, max_size=4))
+def test_damaged_packages_give_diagnostics_not_exceptions(flips: list[tuple[int, int]]) -> None:
+    # Bytes changed anywhere in a zip: headers, CRCs, deflate streams, the manifest.
+    data = bytearray(CARTRIDGE)
+    for at, value in flips:
+        data[at] = value
+    for fmt in (None, "cc", "qti12", "qti21"):
+        bank = read_bytes(bytes(data), "week5.imscc", fmt, Bank("week5.imscc"))
+        assert all(d.span is not None for d in bank.diagnostics)
