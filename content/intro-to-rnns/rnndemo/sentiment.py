@@ -140,10 +140,17 @@ def train_sentiment(
     seed: int = 0,
     max_len: int | None = 50,
     min_count: int = 1,
+    val: tuple[Sequence[str], Array] | None = None,
+    eval_every: int = 10,
+    patience: int | None = None,
 ) -> tuple[SentimentClassifier, History]:
     """Train an embedding + ``cell`` + softmax classifier with Adam.
 
     Returns ``(classifier, history)``. The vocabulary is built from ``texts``.
+    With ``val`` (validation texts and labels, kept apart from ``texts``) the
+    validation cross-entropy is measured every ``eval_every`` steps and the
+    weights with the lowest one are kept (early stopping); ``patience``
+    evaluations without improvement end training early.
     """
     labels = np.asarray(labels, dtype=np.int64)
     vocab = build_vocab(texts, min_count=min_count)
@@ -159,6 +166,14 @@ def train_sentiment(
         lens = lengths[idx]
         return ids[: lens.max(), idx], labels[idx], lens
 
-    hist = train(model, task, steps, Adam(lr=lr), clip=clip, rng=data_rng)
+    eval_data = None
+    if val is not None:
+        # encoded with the training vocabulary: a word seen only in validation
+        # sentences is <unk>, as it will be for any new sentence
+        v_ids, v_lengths = encode_batch(val[0], vocab, max_len)
+        eval_data = (v_ids, np.asarray(val[1], dtype=np.int64), v_lengths)
+    hist = train(model, task, steps, Adam(lr=lr), clip=clip, rng=data_rng,
+                 eval_data=eval_data, eval_every=eval_every if val is not None else 0,
+                 keep_best=val is not None, patience=patience)
     hist.model = model
     return SentimentClassifier(model, vocab, max_len), hist

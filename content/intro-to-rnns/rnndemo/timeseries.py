@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import SeqModel
-from .numerics import Array, single_blas_thread
+from .numerics import Array, Params, single_blas_thread
 from .optim import Adam
 from .spectral import init
 from .train import History, train
@@ -68,12 +68,18 @@ def train_forecaster(
     batch: int = 32,
     clip: float | None = 1.0,
     seed: int = 0,
+    val: tuple[Array, Array] | None = None,
+    eval_every: int = 20,
+    patience: int | None = None,
 ) -> tuple[Forecaster, History]:
     """Fit a one-layer recurrent forecaster to windows from :func:`make_windows`.
 
     Inputs and targets are standardised with the training mean and std (so any
     series works), minibatches are drawn with a seeded generator, Adam + clipping.
-    Returns ``(forecaster, history)``.
+    With ``val`` (validation windows and targets, from a later period) the
+    validation MSE is measured every ``eval_every`` steps and the weights with
+    the lowest one are kept (early stopping); ``patience`` evaluations without
+    improvement end training early. Returns ``(forecaster, history)``.
     """
     X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
     mean, std = float(X.mean()), float(X.std()) or 1.0
@@ -87,7 +93,14 @@ def train_forecaster(
         idx = rng.integers(0, N, size=min(batch, N))
         return Xs[:, idx], ys[idx]
 
-    hist = train(model, task, steps, Adam(lr=lr), clip=clip, rng=data_rng)
+    eval_data = None
+    if val is not None:
+        # scaled with the *training* statistics, like everything the model sees
+        Xv, yv = (np.asarray(a, dtype=np.float64) for a in val)
+        eval_data = ((Xv - mean) / std, (yv - mean) / std)
+    hist = train(model, task, steps, Adam(lr=lr), clip=clip, rng=data_rng,
+                 eval_data=eval_data, eval_every=eval_every if val is not None else 0,
+                 keep_best=val is not None, patience=patience)
     hist.model = model
     return Forecaster(model, mean, std), hist
 
@@ -98,17 +111,31 @@ def forecast(forecaster: Forecaster, X: Array) -> Array:
     return forecaster.model.predict(Xs) * forecaster.std + forecaster.mean
 
 
+def with_weights(forecaster: Forecaster, params: Params) -> Forecaster:
+    """The same forecaster (cell, scaling) with other weights, e.g.
+    ``History.last_params`` to compare the last step's weights with the ones
+    early stopping kept."""
+    model = SeqModel(forecaster.model.kind, dict(params), forecaster.model.head,
+                     forecaster.model.readout, forecaster.model.nonlinearity)
+    return Forecaster(model, forecaster.mean, forecaster.std)
+
+
 def forecast_autoregressive(forecaster: Forecaster, context: Array, n_steps: int) -> Array:
     """Roll the model forward ``n_steps``, feeding each prediction back as input.
 
-    ``context`` is the last ``window`` observed values (1-D). Errors compound, which
-    is the point of showing it next to the one-step forecast.
+    ``context`` holds the last ``L`` observed values: shape (L,) for one
+    forecast origin, giving (n_steps,), or (M, L) for M origins at once, giving
+    (M, n_steps). Errors compound, which is the point of showing it next to the
+    one-step forecast. Several origins are rolled forward together because one
+    batched forward pass per step costs about as much as a single origin.
     """
-    buf = list(np.asarray(context, dtype=np.float64).reshape(-1))
-    window = len(buf)
-    out = np.empty(n_steps)
-    for k in range(n_steps):
-        x = np.asarray(buf[-window:])[:, None, None]
-        out[k] = forecast(forecaster, x)[0, 0]
-        buf.append(out[k])
-    return out
+    ctx = np.asarray(context, dtype=np.float64)
+    single = ctx.ndim == 1
+    buf = np.atleast_2d(ctx)  # (M, L)
+    length = buf.shape[1]
+    out = np.empty((buf.shape[0], n_steps))
+    for step in range(n_steps):
+        x = np.ascontiguousarray(buf[:, -length:].T)[:, :, None]  # (L, M, 1), time-major
+        out[:, step] = forecast(forecaster, x)[:, 0]
+        buf = np.concatenate([buf, out[:, step : step + 1]], axis=1)
+    return out[0] if single else out
