@@ -128,3 +128,11 @@ def test_sentiment_validation_uses_the_training_vocabulary() -> None:
     ids, lengths = encode_batch(val_texts, clf.vocab, clf.max_len)
     assert clf.model.loss(ids, val_labels, lengths) == pytest.approx(hist.eval_loss.min(),
                                                                      rel=1e-12)
+
+
+def test_embedding_starts_small() -> None:
+    texts, labels = synthetic_reviews(0, 100)
+    clf, _ = train_sentiment(texts, labels, steps=0, seed=0, embed_dim=8)
+    assert np.std(clf.model.params["E"]) == pytest.approx(0.1, rel=0.15)
+    big, _ = train_sentiment(texts, labels, steps=0, seed=0, embed_dim=8, embed_scale=1.0)
+    np.testing.assert_allclose(big.model.params["E"], 10 * clf.model.params["E"], rtol=1e-12)

