@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from rnndemo import (
     SeqModel,
+    accuracy,
+    build_vocab,
     encode_batch,
     forecast,
     forecast_autoregressive,
@@ -17,6 +19,7 @@ from rnndemo import (
     train_forecaster,
     train_sentiment,
 )
+from rnndemo.bow import bag_of_words, train_bag_of_words
 from rnndemo.optim import Adam
 from rnndemo.timeseries import with_weights
 
@@ -136,3 +139,31 @@ def test_embedding_starts_small() -> None:
     assert np.std(clf.model.params["E"]) == pytest.approx(0.1, rel=0.15)
     big, _ = train_sentiment(texts, labels, steps=0, seed=0, embed_dim=8, embed_scale=1.0)
     np.testing.assert_allclose(big.model.params["E"], 10 * clf.model.params["E"], rtol=1e-12)
+
+
+def test_bag_of_words_marks_presence_without_padding() -> None:
+    vocab = build_vocab(["good film", "bad film", "good good"])
+    X = bag_of_words(["good good film", "zebra", ""], vocab)
+    assert X.shape == (3, len(vocab) - 1)  # every id but <pad>
+    cols = {w: vocab.stoi[w] - 1 for w in ("good", "film", "<unk>")}
+    np.testing.assert_array_equal(X[0], np.eye(len(vocab) - 1)[[cols["good"], cols["film"]]].sum(0))
+    assert X[1, cols["<unk>"]] == 1.0 and X[1].sum() == 1.0
+    assert X[2].sum() == 0.0
+
+
+def test_bag_of_words_logistic_regression_reaches_the_optimum() -> None:
+    texts, labels = synthetic_reviews(0, 300)
+    test_texts, test_labels = synthetic_reviews(1, 100)
+    vocab = build_vocab(texts)
+    clf = train_bag_of_words(texts, labels, vocab, l2=1e-2)
+    # at the minimum the gradient of the regularised mean log-loss is zero
+    X = bag_of_words(texts, vocab)
+    p = clf.predict_proba(texts)
+    grad_w = X.T @ (p - labels) / len(texts) + 1e-2 * clf.w
+    assert np.max(np.abs(grad_w)) < 1e-9
+    assert abs(np.mean(p - labels)) < 1e-9  # the unpenalised bias
+    assert accuracy(test_labels, clf.predict(test_texts)) > 0.95
+    assert clf.weight("great") > 0 > clf.weight("awful")
+    assert clf.weight("zebra") == 0.0
+    with pytest.raises(ValueError, match="l2"):
+        train_bag_of_words(texts, labels, vocab, l2=0.0)

@@ -18,7 +18,8 @@ Where to start (one line each):
 * training: ``clip_grad_norm``, ``clip_grad_value``, ``SGD``, ``Adam``, ``SeqModel``,
   ``train``, ``train_adding``, tasks ``adding_problem``, ``copy_task``;
 * applications: ``noisy_sine``, ``make_windows``, ``train_forecaster``, ``forecast``;
-  ``load_sentiment``, ``train_sentiment``, ``accuracy``;
+  ``load_sentiment``, ``train_sentiment``, ``accuracy``; the word-order-blind
+  baseline ``bag_of_words``, ``train_bag_of_words``;
 * reporting: ``over_seeds`` and ``summarize`` (mean ± sd over seeds);
 * modules imported on their own: :mod:`rnndemo.regularize` (dropout masks on a
   tanh RNN, AdamW, the overfitting experiment), :mod:`rnndemo.charlm` (a
@@ -31,6 +32,7 @@ Plotting lives in :mod:`rnndemo.plots` (import it separately; it needs matplotli
 
 from __future__ import annotations
 
+from .bow import BagOfWordsClassifier, bag_of_words, train_bag_of_words
 from .clipping import ClipResult, NonFiniteGradientError, clip_grad_norm, clip_grad_value, grad_norm
 from .experiments import (
     gradient_norms_by_lag,
@@ -85,6 +87,7 @@ __all__ = [
     "ADDING_BASELINES",
     "SGD",
     "Adam",
+    "BagOfWordsClassifier",
     "ClipResult",
     "Forecaster",
     "HeadResult",
@@ -96,6 +99,7 @@ __all__ = [
     "Vocab",
     "accuracy",
     "adding_problem",
+    "bag_of_words",
     "build_vocab",
     "cell_backward",
     "cell_forward",
@@ -150,6 +154,7 @@ __all__ = [
     "tokenize",
     "train",
     "train_adding",
+    "train_bag_of_words",
     "train_forecaster",
     "train_sentiment",
 ]
