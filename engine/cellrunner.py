@@ -1,15 +1,16 @@
-"""The process that runs one chapter's code cells, and `launch`, which starts it.
+"""The process that runs one chapter's code cells.
 
-Both ends of the protocol live here. engine.execute calls `launch`, which starts
-`python -P cellrunner.py JOB RESULTS` in the course folder, one fresh process per chapter,
-and kills its whole process group at the timeout. This file imports nothing but the
-standard library, so the child starts fast and the cells cannot see lessonkit's own
-modules (`-P` keeps engine/ off `sys.path`, so a course module named `model` stays the
-course's).
+engine/cellprocess.py starts `python -P cellrunner.py JOB RESULTS` in the course folder,
+confined (engine/sandbox.py), one fresh process per chapter. This file imports nothing but
+the standard library (and engine/cellguard.py, by its path), so the child starts fast and
+the cells cannot see lessonkit's own modules (`-P` keeps engine/ off `sys.path`, so a
+course module named `model` stays the course's). The process forks at once: the parent
+supervises (cellguard.supervise), the child sets its resource limits and runs the cells.
 
 Protocol (version FORMAT). JOB is a JSON file:
 
     {"format": FORMAT, "python_path": [absolute folders], "output_limit": characters per stream,
+     "limits": {"memory", "processes", "file_size", "cpu_seconds": int}, "lifeline": fd,
      "cells": [{"id", "filename", "source",
                 "verify": [{"question", "expr", "want": "number" | "text"}]}]}
 
@@ -44,12 +45,11 @@ import sys
 import time
 import traceback
 import warnings
-from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NamedTuple, TextIO
+from typing import Any, TextIO
 
-FORMAT = 2
+FORMAT = 3
 """Bumped whenever the protocol or what the child captures changes (it is in the cache key)."""
 
 MAX_FRAMES = 12
@@ -57,89 +57,7 @@ MAX_FRAMES = 12
 
 JsonObject = dict[str, Any]
 
-CHILD_ENV = {
-    # One BLAS thread: parallel chapters must not oversubscribe the cores, and results
-    # must not depend on how a reduction was split across threads.
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "MPLBACKEND": "Agg",
-    # Same set/dict-of-str iteration order in every run, and UTF-8 files whatever the locale.
-    "PYTHONHASHSEED": "0",
-    "PYTHONUTF8": "1",
-}
-"""Set for the child on top of the parent's environment."""
-
-# --- parent side -----------------------------------------------------------------------------
-
-
-_running: set[int] = set()
-"""Process groups of the chapters running now, so `stop_all` can end them."""
-
-
-def stop_all() -> None:
-    """Kill every chapter process still running (on Ctrl-C: nothing outlives the parent).
-
-    The children have their own session, so the terminal's SIGINT never reaches them.
-    """
-    for pgid in list(_running):
-        _kill_group(pgid)
-
-
-def _kill_group(pgid: int) -> None:
-    import contextlib
-    import signal
-
-    with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
-        os.killpg(pgid, signal.SIGKILL)
-
-
-class Finished(NamedTuple):
-    """What a chapter's process left behind."""
-
-    records: list[JsonObject]
-    """The JSON lines it wrote, up to the last complete one."""
-    returncode: int
-    timed_out: bool
-    log_tail: list[str]
-    """The last lines the process wrote to its real stdout/stderr (a native crash's trace)."""
-    seconds: float
-
-
-def launch(
-    job: JsonObject, cwd: Path, timeout: float, env: Mapping[str, str] | None = None
-) -> Finished:
-    """Run `job` in a fresh interpreter in `cwd`; kill it and its children after `timeout` s."""
-    import subprocess
-    import tempfile
-
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="lessonkit-cells-") as temp:
-        job_file, results, log = (Path(temp, n) for n in ("job.json", "results.jsonl", "log"))
-        job_file.write_text(json.dumps(job), encoding="utf-8")
-        with log.open("wb") as log_stream:
-            # Own session = own process group, so a timeout also kills what the cells spawned.
-            child = subprocess.Popen(
-                [sys.executable, "-P", __file__, str(job_file), str(results)],
-                cwd=cwd, env={**(os.environ if env is None else env), **CHILD_ENV},
-                stdin=subprocess.DEVNULL, stdout=log_stream, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            _running.add(child.pid)
-            timed_out = False
-            try:
-                child.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-            finally:
-                # Also after a normal exit: grandchildren a cell left behind go with the group.
-                _kill_group(child.pid)
-                child.wait()
-                _running.discard(child.pid)
-        seconds = time.perf_counter() - started
-        records = read_records(results)
-        tail = log.read_bytes()[-4000:].decode("utf-8", "replace").splitlines()[-12:]
-    return Finished(records, child.returncode, timed_out, tail, seconds)
+# --- read by the parent ----------------------------------------------------------------------
 
 
 def read_records(path: Path) -> list[JsonObject]:
@@ -352,8 +270,10 @@ def main(job_path: str, results_path: str) -> int:
         job: JsonObject = json.load(f)
     if job.get("format") != FORMAT:
         raise SystemExit(f"cellrunner: job format {job.get('format')!r}, expected {FORMAT}")
+    guard = _load_guard()
+    guard.supervise(job["lifeline"])  # returns in the child; the supervisor never returns
+    guard.apply_limits(job["limits"])
     sys.path[:0] = job["python_path"]
-    watch_parent()
     # A segfault in native code still leaves a trace in the process log the parent reads.
     faulthandler.enable(file=sys.__stderr__ or sys.stderr)
     # plt.show() is natural in a cell; under the Agg backend it only warns, so hush that.
@@ -371,23 +291,16 @@ def main(job_path: str, results_path: str) -> int:
     return 0
 
 
-def watch_parent() -> None:
-    """Die with the parent (killed, not Ctrl-C), so a runaway cell is not left running.
+def _load_guard() -> ModuleType:
+    """engine/cellguard.py, loaded by its path: engine/ stays off the cells' `sys.path`."""
+    import importlib.util
 
-    The child's own session shields it from the terminal's signals; an orphan is adopted by
-    another process, which changes its parent id.
-    """
-    import signal
-    import threading
-
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os.killpg(0, signal.SIGKILL)  # the whole group: this process and what its cells started
-
-    threading.Thread(target=watch, name="lessonkit-parent-watch", daemon=True).start()
+    path = Path(__file__).with_name("cellguard.py")
+    spec = importlib.util.spec_from_file_location("_lessonkit_cellguard", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def emit(stream: TextIO, record: JsonObject) -> None:

@@ -3,7 +3,9 @@
 Each chapter runs in one fresh Python process (engine/cellrunner.py): its cells in order in
 one namespace, the course folder as working directory, the course's `python_path` first on
 `sys.path`, BLAS on one thread, matplotlib on the Agg backend, and `code.timeout` seconds
-for the whole chapter. Chapters run in parallel, one process each. Whatever goes wrong in a
+for the whole chapter. The process is confined (engine/sandbox.py: a clean environment,
+resource limits, a scratch folder, and with bubblewrap no network and read-only files).
+Chapters run in parallel, one process each. Whatever goes wrong in a
 cell is an author's problem, so it becomes a Diagnostic at the YAML line that caused it and
 the rest of the course goes on; it is never an exception here.
 
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine import cellrunner
+from engine import cellprocess, cellrunner
 from engine.diagnostics import Code, Diagnostic
 from engine.grading import number_is_right, text_is_right
 from engine.model import Chapter, CodeCell, Course, Numeric, Text
@@ -36,6 +38,7 @@ from engine.outputcache import (
     default_cache_dir,
 )
 from engine.outputs import CellOutput
+from engine.sandbox import DESCRIPTOR_OUTPUT_LIMIT, FILE_SIZE_LIMIT, Sandbox, detect
 from engine.scalar_map import text_position_span
 from engine.span import Span
 
@@ -108,16 +111,21 @@ def execute_course(
     jobs: int | None = None,
     progress: Progress | None = None,
     chapters: Collection[str] | None = None,
+    announce: Progress | None = None,
+    sandbox: Sandbox | None = None,
 ) -> ExecutionResult:
     """Run (or take from the cache) every chapter's cells and check every `verify:` answer.
 
     `refresh` runs even cached chapters; `execute=False` runs nothing and uses the cache where
     it has an entry. `jobs` chapters run at once (default: one per CPU). `progress` is called
     from this thread with one line per chapter when it is done. `chapters` limits the work to
-    those chapter ids.
+    those chapter ids. `announce` is told, before anything runs, how many cells of which
+    course are about to run and how they are confined (`sandbox`, default: the best this
+    machine offers).
     """
     started = time.perf_counter()
-    cache = OutputCache(cache_dir or default_cache_dir(course))
+    cache_dir = cache_dir or default_cache_dir(course)
+    cache = OutputCache(cache_dir)
     fingerprint = course_fingerprint(course)
     plans = [
         plan for chapter in course.chapters
@@ -139,10 +147,13 @@ def execute_course(
             result.skipped.append(plan.chapter.id)
             _tell(progress, f"{plan.chapter.id}: not executed (no cache)")
     if pending:
+        sandbox = sandbox or detect()
+        _tell(announce, running_line(course, pending, sandbox))
         workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
         pending = _longest_first(pending, cache) if workers > 1 else pending
         with ThreadPoolExecutor(workers, thread_name_prefix="lessonkit-cells") as pool:
-            futures = {pool.submit(_execute, course, plan): plan for plan in pending}
+            futures = {pool.submit(_execute, course, plan, sandbox, cache_dir): plan
+                       for plan in pending}
             try:
                 for future in as_completed(futures):
                     plan = futures[future]
@@ -153,7 +164,7 @@ def execute_course(
             except BaseException:  # Ctrl-C or a bug: stop the children before the pool waits
                 for future in futures:
                     future.cancel()
-                cellrunner.stop_all()
+                cellprocess.stop_all()
                 raise
     ran = {plan.chapter.id for plan in pending}
     for plan in plans:  # course order, whatever order the chapters finished in
@@ -185,7 +196,8 @@ def cached_outputs(
 
 
 def run_chapter(
-    course: Course, chapter: Chapter, cache_dir: Path | None = None
+    course: Course, chapter: Chapter, cache_dir: Path | None = None,
+    announce: Progress | None = None,
 ) -> dict[str, CellOutput]:
     """Run the chapter's cells now (cached afterwards when clean); outputs by cell id.
 
@@ -194,9 +206,20 @@ def run_chapter(
     plan = _plan(chapter, course_fingerprint(course), Path(course.root))
     if plan is None:
         return {}
-    outcome = _execute(course, plan)
-    _store_if_clean(OutputCache(cache_dir or default_cache_dir(course)), plan, outcome)
+    cache_dir = cache_dir or default_cache_dir(course)
+    sandbox = detect()
+    _tell(announce, running_line(course, [plan], sandbox))
+    outcome = _execute(course, plan, sandbox, cache_dir)
+    _store_if_clean(OutputCache(cache_dir), plan, outcome)
     return {o.cell_id: o for o in outcome.outputs}
+
+
+def running_line(course: Course, plans: list[_Plan], sandbox: Sandbox) -> str:
+    """`running 31 code cells of 12 chapters from intro-to-rnns in a sandbox (...)`."""
+    cells, chapters = sum(len(p.cells) for p in plans), len(plans)
+    return (f"running {cells} code cell{'s' * (cells != 1)} of {chapters} "
+            f"chapter{'s' * (chapters != 1)} from {course.id} "
+            f"{sandbox.describe(course.code.timeout)}")
 
 
 def _longest_first(plans: list[_Plan], cache: OutputCache) -> list[_Plan]:
@@ -255,21 +278,23 @@ def _plan(chapter: Chapter, fingerprint: str, root: Path) -> _Plan | None:
 # --- running one chapter ---------------------------------------------------------------------
 
 
-def _execute(course: Course, plan: _Plan) -> _Outcome:
+def _execute(course: Course, plan: _Plan, sandbox: Sandbox, cache_dir: Path) -> _Outcome:
     root = Path(course.root).resolve()
+    python_path = [(root / entry).resolve() for entry in course.code.python_path]
     job = {
         "format": cellrunner.FORMAT,
-        "python_path": [str((root / entry).resolve()) for entry in course.code.python_path],
+        "python_path": [str(p) for p in python_path],
         "output_limit": OUTPUT_LIMIT,
         "cells": plan.cells,
     }
-    process = cellrunner.launch(job, root, course.code.timeout)
+    process = cellprocess.launch(job, root, course.code.timeout, sandbox, python_path,
+                                 fonts=cache_dir / cellprocess.MATPLOTLIB_CACHE)
     outcome = _interpret(course, plan, process)
     outcome.seconds = process.seconds
     return outcome
 
 
-def _interpret(course: Course, plan: _Plan, process: cellrunner.Finished) -> _Outcome:
+def _interpret(course: Course, plan: _Plan, process: cellprocess.Finished) -> _Outcome:
     """Turn the child's records into outputs, verified values and diagnostics."""
     chapter = plan.chapter
     cells = {cell.id: cell for cell in chapter.code_cells}
@@ -285,25 +310,35 @@ def _interpret(course: Course, plan: _Plan, process: cellrunner.Finished) -> _Ou
             _take_cell(record, cells, plan, outcome)
         elif event == "end":
             finished = True
-    if finished:
+    if finished and not process.flooded:
         return outcome
-    # The child never got to the end: it ran out of time or died.
+    # The child never got to the end: it ran out of time, flooded its output or died.
     cell = cells.get(running) if running else None
     span = cell.span if cell else chapter.span
     left = _not_run(plan, running)
     notes: tuple[str, ...] = (f"cells that did not run: {', '.join(left)}",) if left else ()
     where = f"; cell '{running}' was running" if running else ""
-    if process.timed_out:
+    timeout = course.code.timeout
+    hint: str | None = None
+    if process.flooded:
+        code = Code.CELL_OUTPUT_LIMIT
+        message = (f"chapter '{chapter.id}' wrote more than {DESCRIPTOR_OUTPUT_LIMIT:,} bytes "
+                   f"to its standard output and error descriptors, so it was stopped{where}")
+        summary = f"Output limit: more than {DESCRIPTOR_OUTPUT_LIMIT:,} bytes written directly"
+        hint = "print a summary instead; os.write and subprocesses bypass the cell's capture"
+    elif process.timed_out or process.returncode == -signal.SIGXCPU:
         code = Code.CELL_TIMEOUT
-        message = f"chapter '{chapter.id}' ran past its {course.code.timeout:g} s timeout{where}"
-        summary = f"Timeout: the chapter ran past its {course.code.timeout:g} s limit"
-        hint: str | None = "make the cell faster or raise `code.timeout` in course.yaml"
+        what = "ran past" if process.timed_out else "used the CPU time of"
+        message = f"chapter '{chapter.id}' {what} its {timeout:g} s timeout{where}"
+        summary = f"Timeout: the chapter {what} its {timeout:g} s limit"
+        hint = "make the cell faster or raise `code.timeout` in course.yaml"
     else:
         code = Code.CELL_CRASH
         how = _death(process.returncode)
         message = f"the Python process running chapter '{chapter.id}' died ({how}){where}"
         summary = f"Crash: the Python process died ({how})"
-        hint = None
+        if process.returncode == -signal.SIGXFSZ:
+            hint = f"a cell wrote a file larger than {FILE_SIZE_LIMIT // 1024**2} MiB"
         notes += tuple(f"process output: {line}" for line in process.log_tail)
     outcome.diagnostics.append(Diagnostic.of(code, message, span, hint=hint, notes=notes))
     if running:

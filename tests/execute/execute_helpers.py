@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -21,3 +23,33 @@ def find_line(path: Path, text: str) -> tuple[int, int]:
     hits = [(n, line.index(text) + 1) for n, line in enumerate(lines, 1) if text in line]
     assert len(hits) == 1, f"{text!r} occurs {len(hits)} times in {path}"
     return hits[0]
+
+
+def processes_naming(text: str) -> list[int]:
+    """Live processes (not zombies) whose command line contains `text`.
+
+    Cells run in a pid namespace under bubblewrap, so a pid a cell sees means nothing
+    here; a unique argument (the copied course's folder) finds the process from outside.
+    """
+    found = []
+    needle = text.encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle not in (entry / "cmdline").read_bytes():
+                continue
+            status = (entry / "status").read_text(encoding="utf-8")
+        except OSError:  # gone meanwhile
+            continue
+        if "\nState:\tZ" not in status:
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    """Poll `condition` until it holds or `seconds` pass; its last value."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()

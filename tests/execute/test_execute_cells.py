@@ -188,7 +188,7 @@ def test_the_result_lists_chapters_in_course_order(
 
 
 def test_only_clean_chapters_are_cached(cells_course: Course, cells_run: ExecutionResult) -> None:
-    stored = sorted(p.name for p in default_cache_dir(cells_course).iterdir())
+    stored = sorted(p.name for p in default_cache_dir(cells_course).glob("*.json"))
     assert stored == ["good.json"]
 
 
@@ -229,4 +229,4 @@ def test_a_figure_over_the_limit_is_left_out(
     assert [d.code for d in result.diagnostics] == [Code.CELL_OUTPUT_LIMIT] * 2
     assert "figure 2 of cell 'plots'" in result.diagnostics[1].message
     assert result.outputs["plots"].figures == ()
-    assert result.failed == ["good"] and not any(tmp_path.iterdir())
+    assert result.failed == ["good"] and not any(tmp_path.glob("*.json"))

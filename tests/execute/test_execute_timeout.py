@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -10,19 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from execute_helpers import processes_naming, wait_for
 
 from engine.diagnostics import Code
 from engine.execute import execute_course
 from engine.loader import load_course
 
 
-def alive(pid: int) -> bool:
-    """Running, not merely a zombie waiting for a parent to reap it."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return False
-    return "\nState:\tZ" not in status
+def helper_of(folder: Path) -> str:
+    """What only the command line of the sleeper's helper process contains."""
+    return f"time.sleep(120)\0{folder}\0"
 
 
 def test_a_cell_past_the_timeout_is_killed_with_its_children(
@@ -47,13 +43,8 @@ def test_a_cell_past_the_timeout_is_killed_with_its_children(
     assert "never" not in result.outputs
     assert result.failed == ["sleepy"]
 
-    # The process the cell spawned went down with the process group.
-    pid = int((folder / "grandchild.pid").read_text(encoding="utf-8"))
-    deadline = time.monotonic() + 2
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not alive(pid)
-    assert pid != os.getpid()
+    # The process the cell spawned went down with the chapter.
+    assert processes_naming(helper_of(folder)) == []
 
 
 def test_an_interrupt_stops_the_running_chapters_at_once(
@@ -63,23 +54,17 @@ def test_an_interrupt_stops_the_running_chapters_at_once(
     loaded = load_course(folder)
     # A long timeout: only stopping the children can make this test end quickly.
     course = loaded.model_copy(update={"code": loaded.code.model_copy(update={"timeout": 60})})
-    pid_file = folder / "grandchild.pid"
+    helper = helper_of(folder)
 
     def interrupt(line: str) -> None:
-        deadline = time.monotonic() + 10
-        while not pid_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.02)
+        assert wait_for(lambda: bool(processes_naming(helper)), 10)
         raise KeyboardInterrupt(line)
 
     started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt, match="quick: executed"):
         execute_course(course, jobs=2, progress=interrupt)
     assert time.perf_counter() - started < 10
-    pid = int(pid_file.read_text(encoding="utf-8"))
-    deadline = time.monotonic() + 2
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not alive(pid)
+    assert processes_naming(helper) == []
 
 
 def test_the_cells_die_with_a_killed_parent(fixture_copy: Callable[[str], Path]) -> None:
@@ -93,17 +78,12 @@ def test_the_cells_die_with_a_killed_parent(fixture_copy: Callable[[str], Path])
         "execute_course(course.model_copy(update={'code': code}))\n"
     )
     parent = subprocess.Popen([sys.executable, "-c", script, str(folder)])
-    pid_file = folder / "grandchild.pid"
+    helper = helper_of(folder)
     try:
-        deadline = time.monotonic() + 20
-        while not pid_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert pid_file.exists()
+        assert wait_for(lambda: bool(processes_naming(helper)), 20)
     finally:
         parent.kill()
         parent.wait()
-    pid = int(pid_file.read_text(encoding="utf-8"))
-    deadline = time.monotonic() + 5
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not alive(pid)
+    # SIGKILL gives lessonkit no chance to stop anything: the cells' supervisor sees its
+    # lifeline pipe close and ends the tree.
+    assert wait_for(lambda: not processes_naming(helper), 5)
