@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from engine.node import Node
+from engine.sandbox import MAX_TIMEOUT
 
 Markdown = Annotated[str, Field(json_schema_extra={"contentMediaType": "text/markdown"})]
 """A string rendered as Markdown (CommonMark, tables, footnotes, math, admonitions)."""
@@ -331,8 +332,9 @@ class CodeSettings(Node):
 
     python_path: list[str] = Field(default_factory=lambda: ["."])
     """Folders, relative to the course folder, put on `sys.path` for code cells."""
-    timeout: float = Field(default=60.0, gt=0)
-    """Seconds one chapter's cells may take in all."""
+    timeout: float = Field(default=60.0, gt=0, le=MAX_TIMEOUT)
+    """Seconds one chapter's cells may take in all (at most an hour: a runaway cell must
+    not hold a build, or `serve`, for days)."""
     requires: list[str] = Field(default_factory=list)
     """Python packages the cells need (for documentation and cache keys)."""
 
