@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the third-party tools the tests drive: Debian's Chromium (Playwright runs it),
-# Java (the Nu Html Checker), tmux, and the npm packages that check our output
-# (axe-core, vnu-jar, scorm-again, gift-pegjs). Idempotent: a second run does nothing.
+# Java (the Nu Html Checker), tmux, bubblewrap (the code cells' sandbox), and the npm
+# packages that check our output (axe-core, vnu-jar, scorm-again, gift-pegjs).
+# Idempotent: a second run does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -11,6 +12,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""

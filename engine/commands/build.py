@@ -216,7 +216,7 @@ def _execute(
                       say.quiet) as advance:
         result = execute_course(
             course, refresh=refresh, execute=not no_execute, jobs=jobs,
-            progress=lambda _chapter: advance(1),
+            progress=lambda _chapter: advance(1), announce=say,
         )
     say(f"code cells: {result.summary()}", verbose_only=True)
     return dict(result.outputs), list(result.diagnostics)

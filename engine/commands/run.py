@@ -61,6 +61,7 @@ def run(path: str, chapter_ids: tuple[str, ...], refresh: bool, no_execute: bool
         result = execute_course(
             course, refresh=refresh, execute=not no_execute, jobs=jobs, progress=progress,
             chapters={chapter.id for chapter in selected},
+            announce=None if quiet else lambda line: click.echo(line, err=True),
         )
     folder = figures_dir or Path(course.root) / ".lessonkit-cache" / "figures"
     for number, chapter in _numbered(course, selected):

@@ -308,7 +308,10 @@ def _build(course_dir: Path, out: Path, cache: LoadCache | None) -> list[Diagnos
     if any(cell.run for chapter in course.chapters for cell in chapter.code_cells):
         from engine.execute import execute_course
 
-        executed = execute_course(course)
+        executed = execute_course(
+            course, announce=lambda line: click.echo(f"[{time.strftime('%H:%M:%S')}] {line}",
+                                                     err=True),
+        )
         outputs = dict(executed.outputs)
         diagnostics += executed.diagnostics
         if any(d.severity is Severity.ERROR for d in executed.diagnostics):
