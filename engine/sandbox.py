@@ -169,6 +169,9 @@ def _mounts(writable: Path, readable: Iterable[Path]) -> list[str]:
             bound.append(path)
     scratch = writable.resolve()  # bubblewrap mounts on real paths, not through symlinks
     args += ["--bind", str(scratch), str(scratch)]
+    for folder in hidden:  # empty and read-only too, once the mount points are made
+        if folder.is_dir():
+            args += ["--remount-ro", str(folder)]
     return args
 
 
