@@ -8,6 +8,7 @@ except in CI (`CI=true`), where a missing or broken bubblewrap fails it.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -81,10 +82,8 @@ def test_a_cell_cannot_reach_the_network(hostile: Path, bubblewrap: Sandbox) -> 
                            encoding="utf-8")
 
         def accept() -> None:
-            try:
+            with contextlib.suppress(OSError):
                 accepted.append(server.accept())
-            except OSError:
-                pass
 
         listener = threading.Thread(target=accept)
         listener.start()
