@@ -20,7 +20,6 @@ from pydantic import (
 )
 
 from engine.node import Node
-from engine.sandbox import MAX_TIMEOUT
 
 Markdown = Annotated[str, Field(json_schema_extra={"contentMediaType": "text/markdown"})]
 """A string rendered as Markdown (CommonMark, tables, footnotes, math, admonitions)."""
@@ -325,6 +324,10 @@ class Chapter(Node):
 
 ChapterFile = Chapter
 """The root of a chapter YAML file."""
+
+
+MAX_TIMEOUT = 3600.0
+"""The largest `code.timeout` a course may ask for, in seconds."""
 
 
 class CodeSettings(Node):

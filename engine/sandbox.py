@@ -7,8 +7,9 @@ and in `run`. Every chapter process gets, always:
   token or password in it reaches a cell; HOME, TMPDIR and matplotlib's folders point to a
   scratch folder that is deleted afterwards;
 - resource limits set in the child (engine/cellguard.py): address space, processes, file
-  size and CPU time, plus the wall-clock `code.timeout` (at most `MAX_TIMEOUT`) and a byte
-  cap on what reaches its stdout/stderr descriptors (engine/cellprocess.py);
+  size and CPU time, plus the wall-clock `code.timeout` (at most an hour, see
+  engine.model.MAX_TIMEOUT) and a byte cap on what reaches its stdout/stderr descriptors
+  (engine/cellprocess.py);
 - a supervisor that is the subreaper of everything the cells start, so no process
   outlives its chapter, whatever session or group it moved to.
 
@@ -44,9 +45,6 @@ FILE_SIZE_LIMIT = 512 * 1024**2
 DESCRIPTOR_OUTPUT_LIMIT = 1_000_000
 """Bytes a chapter's processes may write to their real stdout/stderr (`os.write(1, ...)`,
 subprocesses, native code); `print` is captured in Python and capped separately."""
-
-MAX_TIMEOUT = 3600.0
-"""The largest `code.timeout` a course may ask for, in seconds."""
 
 HIDDEN = ("/tmp", "/var/tmp")
 """Folders shared by every program, hidden (empty) in bubblewrap besides the user's home."""
