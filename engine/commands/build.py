@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +27,7 @@ from engine.diagnostics import Code
 if TYPE_CHECKING:
     from engine.diagnostics import Diagnostic
     from engine.model import CodeCell, Course
+    from renderers.output import Staging
 
 ALL_FORMATS = ("html", "scorm12", "scorm2004", "cmi5", "qti12", "qti21", "moodle", "gift", "cc")
 SITE_DIR = "site"
@@ -84,8 +87,9 @@ def build(
       cmi5       OUT/<id>-cmi5.zip        qti12      OUT/<id>-qti12.zip (Canvas)
       qti21      OUT/<id>-qti21.zip       moodle     OUT/<id>-moodle.xml
       gift       OUT/<id>-gift.txt        cc         OUT/<id>.imscc
-    Every file is written to a temporary name first and swapped in, so a failed
-    build leaves the previous output untouched. Pages of unchanged chapters come
+    Every format is written under temporary names first and swapped in only when
+    the whole build passed, so a failed or stopped build leaves every previous
+    output untouched. Pages of unchanged chapters come
     from OUT/.cache/ (delete it to start over), and files that did not change are
     linked from the previous site instead of written again.
     """
@@ -102,47 +106,44 @@ def build(
     course = result.course
     out_dir = Path(out)
     say = _sayer(quiet, verbose)
-    outputs, exec_diags = _execute(course, no_execute, refresh, jobs, say)
-    diagnostics.extend(exec_diags)
     written: list[tuple[str, Path]] = []
     losses: dict[str, int] = {}
-    # One step per chapter and format: the site reports its pages as they are done; a
-    # format that does not report moves the bar on by a whole format when it is written.
-    chapters = max(1, len(course.chapters))
-    with progress_bar("rendering", len(wanted) * chapters, quiet) as advance:
-        for fmt in wanted:
-            say(f"rendering {fmt}", verbose_only=True)
-            done = _Counted(advance)
-            try:
-                fmt_diags, paths = render_format(course, fmt, out_dir, outputs, strict,
-                                                 jobs=jobs or os.cpu_count() or 1,
-                                                 progress=done)
-            except OSError as error:
-                # The output folder cannot be written: say where and why, not a traceback.
-                # What was already there is untouched (every write goes through a swap).
-                where = error.filename or out_dir
-                click.echo(f"build failed: cannot write {where}: {error.strerror or error}",
-                           err=True)
-                raise SystemExit(1) from error
-            written.extend((fmt, p) for p in paths)
-            if strict:
-                diagnostics.extend(fmt_diags)
-            else:
-                # What a format cannot carry is expected: one line per loss (the fidelity
-                # report), without the source excerpt that a real problem gets.
-                diagnostics.extend(d for d in fmt_diags if d.code is not Code.UNSUPPORTED)
-                fidelity = [d for d in fmt_diags if d.code is Code.UNSUPPORTED]
-                if fidelity:
-                    losses[fmt] = len(fidelity)
-                    if not quiet:
-                        click.echo(f"{fmt}: what the format cannot carry", err=True)
-                        for d in fidelity:
-                            click.echo(f"  {d.headline()}", err=True)
-            advance(max(0, chapters - done.steps))
-    print_diagnostics(diagnostics)
-    if failed(diagnostics, strict):
-        click.echo(f"build failed: {summary(diagnostics)}", err=True)
-        raise SystemExit(1)
+    from renderers.output import Staging
+
+    # Every format is rendered and written under temporary names first; only a build that
+    # passes swaps them in, so a failed or interrupted one leaves every output as it was.
+    staging = Staging()
+    try:
+        with _terminate_as_exit():
+            outputs, exec_diags = _execute(course, no_execute, refresh, jobs, say)
+            diagnostics.extend(exec_diags)
+            # One step per chapter and format: the site reports its pages as they are
+            # done; a format that does not report moves the bar on by a whole format.
+            chapters = max(1, len(course.chapters))
+            with progress_bar("rendering", len(wanted) * chapters, quiet) as advance:
+                for fmt in wanted:
+                    say(f"rendering {fmt}", verbose_only=True)
+                    done = _Counted(advance)
+                    fmt_diags, paths = render_format(
+                        course, fmt, out_dir, outputs, strict,
+                        jobs=jobs or os.cpu_count() or 1, progress=done, staging=staging,
+                    )
+                    written.extend((fmt, p) for p in paths)
+                    diagnostics.extend(_fidelity(fmt, fmt_diags, strict, quiet, losses))
+                    advance(max(0, chapters - done.steps))
+            print_diagnostics(diagnostics)
+            if failed(diagnostics, strict):
+                click.echo(f"build failed: {summary(diagnostics)}; the previous output is "
+                           "untouched", err=True)
+                raise SystemExit(1)
+            staging.commit()
+    except OSError as error:
+        # The output folder cannot be written: say where and why, not a traceback.
+        where = error.filename or out_dir
+        click.echo(f"build failed: cannot write {where}: {error.strerror or error}", err=True)
+        raise SystemExit(1) from error
+    finally:
+        staging.abort()
     if not quiet:
         seconds = time.perf_counter() - started
         click.echo(f"built {course.id} in {seconds:.1f}s ({summary(diagnostics)}):", err=True)
@@ -164,15 +165,18 @@ def render_format(
     jobs: int = 1,
     background_cleanup: bool = False,
     progress: Callable[[int], None] | None = None,
+    staging: Staging | None = None,
 ) -> tuple[list[Diagnostic], list[Path]]:
     """Render one format and write it; nothing is written when `strict` and it lost anything.
 
     `jobs` is how many processes the renderer may use; `progress` is told how many more
     chapters are done as it goes; `background_cleanup` lets a long-running caller return
-    before the replaced site folder is deleted.
+    before the replaced site folder is deleted. With `staging`, the files are only staged:
+    the caller commits them (with the other formats) or drops them.
     """
     import renderers
-    from renderers.base import RenderContext, write_bundle, write_file_atomic
+    from renderers.base import RenderContext
+    from renderers.output import Staging
 
     renderer = renderers.get(fmt)
     options = renderer.Options.model_validate(course.renderers.get(fmt, {}))
@@ -187,15 +191,24 @@ def render_format(
     bundle = renderer.render(course, ctx)
     if failed(ctx.diagnostics, strict) and strict:
         return ctx.diagnostics, []
-    if fmt == "html":
-        target = out_dir / SITE_DIR
-        write_bundle(bundle, target, background_cleanup=background_cleanup)
-        return ctx.diagnostics, [target / "index.html"]
-    paths = []
-    for rel, data in sorted(bundle.items(), key=lambda item: str(item[0])):
-        target = out_dir / Path(*PurePosixPath(rel).parts)
-        write_file_atomic(data, target)
-        paths.append(target)
+    own = staging is None
+    stage = Staging() if staging is None else staging
+    try:
+        if fmt == "html":
+            target = out_dir / SITE_DIR
+            stage.folder(bundle, target)
+            paths = [target / "index.html"]
+        else:
+            paths = []
+            for rel, data in sorted(bundle.items(), key=lambda item: str(item[0])):
+                target = out_dir / Path(*PurePosixPath(rel).parts)
+                stage.file(data, target)
+                paths.append(target)
+        if own:
+            stage.commit(background_cleanup)
+    finally:
+        if own:
+            stage.abort()
     return ctx.diagnostics, paths
 
 
@@ -239,6 +252,43 @@ def progress_bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[int]
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda steps: bar.advance(task, steps)
+
+
+def _fidelity(fmt: str, found: list[Diagnostic], strict: bool, quiet: bool,
+              losses: dict[str, int]) -> list[Diagnostic]:
+    """The format's diagnostics that count; what it cannot carry is listed, one line each.
+
+    A loss is expected, so it gets one line (the fidelity report) without the source
+    excerpt a real problem gets, unless `strict` makes it a problem.
+    """
+    if strict:
+        return found
+    fidelity = [d for d in found if d.code is Code.UNSUPPORTED]
+    if fidelity:
+        losses[fmt] = len(fidelity)
+        if not quiet:
+            click.echo(f"{fmt}: what the format cannot carry", err=True)
+            for d in fidelity:
+                click.echo(f"  {d.headline()}", err=True)
+    return [d for d in found if d.code is not Code.UNSUPPORTED]
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM (a service manager, `timeout`, a closed CI job) ends the build like Ctrl-C
+    does: by an exception, so staged files are deleted and cells stopped on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _cells(course: Course) -> list[CodeCell]:
