@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from execute_helpers import find_line
 
-from engine import execute
+from engine import cellreport
 from engine.diagnostics import Code, Diagnostic, Severity
 from engine.execute import ExecutionResult, execute_course, run_chapter
 from engine.model import Chapter, Course
@@ -224,7 +224,7 @@ def _replace_chapter(course: Course, chapter: Chapter) -> Course:
 def test_a_figure_over_the_limit_is_left_out(
     cells_course: Course, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(execute, "FIGURE_LIMIT", 1000)  # both figures are ~15,000 characters
+    monkeypatch.setattr(cellreport, "FIGURE_LIMIT", 1000)  # both figures are ~15,000 characters
     result = execute_course(cells_course, cache_dir=tmp_path, chapters={"good"})
     assert [d.code for d in result.diagnostics] == [Code.CELL_OUTPUT_LIMIT] * 2
     assert "figure 2 of cell 'plots'" in result.diagnostics[1].message

@@ -53,7 +53,9 @@ def run(folder: Path, chapter: str, sandbox: Sandbox | None = None,
 
 def test_a_cell_writes_only_in_its_scratch_folder(hostile: Path, bubblewrap: Sandbox) -> None:
     result = run(hostile, "writes", bubblewrap)
-    assert result.diagnostics == []
+    [refused] = result.diagnostics
+    assert refused.code is Code.CELL_ERROR and "Read-only file system" in refused.message
+    assert "scratch folder" in (refused.hint or "")
     assert result.outputs["scratch"].stdout == "scratch ok\n"
     assert result.outputs["outside"].stdout == "refused Read-only file system\n" * 2
     assert not (hostile / "escaped.txt").exists()
@@ -114,7 +116,7 @@ def test_memory_is_limited(hostile: Path) -> None:
     result = run(hostile, "memory")
     [diagnostic] = result.diagnostics
     assert diagnostic.code is Code.CELL_ERROR
-    assert "MemoryError" in diagnostic.message
+    assert "MemoryError" in diagnostic.message and "2 GiB" in (diagnostic.hint or "")
     assert result.outputs["allocate"].stdout == ""
 
 
