@@ -157,10 +157,15 @@ def _watch_lifeline(lifeline: int) -> None:
     """SIGTERM ourselves when the lifeline ends: lessonkit's end is the only writer, and the
     kernel closes it when lessonkit dies, however it dies."""
 
+    main = threading.main_thread().ident
+    assert main is not None
+
     def watch() -> None:
         with contextlib.suppress(OSError):
             while os.read(lifeline, 1):
                 pass
-        os.kill(os.getpid(), signal.SIGTERM)
+        # To the main thread, not the process: a signal the kernel hands to this thread
+        # would leave the main thread asleep in waitpid, and the handler would never run.
+        signal.pthread_kill(main, signal.SIGTERM)
 
     threading.Thread(target=watch, name="lessonkit-lifeline", daemon=True).start()
