@@ -162,3 +162,22 @@ def test_the_limits_are_what_the_message_says() -> None:
         "120 s per chapter)")
     assert "install bubblewrap" in Sandbox(None, False).describe(60)
 
+
+
+def test_build_says_what_is_about_to_run_and_how(fixture_copy: Callable[[str], Path],
+                                                 tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    folder = fixture_copy("cached")
+    line = (f"running 3 code cells of 2 chapters from cached "
+            f"{sandboxes.detect().describe(30)}")
+    quiet = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "q"),
+                                      "-f", "gift", "--quiet"])
+    assert quiet.exit_code == 0, quiet.output
+    assert "running" not in quiet.stderr
+    again = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "o"),
+                                      "-f", "gift", "--refresh"])
+    assert again.exit_code == 0, again.output
+    assert line in again.stderr.splitlines()
