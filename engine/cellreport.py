@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.cellprocess import Finished
+from engine.controls import without_controls
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Chapter, CodeCell, Course, Numeric, Text
 from engine.outputcache import VerifiedValue
@@ -21,6 +22,7 @@ from engine.outputs import CellOutput
 from engine.sandbox import DESCRIPTOR_OUTPUT_LIMIT, FILE_SIZE_LIMIT, MEMORY_LIMIT
 from engine.scalar_map import text_position_span
 from engine.span import Span
+from engine.svg import svg_problem
 
 FIGURE_LIMIT = 5_000_000
 """Characters of SVG per figure; a larger one (a scatter of a million points) is dropped."""
@@ -119,7 +121,9 @@ def _take_cell(
     """One finished cell: its output, and what went wrong in it."""
     cell = cells[str(record["cell"])]
     error = record["error"]
-    texts = {"stdout": str(record["stdout"]), "stderr": str(record["stderr"])}
+    # Outputs reach terminals and pages: no control character may drive either.
+    texts = {"stdout": without_controls(str(record["stdout"])),
+             "stderr": without_controls(str(record["stderr"]))}
     for stream, dropped in sorted(record["dropped"].items()):
         if dropped:
             kept = len(texts[stream])
@@ -132,7 +136,8 @@ def _take_cell(
             texts[stream] += f"\n[... {dropped:,} more characters not kept]\n"
     figures = tuple(_kept_figures(cell, record["figures"], outcome))
     outcome.outputs.append(CellOutput(
-        cell.id, texts["stdout"], texts["stderr"], error["summary"] if error else None,
+        cell.id, texts["stdout"], texts["stderr"],
+        without_controls(str(error["summary"])) if error else None,
         figures, float(record["duration"]),
     ))
     if error:
@@ -143,6 +148,14 @@ def _take_cell(
 def _kept_figures(cell: CodeCell, figures: list[str], outcome: Outcome) -> list[str]:
     kept = []
     for n, svg in enumerate(figures, 1):
+        active = svg_problem(svg.encode()) if len(svg) <= FIGURE_LIMIT else None
+        if active is not None:
+            outcome.diagnostics.append(Diagnostic.of(
+                Code.UNSAFE_SVG,
+                f"figure {n} of cell '{cell.id}' holds {active}; it is left out",
+                cell.span,
+            ))
+            continue
         if len(svg) <= FIGURE_LIMIT:
             kept.append(svg)
             continue

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from engine.controls import visible_controls
 from engine.span import Span
 
 
@@ -157,6 +158,23 @@ class Code(StrEnum):
     """Raw HTML in Markdown while `allow_html` is off; it is shown escaped (warning)."""
     UNSAFE_LINK = "unsafe-link"
     """A `javascript:` or `data:` link; it is neutralised (warning)."""
+    OUTSIDE_COURSE = "outside-course"
+    """A link or image names a file outside the course folder: an absolute path
+    (`/etc/passwd`, `//host/x`), `..` past the course root, or a symlink that leads out."""
+    UNSAFE_FILE_NAME = "unsafe-file-name"
+    """A referenced file's name cannot be packaged safely (a backslash, `:`, a control
+    character, a Windows device name): rename the file."""
+    UNSAFE_SVG = "unsafe-svg"
+    """An SVG file or figure holds script, event handlers or active links; it is not
+    published."""
+    MATH_MARKUP = "math-markup"
+    """Math carries markup (`\\text{<b>}`), a link (`\\href`) or a style; the markup is
+    shown as text and the rest removed (warning)."""
+    CONTROL_CHARACTER = "control-character"
+    """Text holds a control character (ESC, NUL, BEL, ...); it is removed (warning)."""
+    SLOW_PATTERN = "slow-pattern"
+    """A `pattern` can take exponential time on some answers (nested or overlapping
+    repetition such as `(a+)+`): rewrite it without repeating a repetition."""
     FOLDED_MARKDOWN = "folded-markdown"
     """A Markdown field uses a folded scalar (`>`), which merges lines and breaks lists."""
     UNKNOWN_SUPPRESS = "unknown-suppress"
@@ -224,6 +242,8 @@ WARNING_CODES = frozenset(
         Code.HINT_PENALTY_TOO_HIGH,
         Code.RAW_HTML,
         Code.UNSAFE_LINK,
+        Code.MATH_MARKUP,
+        Code.CONTROL_CHARACTER,
         Code.FOLDED_MARKDOWN,
         Code.UNKNOWN_UI_LANGUAGE,
         Code.UNSUPPORTED,
@@ -311,6 +331,9 @@ def format_text(diagnostics: Iterable[Diagnostic], color: bool = False) -> str:
     cache: dict[str, list[str]] = {}
     out: list[str] = []
     for d in diagnostics:
+        # A message quotes the author's text and the excerpt is the file's line: control
+        # characters in either would drive the terminal, so they are shown escaped.
+        d = _visible(d)
         head = d.headline()
         if color:
             tint = "\x1b[1;31m" if d.severity is Severity.ERROR else "\x1b[1;33m"
@@ -324,6 +347,7 @@ def format_text(diagnostics: Iterable[Diagnostic], color: bool = False) -> str:
             if d.span.end_line == d.span.line and d.span.end_column and d.span.end_column > start:
                 width = d.span.end_column - start
             shown, start, width = _excerpt(line.replace("\t", " "), start, width)
+            shown = visible_controls(shown)
             width = max(1, min(width, len(shown) - start + 1)) if len(shown) >= start else 1
             out.append(f" {gutter} | {shown}")
             caret = " " * (start - 1) + "^" * width
@@ -354,6 +378,14 @@ def _excerpt(line: str, start: int, width: int) -> tuple[str, int, int]:
     return head + line[begin:end] + tail, shown_start, max(1, min(width, end - start + 1))
 
 
+def _visible(d: Diagnostic) -> Diagnostic:
+    return Diagnostic(
+        d.code, visible_controls(d.message), d.span, d.severity,
+        visible_controls(d.hint) if d.hint else None,
+        tuple(visible_controls(note) for note in d.notes),
+    )
+
+
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:
     """Diagnostics as a JSON array (stable key order)."""
     return json.dumps([d.to_json() for d in diagnostics], indent=2)
@@ -362,7 +394,7 @@ def format_json(diagnostics: Iterable[Diagnostic]) -> str:
 def format_github(diagnostics: Iterable[Diagnostic]) -> str:
     """Diagnostics as GitHub Actions workflow commands."""
     lines = []
-    for d in diagnostics:
+    for d in map(_visible, diagnostics):
         kind = "error" if d.severity is Severity.ERROR else "warning"
         loc = f" file={d.span.file},line={d.span.line},col={d.span.column}" if d.span else ""
         lines.append(f"::{kind}{loc}::[{d.code.value}] {d.message}")

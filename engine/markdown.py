@@ -25,7 +25,6 @@ from html import escape
 from typing import Any
 from urllib.parse import unquote
 
-import latex2mathml.converter
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
@@ -41,6 +40,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from engine.diagnostics import Code
+from engine.mathml import latex_to_mathml
 from engine.mathtext import to_unicode
 
 UrlResolver = Callable[[str], "str | None"]
@@ -64,8 +64,17 @@ def is_unsafe_url(url: str) -> bool:
     return bool(_UNSAFE_SCHEME.match(_IGNORED_IN_SCHEME.sub("", unquote(url))))
 
 
+def is_outside_url(url: str) -> bool:
+    """Whether a URL names a path outside the site: `/x`, `//host/x` (protocol-relative),
+    `\\x` or `C:\\x`. The site and the packages open from anywhere (`file://`, an LMS
+    folder), so such a link could only reach the reader's own files or another host."""
+    from engine.coursefiles import is_absolute
+
+    return is_absolute(_IGNORED_IN_SCHEME.sub("", unquote(url)))
+
+
 def _validate_link(url: str) -> bool:
-    return not is_unsafe_url(url)
+    return not is_unsafe_url(url) and not is_outside_url(url)
 
 
 # --- code and math ------------------------------------------------------------------------
@@ -92,28 +101,6 @@ def highlight_code(source: str, language: str) -> str:
 
 def _highlight_fence(source: str, language: str, _attrs: str) -> str:
     return highlight_code(source, language)
-
-
-_DELIMITERS = {
-    "lVert": "\u2016", "rVert": "\u2016", "Vert": "\u2016", "|": "\u2016",
-    "lvert": "|", "rvert": "|", "vert": "|", "langle": "\u27e8", "rangle": "\u27e9",
-    "lfloor": "\u230a", "rfloor": "\u230b", "lceil": "\u2308", "rceil": "\u2309",
-    "{": "{", "}": "}",
-}
-_RAW_DELIMITER = re.compile(r">\\(" + "|".join(re.escape(d) for d in _DELIMITERS) + r")</mo>")
-
-
-@lru_cache(maxsize=8192)
-def latex_to_mathml(latex: str, display: bool) -> str:
-    """MathML for a LaTeX formula; the escaped source in a `math-error` span when it fails."""
-    try:
-        mode = "block" if display else "inline"
-        mathml = str(latex2mathml.converter.convert(latex, display=mode))
-    except Exception:  # latex2mathml raises many types (IndexError, its own errors...)
-        return f'<code class="math-error">{escape(latex)}</code>'
-    # latex2mathml 3.x leaves a delimiter command as text after a size command
-    # (`\Big\lVert` gives `<mo ...>\lVert</mo>`); put the character it stands for.
-    return _RAW_DELIMITER.sub(lambda m: f">{_DELIMITERS[m.group(1)]}</mo>", mathml)
 
 
 def _render_math_inline(
@@ -390,6 +377,20 @@ def problem_sites(text: str, *, allow_html: bool) -> list[tuple[int, str, Code, 
     return problems
 
 
+def math_spans(text: str) -> list[tuple[int, str]]:
+    """(offset inside `text`, LaTeX source) of every formula, in order."""
+    found: list[tuple[int, str]] = []
+    cursor = 0
+    for _, token in _lines(_ESCAPING.parse(text, {})):
+        if token.type.startswith("math_") and token.content.strip():
+            latex = token.content.strip()
+            at = text.find(latex, cursor)
+            if at >= 0:
+                cursor = at + len(latex)
+                found.append((at, latex))
+    return found
+
+
 def relative_target(url: str) -> str | None:
     """The file path a link or image URL names relative to its file, or None.
 
@@ -404,16 +405,23 @@ def relative_target(url: str) -> str | None:
 
 
 def image_targets(text: str) -> list[tuple[int, str]]:
-    """(0-based line inside `text`, relative path) of every image and link to a local file."""
+    """(0-based line inside `text`, path) of every image and link to a local file.
+
+    Absolute paths (`/etc/passwd`, `//host/x`) are listed too, decoded, so the validator
+    can report them; renderers never turn them into links (see `is_outside_url`).
+    """
     targets: list[tuple[int, str]] = []
-    for line, token in _lines(_ESCAPING.parse(text, {})):
+    for line, token in _lines(_INSPECTING.parse(text, {})):
         if token.type == "link_open":
             url = token.attrGet("href")
         elif token.type == "image":
             url = token.attrGet("src")
         else:
             continue
-        path = relative_target(str(url or ""))
+        url = str(url or "")
+        path = relative_target(url)
+        if path is None and is_outside_url(url):
+            path = unquote(re.split(r"[?#]", url.strip(), maxsplit=1)[0])
         if path is not None:
             targets.append((line, path))
     return targets

@@ -7,12 +7,15 @@ each problem is reported at the line of the YAML file that holds it.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
+from engine import coursefiles
 from engine.diagnostics import Code, Diagnostic
+from engine.mathml import math_problems
 from engine.model import Chapter, Choice, Course
 from engine.node import Node, source_of
 from engine.span import Span
@@ -46,6 +49,7 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
     from engine import markdown
 
     chapter_dir = Path(os.path.dirname(os.path.join(course.root, chapter.path)))
+    source_dir = posixpath.dirname(chapter.path)
     for node, parts, text in _markdown_texts(chapter):
         # Parsing every text of a large course costs more than all else `check` does;
         # a text without these characters cannot hold raw HTML, an unsafe link or a
@@ -55,16 +59,17 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
             if _may_be_unsafe(text)
             else []
         )
-        images = (
-            [
-                (offset, target)
-                for offset, target in markdown.image_targets(text)
-                if not (chapter_dir / target).exists()
-            ]
-            if "](" in text or "]:" in text
-            else []
-        )
-        if not problems and not images:
+        files = [
+            (line, target, ref.problem)
+            for line, target in (
+                markdown.image_targets(text) if "](" in text or "]:" in text else []
+            )
+            # One rule for check and every renderer (engine.coursefiles): missing, outside
+            # the course (by name or symlink), an unsafe name, an SVG with script.
+            if (ref := coursefiles.resolve(course.root, source_dir, target)).problem
+        ]
+        maths = markdown.math_spans(text) if "$" in text else []
+        if not problems and not files and not maths:
             continue
         span = span_at(node, *parts)
         finder = _Finder(node, parts, text, span)
@@ -78,13 +83,16 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
                 tagged.add(line)
             yield Diagnostic.of(code, message, finder.find(line, needle))
         finder = _Finder(node, parts, text, span)
-        for line, target in images:
-            yield Diagnostic.of(
-                Code.MISSING_ASSET,
-                f"'{target}' does not exist",
-                finder.find(line, target),
-                hint=f"looked in {_shown_dir(chapter_dir)}",
-            )
+        for line, target, (code, message) in files:
+            where = finder.find(line, target)
+            if code is Code.MISSING_ASSET:
+                yield Diagnostic.of(code, f"'{target}' does not exist", where,
+                                    hint=f"looked in {_shown_dir(chapter_dir)}")
+            else:
+                yield Diagnostic.of(code, message, where)
+        for start, latex in maths:
+            for inner, message in math_problems(latex):
+                yield Diagnostic.of(Code.MATH_MARKUP, message, finder.at(start + inner))
 
 
 class _Finder:
@@ -118,6 +126,8 @@ class _Finder:
                     width = len(candidate)
                     self.after[line] = column + width
                     break
+        if column < 0:
+            column, width = _escaped_target(line_text, needle)
         if column >= 0 and self.source is not None:
             from engine.scalar_map import value_offset_span
 
@@ -130,6 +140,32 @@ class _Finder:
             if first is not None:
                 return first
         return _text_line_span(self.span, self.text, line)
+
+
+    def at(self, offset: int) -> Span | None:
+        """The file position of character `offset` of the text (a formula's place)."""
+        if self.source is not None:
+            from engine.scalar_map import value_offset_span
+
+            smap, path = self.source
+            found = value_offset_span(smap, (*path, *self.parts), offset)
+            if found is not None:
+                return found
+        return _text_line_span(self.span, self.text, self.text.count("\n", 0, offset))
+
+
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""A CommonMark backslash escape of an ASCII punctuation character."""
+
+
+def _escaped_target(line_text: str, target: str) -> tuple[int, int]:
+    """(column, width) of the link target on `line_text` that reads as `target` once its
+    backslash escapes are undone (`..\\.` is `...`), else (-1, 0)."""
+    for opener in re.finditer(r"\]\(<?", line_text):
+        written = line_text[opener.end():].split(")", 1)[0].split(" ", 1)[0]
+        if unquote(_MD_ESCAPE.sub(r"\1", written)) == target:
+            return opener.end(), len(written)
+    return -1, 0
 
 
 _UNSAFE_SCHEME = re.compile(r"(?:script|data)\s*:")

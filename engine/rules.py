@@ -31,6 +31,7 @@ from engine.model import (
     TrueFalse,
 )
 from engine.node import Node, source_of
+from engine.patterns import slow_pattern_reason
 from engine.salvage import dropped_ids
 from engine.scalar_map import text_offset_span, text_position_span, value_offset_span
 from engine.source import SourceMap
@@ -80,13 +81,19 @@ def _unique_ids(course: Course) -> Iterator[Diagnostic]:
         # Spans are looked up only for duplicates: most courses have none.
         if ident is None:
             return
-        key = (space, ident)
+        # Ids name files (pages, package items, figures), and macOS and Windows ignore
+        # case in file names: `intro` and `Intro` are one file there.
+        key = (space, ident.casefold())
         first = seen.get(key)
         if first is not None:
             where = first.span_of("id")
+            first_id = getattr(first, "id", ident)
+            same = first_id == ident
             yield Diagnostic.of(
                 Code.DUPLICATE_ID,
-                f"{what} id '{ident}' is already used",
+                f"{what} id '{ident}' is already used" if same else
+                f"{what} id '{ident}' differs from '{first_id}' only in case; ids name "
+                "files, and many file systems do not tell them apart",
                 node.span_of("id"),
                 notes=(f"first used at {where}",) if where else (),
             )
@@ -375,6 +382,15 @@ def _pattern_rule(pattern: str | None, span: Span | None) -> Iterator[Diagnostic
         yield Diagnostic.of(
             Code.BAD_PATTERN, f"pattern is not a valid regular expression: {err}", span
         )
+        return
+    slow = slow_pattern_reason(pattern)
+    if slow is not None:
+        yield Diagnostic.of(
+            Code.SLOW_PATTERN,
+            f"pattern can take forever on some answers: it has {slow}",
+            span,
+            hint="repeat a part that matches in one way only, e.g. '(a+)+' -> 'a+'",
+        )
 
 
 def _example_rule(
@@ -438,7 +454,7 @@ def _formula_rules(q: Cloze, prompt_span: Span | None) -> Iterator[Diagnostic]:
     if "$" not in q.prompt:
         return
     from engine.cloze_math import math_pieces
-    from engine.markdown import latex_to_mathml
+    from engine.mathml import latex_to_mathml
 
     for piece in math_pieces(q.prompt):
         if 'class="math-error"' in latex_to_mathml(piece, False):

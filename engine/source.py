@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from engine.controls import CONTROL, without_controls
 from engine.diagnostics import Code, Diagnostic
 from engine.node import NullScalar
 from engine.span import Span
@@ -51,6 +52,10 @@ MAX_BYTES = 8 * 1024 * 1024
 
 MAX_EXPANSION = 200_000
 """Most nodes a file may expand to through aliases (an alias bomb goes far beyond)."""
+
+MAX_EXPANDED_CHARS = 4_000_000
+"""Most characters of text a file may repeat through aliases. The node budget above does
+not see size: one 100 KB block named by 2,000 aliases is 2,000 nodes but 200 MB of pages."""
 
 MAX_DEPTH = 200
 """Deepest nesting accepted."""
@@ -316,6 +321,23 @@ def _alias_span(file: str, text: str, node: yaml.Node) -> Span | None:
     return Span(file, line + 1, column + 1)
 
 
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_NAMED_ESCAPES = {"0": 0, "a": 7, "b": 8, "v": 11, "f": 12, "r": 13, "e": 27, "N": 0x85}
+
+
+def _control_escape_span(file: str, text: str, node: yaml.Node) -> Span:
+    """Where the first escape that stands for a control character is, in a quoted scalar."""
+    start, end = node.start_mark.index, node.end_mark.index
+    for match in _ESCAPE.finditer(text, start, end):
+        escape = match.group(1)
+        code = int(escape[1:], 16) if len(escape) > 1 else _NAMED_ESCAPES.get(escape, 32)
+        if CONTROL.match(chr(code)):
+            line = text.count("\n", 0, match.start())
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1)
+            return Span(file, line + 1, column + 1)
+    return _span(file, node.start_mark, node.end_mark)
+
+
 class _Builder:
     """Turns composed nodes into dicts, lists and strings, recording where each came from.
 
@@ -329,6 +351,7 @@ class _Builder:
         self.diags = diags
         self.file = smap.file
         self.budget = MAX_EXPANSION
+        self.char_budget = MAX_EXPANDED_CHARS
         # Without an anchor there is no alias, so no node can be reached twice: skip the
         # bookkeeping (the common case, and most of a large course's nodes).
         self.seen: set[int] | None = set() if has_anchors else None
@@ -349,11 +372,14 @@ class _Builder:
                 )
             if key in self.seen:
                 self.budget -= 1
-                if self.budget < 0:
+                if isinstance(node, yaml.ScalarNode):
+                    self.char_budget -= len(node.value)
+                if self.budget < 0 or self.char_budget < 0:
+                    amount = (f"{MAX_EXPANSION:,} values" if self.budget < 0
+                              else f"{MAX_EXPANDED_CHARS:,} characters")
                     raise _RefusedError(
                         Code.ALIAS_LIMIT,
-                        f"aliases repeat more than {MAX_EXPANSION:,} values; "
-                        "this looks like an alias bomb",
+                        f"aliases repeat more than {amount}; this looks like an alias bomb",
                     )
             self.seen.add(key)
         self.smap.value_nodes[path] = node
@@ -368,6 +394,15 @@ class _Builder:
             finally:
                 self.active.discard(id(node))
         style = getattr(node, "style", None)
+        if style == '"' and CONTROL.search(node.value):
+            # Only escapes (`\e`, `\x1b`, `\0`) put them there: libyaml refuses the raw bytes.
+            self.diags.append(Diagnostic.of(
+                Code.CONTROL_CHARACTER,
+                "a control character (an escape such as '\\e', '\\0' or '\\x1b') is removed "
+                "from this text",
+                _control_escape_span(self.file, self.smap.text, node),
+            ))
+            return without_controls(node.value)
         if style == ">":
             self.smap.folded.add(path)
         # libyaml marks plain scalars with style '', the pure-Python parser with None.

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from engine.diagnostics import Diagnostic
 from engine.model import Course
+from engine.names import check_entry
 from renderers.output import manifest_path, write_bundle, write_file_atomic
 
 __all__ = ["manifest_path", "write_bundle", "write_file_atomic"]
@@ -78,7 +79,8 @@ def zip_bundle(bundle: Bundle) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(bundle, key=str):
-            info = zipfile.ZipInfo(str(path), date_time=ZIP_EPOCH)
+            # `check` reports unsafe names at their source; reaching here with one is a bug.
+            info = zipfile.ZipInfo(check_entry(str(path)), date_time=ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from engine import coursefiles
 from engine.markdown import relative_target
 from engine.model import Chapter
 
@@ -83,13 +84,6 @@ class LinkResolver:
 
 
 def is_course_file(root: Path, rel: str) -> bool:
-    """Whether `rel` is a regular file inside the course folder `root` (a symlink only when
-    it stays inside, so a link cannot copy `/etc/passwd` into the site)."""
-    file = root / rel
-    if not file.is_file():
-        return False
-    try:
-        file.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+    """Whether `rel` is a file the site may copy: engine.coursefiles' one rule (inside the
+    course after following symlinks, a safe name, no active SVG)."""
+    return coursefiles.is_course_file(root, rel)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from engine.coursefiles import is_course_file
 from engine.model import Chapter, Course
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -52,7 +53,9 @@ class Media:
             if rel.startswith("../") or rel == ".." or rel.startswith("/"):
                 continue
             path = Path(self.course.root, *rel.split("/"))
-            if path.is_file():
+            # The same rule as the site's (engine.coursefiles): a symlink out of the
+            # course, an unsafe name or an SVG with script is never packaged.
+            if is_course_file(self.course.root, rel):
                 package_path = f"{self.folder}/{rel}" if self.folder else rel
                 if package_path not in self.files:
                     self.files[package_path] = path.read_bytes()

@@ -39,6 +39,7 @@ NOT_STATIC: dict[Code, str] = {
     Code.IMPORT_UNSUPPORTED: "reported by `lessonkit import`, tested in tests/imports",
     Code.IMPORT_REFUSED: "reported by `lessonkit import`, tested in tests/imports",
     Code.IMPORT_CONFLICT: "reported by `lessonkit import`, tested in tests/imports",
+    Code.UNSAFE_SVG: "needs an SVG file beside the chapter: tests/safety/test_math_and_files.py",
 }
 """Codes no static fixture can trigger, with the reason and where they are tested instead."""
 

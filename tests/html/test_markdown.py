@@ -111,13 +111,16 @@ def test_raw_html_block_line() -> None:
     assert markdown_problems("a\n\nb\n\n<div>\nx\n</div>\n", allow_html=False)[0][0] == 4
 
 
-def test_image_targets_are_relative_files_with_lines() -> None:
+def test_image_targets_are_local_files_with_lines() -> None:
+    # Absolute paths are listed too: they are what `check` reports as outside the course.
     text = (
         "![a](../assets/a.svg)\n\n| c | d |\n|---|---|\n| ![c](c%20d.png) | [e](data.csv#row) |\n\n"
         "[abs](https://x.org/y.png) [top](#top) [root](/r.png) [proto](//h/x.png) "
         "[mail](mailto:a@b)\n"
     )
-    assert image_targets(text) == [(0, "../assets/a.svg"), (4, "c d.png"), (4, "data.csv")]
+    assert image_targets(text) == [
+        (0, "../assets/a.svg"), (4, "c d.png"), (4, "data.csv"), (6, "/r.png"), (6, "//h/x.png"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,9 @@
   'use strict';
 
   var SLACK = 1e-9;
+  // engine/patterns.py MAX_ANSWER: a longer answer is never matched against a pattern, so
+  // a slow pattern costs a wrong answer, not a frozen tab (check refuses the slow shapes).
+  var MAX_ANSWER = 300;
   // Python's str.split()/str.strip() whitespace (str.isspace), which differs from JS \s.
   var PY_SPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
   var SPACE_RUN = new RegExp('[' + PY_SPACE + ']+', 'g');
@@ -133,6 +136,7 @@
     }
     var given = normaliseText(response, caseSensitive);
     if (pattern !== null && pattern !== undefined) {
+      if (Array.from(given).length > MAX_ANSWER) return false;
       try { return compilePattern(pattern, caseSensitive).test(given); } catch (e) { return false; }
     }
     return false;
