@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     Field,
     PrivateAttr,
     StringConstraints,
@@ -30,8 +32,27 @@ Id = Annotated[
 ]
 """A stable identifier: letters, digits, '-', '_' and '.', starting with a letter or digit."""
 
-RelativeTolerance = Annotated[str, StringConstraints(pattern=r"^\s*[0-9]+(\.[0-9]+)?\s*%\s*$")]
+RelativeTolerance = Annotated[
+    str, StringConstraints(pattern=r"^\s*[0-9]{1,15}(\.[0-9]{1,15})?\s*%\s*$")
+]
 """A tolerance written as a percentage of the answer, such as `2%`."""
+
+LARGEST = 1e100
+"""Largest magnitude of an answer, a tolerance or a range bound (see `Quantity`)."""
+
+
+def _within_bounds(value: float) -> float:
+    if abs(value) > LARGEST:
+        raise ValueError("use a number between -1e100 and 1e100")
+    return value
+
+
+Quantity = Annotated[float, AfterValidator(_within_bounds)]
+"""A number in an answer, a tolerance or a range: finite and within ±1e100, so that every
+sum and product the graders and exporters form from two of them stays finite."""
+
+MAX_POINTS = 1_000_000
+"""Most points one question may be worth: a course's total stays an exact, finite sum."""
 
 MARKER = re.compile(r"\[\[([A-Za-z0-9_-]+)\]\]")
 """A cloze blank marker in a prompt: `[[name]]`."""
@@ -116,11 +137,11 @@ class Blank(Node):
     """Compare typed text case-sensitively."""
     choices: list[str] = Field(default_factory=list)
     """Options of a drop-down blank."""
-    answer: str | float | None = None
+    answer: str | Quantity | None = None
     """For a drop-down blank: the right choice; for a numeric blank: the number."""
     tolerance: float | RelativeTolerance | None = None
     """For a numeric blank: absolute (`0.01`) or relative (`2%`) tolerance."""
-    range: tuple[float, float] | None = None
+    range: tuple[Quantity, Quantity] | None = None
     """For a numeric blank: the accepted closed interval [min, max]."""
 
     @property
@@ -141,7 +162,7 @@ class _QuestionBase(Node):
     hang on it, so keep it stable when you edit the question."""
     prompt: Markdown
     """The question, in Markdown."""
-    points: float = Field(default=1.0, ge=0)
+    points: float = Field(default=1.0, ge=0, le=MAX_POINTS)
     """Points for a fully right answer."""
     hints: list[Markdown] = Field(default_factory=list)
     """Hints, revealed one at a time."""
@@ -195,11 +216,11 @@ class Numeric(_QuestionBase):
 
     type: Literal["numeric"]
     """Question type."""
-    answer: float | None = None
+    answer: Quantity | None = None
     """The right value (give it, or `range`, or both)."""
     tolerance: float | RelativeTolerance | None = None
     """Absolute (`0.01`) or relative (`2%`) tolerance around `answer`; exact when absent."""
-    range: tuple[float, float] | None = None
+    range: tuple[Quantity, Quantity] | None = None
     """The accepted closed interval [min, max]."""
     unit: str | None = None
     """Unit shown next to the input (not typed by the learner)."""
@@ -342,13 +363,26 @@ class CodeSettings(Node):
     """Python packages the cells need (for documentation and cache keys)."""
 
 
+def _http_url(value: str) -> str:
+    # The site's Content-Security-Policy names this URL's origin, and the widget POSTs to
+    # it: anything but a plain http(s) URL (`javascript:`, a path, a typo) is refused here
+    # rather than silently left out of the site.
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(
+        c in value.strip() for c in " \t\n;,'\"<>\\"
+    ):
+        raise ValueError("use an http:// or https:// URL, such as https://example.org/feedback")
+    return value
+
+
 class FeedbackSettings(Node):
     """The "Was everything clear?" widget after each chapter."""
 
     enabled: bool = True
     """Show the widget."""
-    endpoint: str | None = None
-    """URL the static site POSTs feedback to; feedback is kept locally when absent."""
+    endpoint: Annotated[str, AfterValidator(_http_url)] | None = None
+    """URL the static site POSTs feedback to (http or https); feedback is kept locally when
+    absent."""
 
 
 class CourseMeta(Node):

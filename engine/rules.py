@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from engine.diagnostics import Code, Diagnostic
 from engine.markdown_rules import MARKDOWN_FIELDS, markdown_rules, span_at
 from engine.model import (
+    LARGEST,
     MARKER,
     Blank,
     Chapter,
@@ -359,6 +360,13 @@ def _number_rules(
 ) -> Iterator[Diagnostic]:
     if answer is None and bounds is None:
         yield Diagnostic.of(Code.NO_ANSWER, "a numeric answer needs 'answer' or 'range'", node.span)
+    if isinstance(tolerance, float | int) and abs(tolerance) > LARGEST:
+        # Checked here, not by the schema: a union's error would call 1e308 "not a number".
+        yield Diagnostic.of(
+            Code.INVALID_VALUE,
+            f"tolerance {tolerance:g} is too large; use a number between -1e100 and 1e100",
+            node.span_of("tolerance"),
+        )
     if isinstance(tolerance, float | int) and tolerance < 0:
         yield Diagnostic.of(
             Code.NEGATIVE_TOLERANCE,

@@ -271,6 +271,8 @@ def _plain_message(error: dict[str, Any]) -> str:
         return "use letters, digits, '-', '_' and '.', starting with a letter or digit"
     if kind in _TYPE_ERRORS:
         return f"expected {_TYPE_ERRORS[kind]}"
+    if kind == "value_error" and "error" in error.get("ctx", {}):
+        return str(error["ctx"]["error"])  # the model's own words, without "Value error, "
     message = str(error["msg"])
     return message[0].lower() + message[1:] if message else kind
 

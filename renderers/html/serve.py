@@ -19,6 +19,7 @@ import gc
 import http.server
 import json
 import os
+import sys
 import threading
 import time
 import traceback
@@ -165,6 +166,11 @@ class LiveHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
+        if not _is_local_host(self.headers.get("Host")):
+            # DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 may
+            # read this server unless the Host header is checked.
+            self.send_error(403, "Host header is not localhost")
+            return
         url = urlsplit(self.path)
         if url.path.startswith(LIVE_PREFIX):
             self._live(url.path[len(LIVE_PREFIX):], parse_qs(url.query))
@@ -178,6 +184,12 @@ class LiveHandler(http.server.SimpleHTTPRequestHandler):
             self._send(200, "text/html; charset=utf-8", _inject(_PLACEHOLDER.encode()))
         else:
             super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if not _is_local_host(self.headers.get("Host")):
+            self.send_error(403, "Host header is not localhost")
+            return
+        super().do_HEAD()
 
     def _live(self, name: str, query: dict[str, list[str]]) -> None:
         if name == "live.js":
@@ -197,6 +209,30 @@ class LiveHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def _is_local_host(host: str | None) -> bool:
+    """Whether a Host header names this machine (`localhost`, `127.0.0.1`, `[::1]`, any port)."""
+    if not host:
+        return False
+    name = host.strip().lower()
+    if name.startswith("["):
+        name = name[: name.find("]") + 1]
+    else:
+        name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
+    return name.rstrip(".") in LOCAL_HOSTS
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """Forgets clients that leave mid-answer (a closed tab) instead of printing a traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # BrokenPipeError, ConnectionResetError: the reader is gone
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def _inject(html: bytes) -> bytes:
@@ -222,7 +258,7 @@ class LiveServer:
         """How long the last rebuild took."""
         self.stopping = threading.Event()
         handler = type("Handler", (LiveHandler,), {"state": self.state})
-        self.httpd = http.server.ThreadingHTTPServer(
+        self.httpd = _QuietServer(
             ("127.0.0.1", port), functools.partial(handler, directory=str(site)))
         self.httpd.daemon_threads = True
         self.threads: list[threading.Thread] = []

@@ -125,6 +125,9 @@ def _opened(path: Path, progress_db: Path | None, plain: bool) -> Iterator[_Cont
         )
     try:
         yield _Context(course, store, make_screen(plain))
+    except StoreError as error:
+        click.echo(f"\nerror: {error}", err=True)
+        raise SystemExit(1) from None
     finally:
         store.close()
 

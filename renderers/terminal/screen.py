@@ -18,6 +18,8 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
+from engine.controls import CONTROL
+
 
 class Screen:
     """Where the quiz writes lines and reads answers."""
@@ -37,7 +39,7 @@ class Screen:
 
     def say(self, text: Text | str = "", style: str = "") -> None:
         """Print one line (or a block of lines separated by newlines)."""
-        shown = Text(text, style=style) if isinstance(text, str) else text
+        shown = _inert(Text(text, style=style) if isinstance(text, str) else text)
         # Plain mode never wraps (a screen reader or a pipe gets whole lines); the rich
         # front end wraps to the terminal's width (Markdown arrives wrapped already).
         self.console.print(shown, soft_wrap=self.plain)
@@ -49,7 +51,7 @@ class Screen:
     def ask(self, prompt: str) -> str:
         """Show `prompt` and read one line. Raises EOFError at the end of input."""
         if self.plain:
-            self.console.print(Text(prompt), end="", soft_wrap=True)
+            self.console.print(_inert(Text(prompt)), end="", soft_wrap=True)
             self.console.file.flush()
             line = self.stdin.readline()
             if not line:
@@ -59,10 +61,10 @@ class Screen:
             if self.echo_input:
                 # Piped answers are not echoed by a terminal; print them so a transcript
                 # shows what was answered where.
-                self.console.print(Text(answer), soft_wrap=True)
+                self.console.print(_inert(Text(answer)), soft_wrap=True)
             return answer
         stream = None if self.stdin is sys.stdin else self.stdin
-        return self.console.input(Text(prompt, style="bold"), stream=stream)
+        return self.console.input(_inert(Text(prompt, style="bold")), stream=stream)
 
     def progress(self, position: int, total: int, title: str) -> None:
         """A one-line progress indicator, printed once (never redrawn)."""
@@ -74,6 +76,17 @@ class Screen:
         filled = round(width * (position - 1) / max(1, total))
         bar = Text("━" * filled, style="green") + Text("━" * (width - filled), style="grey50")
         self.say(Text(f"{head} ", style="bold") + bar + Text(f" {title}", style="dim"))
+
+
+def _inert(text: Text) -> Text:
+    """`text` with every control character shown as U+FFFD: course text and cell outputs
+    lose them when loaded, this is the last guard before the terminal (ESC would retitle
+    or clear it). One character for one keeps the styled spans where they were."""
+    if not CONTROL.search(text.plain):
+        return text
+    copy = text.copy()
+    copy.plain = CONTROL.sub("\ufffd", text.plain)
+    return copy
 
 
 def wants_plain(plain_flag: bool, stdin: TextIO, stdout: TextIO) -> bool:

@@ -112,9 +112,11 @@ class ProgressStore:
     @classmethod
     def open(cls, path: Path) -> ProgressStore:
         """Open (or create) the database at `path`, migrating it to the current schema."""
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             return cls(connect(path), path)
+        except OSError as error:
+            raise StoreError(f"cannot open the progress database {path}: {error}") from error
         except sqlite3.DatabaseError as error:
             if not is_damage(error):
                 raise StoreError(f"cannot open the progress database {path}: {error}") from error
@@ -134,13 +136,27 @@ class ProgressStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise self._unwritable(error) from error
         try:
             yield self._db
+        except sqlite3.OperationalError as error:
+            self._db.execute("ROLLBACK")
+            raise self._unwritable(error) from error
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            raise self._unwritable(error) from error
+
+    def _unwritable(self, error: sqlite3.OperationalError) -> StoreError:
+        # A read-only file or folder, a full disk, another process holding the lock:
+        # the learner gets one sentence naming the file, not a traceback.
+        return StoreError(f"cannot save progress to {self.path}: {error}")
 
     # --- sessions ---------------------------------------------------------------------
 
