@@ -52,7 +52,7 @@ PATHS = [
 ]
 PAYLOADS = MARKUP + MATH + CONTROL + PATHS
 
-PATH_CODES = {"outside-course", "unsafe-file-name"}
+PATH_CODES = frozenset({"outside-course", "unsafe-file-name"})
 """What `check` must say about the path payloads written as links (they are errors)."""
 
 _TEXT_KEYS = {"title", "description", "body", "prompt", "explanation", "text", "caption",
