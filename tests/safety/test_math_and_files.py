@@ -58,7 +58,9 @@ def test_ordinary_math_is_unchanged() -> None:
 
 
 def test_math_problems_point_at_the_attempt() -> None:
-    assert math_problems(r"x + \text{<b>}") == [(10, "markup inside math text is shown as text, never run")]
+    assert math_problems(r"x + \text{<b>}") == [
+        (10, "markup inside math text is shown as text, never run"),
+    ]
     assert math_problems(r"y = \href{javascript:x}{z}")[0][0] == 4
 
 
@@ -128,8 +130,9 @@ def test_no_format_packages_a_file_that_became_a_symlink_after_check(
     (root / "assets" / "logo.png").symlink_to(secret)
     (root / "assets" / "folder").symlink_to(secret.parent)
     chapter = root / "01-basics" / "02-values.yaml"
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
-        "explanation: ", "explanation: See ![x](../assets/folder/secret.png) and ", 1), encoding="utf-8")
+    text = chapter.read_text(encoding="utf-8")
+    text = text.replace("explanation: ", "explanation: See ![x](../assets/folder/secret.png) ", 1)
+    chapter.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     build_all(root, out)
     data = secret.read_bytes()
@@ -188,6 +191,6 @@ def test_an_svg_asset_with_script_is_reported_and_not_published(tmp_path: Path) 
     assert [d.code for d in check_course(root).errors] == [Code.UNSAFE_SVG]
     out = tmp_path / "out"
     build_all(root, out, PATH_CODES | {"unsafe-svg"})  # the renderers must refuse it too
-    leaked = [p for p in out.rglob("*evil.svg")]
+    leaked = list(out.rglob("*evil.svg"))
     assert leaked == []
     assert output_problems(out) == []
