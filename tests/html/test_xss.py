@@ -74,7 +74,8 @@ def payload_course(root: Path, payloads: list[str]) -> Course:
     data = {
         "id": "xss", "title": n(), "description": n(), "authors": [n(), n()], "license": n(),
         "version": n(), "language": n(), "ui_language": "en",
-        "feedback": {"enabled": True, "endpoint": "javascript:window.__xss=99"},
+        # A `javascript:` endpoint is refused by the model itself (invalid-value-endpoint).
+        "feedback": {"enabled": True, "endpoint": "https://feedback.example.org/x?q=1"},
         "sections": [{"id": "s1", "title": n(), "chapters": [
             {"id": "c1", "title": n(), "objectives": [n(), n()], "blocks": [
                 {"kind": "explanation", "id": "e1", "body": "\n\n".join(PAYLOADS)},
