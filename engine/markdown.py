@@ -5,11 +5,13 @@ CommonMark plus tables, strikethrough, footnotes, `!!! note "Title"` admonitions
 JavaScript) and fenced code highlighted by Pygments with CSS classes (no inline styles,
 so a strict Content-Security-Policy holds).
 
-Safety: raw HTML is escaped unless the course sets `allow_html`, and links or images
-whose scheme is `javascript:`, `vbscript:`, `file:` or `data:` are not turned into links
-at all (the text stays visible, inert). `markdown_problems` reports both cases, and
-`image_targets` lists relative file targets, each with its 0-based line inside the text,
-so the validator can point at the YAML line that holds them.
+Safety: raw HTML is escaped unless the course sets `allow_html`, links or images whose
+scheme is `javascript:`, `vbscript:`, `file:` or `data:`, or whose path is absolute or
+protocol-relative (`/etc/passwd`, `//host`), are not turned into links at all (the text
+stays visible, inert), and math goes through engine.mathml's allow-list.
+`markdown_problems` reports raw HTML and unsafe schemes, `image_targets` lists local file
+targets, each with its 0-based line inside the text, and `math_spans` the formulas, so
+the validator can point at the place that holds them.
 
 Math follows pandoc's rule: the opening `$` must be followed by a non-space and the
 closing `$` preceded by one and not followed by a digit, so "$5 and $10" stays text.
