@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from engine.controls import CONTROL, without_controls
+from engine.controls import CONTROL, control_escape_span, without_controls
 from engine.diagnostics import Code, Diagnostic
 from engine.node import NullScalar
 from engine.span import Span
@@ -321,23 +321,6 @@ def _alias_span(file: str, text: str, node: yaml.Node) -> Span | None:
     return Span(file, line + 1, column + 1)
 
 
-_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
-_NAMED_ESCAPES = {"0": 0, "a": 7, "b": 8, "v": 11, "f": 12, "r": 13, "e": 27, "N": 0x85}
-
-
-def _control_escape_span(file: str, text: str, node: yaml.Node) -> Span:
-    """Where the first escape that stands for a control character is, in a quoted scalar."""
-    start, end = node.start_mark.index, node.end_mark.index
-    for match in _ESCAPE.finditer(text, start, end):
-        escape = match.group(1)
-        code = int(escape[1:], 16) if len(escape) > 1 else _NAMED_ESCAPES.get(escape, 32)
-        if CONTROL.match(chr(code)):
-            line = text.count("\n", 0, match.start())
-            column = match.start() - (text.rfind("\n", 0, match.start()) + 1)
-            return Span(file, line + 1, column + 1)
-    return _span(file, node.start_mark, node.end_mark)
-
-
 class _Builder:
     """Turns composed nodes into dicts, lists and strings, recording where each came from.
 
@@ -400,7 +383,8 @@ class _Builder:
                 Code.CONTROL_CHARACTER,
                 "a control character (an escape such as '\\e', '\\0' or '\\x1b') is removed "
                 "from this text",
-                _control_escape_span(self.file, self.smap.text, node),
+                control_escape_span(self.file, self.smap.text, node)
+                or _span(self.file, node.start_mark, node.end_mark),
             ))
             return without_controls(node.value)
         if style == ">":
