@@ -1,19 +1,23 @@
 """IMS Common Cartridge 1.3: the course outline, chapter pages and quizzes in one .imscc.
 
-Spec: IMS CC 1.3 (manifest namespace imsccv1p3/imscp_v1p1) with Canvas's conventions,
-since Canvas is the main importer that keeps quizzes:
+Spec: IMS CC 1.3 (manifest namespace imsccv1p3/imscp_v1p1) and its QTI profile:
 
     imsmanifest.xml                  outline as one organization (root item > sections >
                                      chapter page + chapter quiz), resources below
     wiki_content/<chapter>.html      chapter pages (webcontent)
     web_resources/media/...          images; pages and QTI link them as
-    web_resources/figures/...        $IMS-CC-FILEBASE$/..., Canvas's file base
-    <quiz>/assessment_qti.xml        the quiz in the CC QTI profile (only its four types)
-    <quiz>/assessment_meta.xml       Canvas quiz settings   } Canvas's extension: the whole
-    non_cc_assessments/<quiz>.xml.qti  Canvas QTI quiz      } quiz, every type, for Canvas
+    web_resources/figures/...        $IMS-CC-FILEBASE$/..., the cartridge's file base
+    <quiz>/assessment_qti.xml        the quiz in the CC QTI profile
 
-Numeric, cloze, matching and ordering questions are outside the CC QTI profile, so other
-LMSs skip them; the fidelity report says so for each, plus what Canvas's copy lacks.
+Every importer, Canvas included, reads the quizzes from the profile: Canvas treats a
+cartridge as its own export (and reads `non_cc_assessments/`) only when it has
+`course_settings/canvas_export.txt` and the rest of Canvas's course files
+(canvas-lms lib/canvas/migration/package_identifier.rb), which a cartridge from
+elsewhere should not imitate. So the profile quizzes carry every question the profile
+can express, and nothing in them may turn a wrong answer into an accepted one (see
+renderers.lms.cc_items). Numeric, cloze, matching and ordering questions are outside the
+profile: they are left out and listed in the fidelity report (the QTI 1.2 zip carries
+them to Canvas, the Moodle XML to Moodle).
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from xml.etree.ElementTree import Element
 from engine.model import Course
 from renderers.base import Bundle, NoOptions, RenderContext, zip_bundle
 from renderers.lms import qti1
-from renderers.lms.canvas_items import FILEBASE, CanvasItems
-from renderers.lms.canvas_quiz import Quiz, assessment, assessment_meta, build_items, quizzes
+from renderers.lms.canvas_items import FILEBASE
+from renderers.lms.canvas_quiz import Quiz, assessment, quizzes
 from renderers.lms.cc_items import CcItems, in_profile
 from renderers.lms.cc_pages import chapter_page
 from renderers.lms.fidelity import FidelityReport
@@ -44,7 +48,6 @@ SCHEMA_LOCATION = (
     f"{LOM_MANIFEST} http://www.imsglobal.org/profile/cc/ccv1p3/LOM/ccv1p3_lommanifest_v1p0.xsd"
 )
 ASSESSMENT = "imsqti_xmlv1p2/imscc_xmlv1p3/assessment"
-LEARNING_APPLICATION = "associatedcontent/imscc_xmlv1p3/learning-application-resource"
 CC_EXAM = "cc.exam.v0p1"
 
 
@@ -60,12 +63,17 @@ class CommonCartridgeRenderer:
         media = Media(course, "web_resources/media", lambda rel: f"{FILEBASE}/media/{quote(rel)}")
         markup = Markup(course, media)
         package: Bundle = {}
-        chapter_quizzes = quizzes(course, "chapter")
-        for quiz in chapter_quizzes:
-            package.update(_quiz_files(course, quiz, markup, report))
+        chapter_quizzes = []
+        for quiz in quizzes(course, "chapter"):
+            files = _quiz_files(course, quiz, markup, report)
+            if quiz.items:  # a chapter whose questions are all outside the profile: no quiz
+                package.update(files)
+                chapter_quizzes.append(quiz)
         pages: dict[str, set[str]] = {}
         for chapter in course.chapters:
-            quiz_title = f"{word(course.ui_language, 'quiz')}: {chapter.title}"
+            quiz_title = None
+            if any(q.key == chapter.id for q in chapter_quizzes):
+                quiz_title = f"{word(course.ui_language, 'quiz')}: {chapter.title}"
             html, used = chapter_page(course, chapter, ctx, markup, media,
                                       f"{FILEBASE}/figures/", quiz_title)
             package[PurePosixPath(_page_path(chapter.id))] = html.encode("utf-8")
@@ -85,38 +93,23 @@ def _page_path(chapter_id: str) -> str:
 
 
 def _quiz_files(course: Course, quiz: Quiz, markup: Markup, report: FidelityReport) -> Bundle:
-    """The CC-profile quiz, and Canvas's full copy of it in the extension folder."""
-    # Canvas's copy reports into a scratch report: only what matters for questions that
-    # exist nowhere else is copied into the cartridge's report.
-    canvas_report = FidelityReport("cc", "Canvas", course, RenderContext())
-    build_items(quiz, CanvasItems(course, markup, canvas_report))
-    profile_builder = CcItems(course, markup, report)
-    profile_items: list[Element] = []
+    """The quiz in the CC QTI profile: every question of a type the profile has."""
+    builder = CcItems(course, markup, report)
+    items: list[Element] = []
     for question, chapter in quiz.questions:
-        if in_profile(question):
-            built = profile_builder.item(question, chapter)  # type: ignore[arg-type]
-            if built is not None:
-                profile_items.append(built[0])
-                quiz.images.update(built[1])
+        if not in_profile(question):
+            report.skip(question, f"left out: the Common Cartridge QTI profile has no "
+                        f"{question.type} questions, and importers (Canvas too) read only "
+                        "the profile; the QTI 1.2 and Moodle XML exports carry it")
             continue
-        report.lose(question, "question-type", f"{question.type} question kept only in "
-                    "Canvas's extension (non_cc_assessments): the Common Cartridge QTI "
-                    "profile has no such type, so other LMSs skip it")
-        for loss in canvas_report.losses:
-            if loss.question != question.id:
-                continue
-            if loss.feature == "question":
-                report.skip(question, f"in Canvas's extension: {loss.message}")
-            else:
-                report.lose(question, loss.feature, f"in Canvas's extension: {loss.message}")
+        built = builder.item(question, chapter)  # type: ignore[arg-type]
+        if built is not None:
+            items.append(built[0])
+            quiz.images.update(built[1])
+    quiz.items = items
     folder = PurePosixPath(quiz.ident)
-    return {
-        folder / "assessment_qti.xml": to_bytes(assessment(quiz, profile_items, CC_EXAM),
-                                                qti1.CONTENT),
-        folder / "assessment_meta.xml": to_bytes(assessment_meta(course, quiz, markup)),
-        PurePosixPath(f"non_cc_assessments/{quiz.ident}.xml.qti"): to_bytes(
-            assessment(quiz, quiz.items), qti1.CONTENT),
-    }
+    return {folder / "assessment_qti.xml": to_bytes(assessment(quiz, items, CC_EXAM),
+                                                    qti1.CONTENT)}
 
 
 def _id(course: Course, *parts: str) -> str:
@@ -163,16 +156,10 @@ def _manifest(course: Course, chapter_quizzes: list[Quiz], pages: dict[str, set[
         for used in sorted(pages[chapter.id]):
             sub(page, "dependency", {"identifierref": _id(course, "file", used)})
     for quiz in chapter_quizzes:
-        meta_id = _id(course, "quiz-meta", quiz.ident)
         resource = sub(resources, "resource", {"identifier": quiz.ident, "type": ASSESSMENT})
         sub(resource, "file", {"href": f"{quiz.ident}/assessment_qti.xml"})
-        sub(resource, "dependency", {"identifierref": meta_id})
         for used in sorted(quiz.images):
             sub(resource, "dependency", {"identifierref": _id(course, "file", used)})
-        meta = sub(resources, "resource", {"identifier": meta_id, "type": LEARNING_APPLICATION,
-                                           "href": f"{quiz.ident}/assessment_meta.xml"})
-        sub(meta, "file", {"href": f"{quiz.ident}/assessment_meta.xml"})
-        sub(meta, "file", {"href": f"non_cc_assessments/{quiz.ident}.xml.qti"})
     for path in media:
         resource = sub(resources, "resource", {"identifier": _id(course, "file", path),
                                                "type": "webcontent", "href": quote(path)})

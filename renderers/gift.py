@@ -4,8 +4,9 @@ Spec: Moodle's GIFT importer, `question/format/gift/format.php`, and the grammar
 gift-pegjs, which the tests parse our output with. Known limits of the format, each
 reported in the fidelity report rather than written wrongly:
 - one answer block per question, so a cloze with several blanks is left out;
-- no hints, points, units, per-question shuffle, all-or-nothing multiple response,
-  regular-expression answers or case-sensitive short answers; no files (images);
+- no hints, penalty (Moodle's default 0.3333333 applies), points, units, per-question
+  shuffle, all-or-nothing multiple response, regular-expression answers or
+  case-sensitive short answers; no files (images);
 - answer weights only below 100% in magnitude: Moodle's weight pattern reads at most
   two integer digits (`%-100%` is not a weight there), and only from Moodle's grade list.
 
@@ -35,11 +36,17 @@ from engine.model import (
     TrueFalse,
 )
 from renderers.base import Bundle, NoOptions, RenderContext
+from renderers.lms.categories import category_text
 from renderers.lms.fidelity import FidelityReport
 from renderers.lms.grades import grade_text, is_exact_grade, nearest_grade
 from renderers.lms.labels import unit_note_html, word
 from renderers.lms.markup import Html, Markup
 from renderers.lms.numbers import accepted_intervals, decimal_text
+from renderers.lms.plaintext import has_math, readable_text
+
+MOODLE_DEFAULT_PENALTY = 0.3333333
+"""The penalty Moodle gives a question whose file does not set one (question/format.php,
+qformat_default::defaultquestion)."""
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\~=#{}:"} | {"\n": "\\n", "\r": ""})
 
@@ -63,9 +70,8 @@ def escape_answer(text: str) -> str:
 
 
 def category_path(course: Course, section: Section, chapter: Chapter) -> str:
-    """Moodle category path; a `/` inside a name is written `//` (Moodle's rule)."""
-    names = [course.title, section.title, chapter.title]
-    return "$course$/top/" + "/".join(" ".join(n.split()).replace("/", "//") for n in names)
+    """Moodle category path, spelled as the XML export spells it (`category_text`)."""
+    return category_text(course.title, section.title, chapter.title)
 
 
 class GiftRenderer:
@@ -276,10 +282,14 @@ class _GiftWriter:
     def _plain(self, q: QuestionType, markdown: str) -> str:
         rendered = self.markup.inline(markdown, self.chapter)
         self._images(q, rendered)
-        if len(rendered.tree):  # any element: markup that plain text loses
+        text = readable_text(rendered.tree)
+        if has_math(rendered.tree):
+            self.report.lose(q, "math", f"math in matching answers written as plain text "
+                             f"(\"{text}\"): Moodle matching answers are plain text")
+        if any(e.tag != "math" for e in rendered.tree):  # markup that plain text loses
             self.report.lose(q, "formatting", "formatting of matching answers dropped: "
                              "Moodle matching answers are plain text")
-        return escape(rendered.text)
+        return escape(text)
 
     def _ordering(self, q: Ordering) -> list[str]:
         self.report.lose(q, "question-type", "ordering exported as matching (each position "
@@ -297,6 +307,13 @@ class _GiftWriter:
             penalty = f" and their {q.hint_penalty:g} penalty" if q.hint_penalty else ""
             self.report.lose(q, "hints", f"{len(q.hints)} hint(s){penalty} dropped: "
                              "GIFT has no hints")
+        # GIFT has no penalty field: qformat_gift::readquestion (question/format/gift/
+        # format.php) keeps the default question's penalty 0.3333333 (true/false: 1, its
+        # one try), while the Moodle XML export writes the course's hint penalty.
+        if not isinstance(q, TrueFalse) and abs(q.hint_penalty - MOODLE_DEFAULT_PENALTY) > 1e-6:
+            self.report.lose(q, "penalty", f"penalty {q.hint_penalty:g} per further try "
+                             f"not kept: GIFT has no penalty, so Moodle applies its default "
+                             f"{MOODLE_DEFAULT_PENALTY} (the Moodle XML export keeps it)")
         if q.points != 1:
             self.report.lose(q, "points", f"points {q.points:g} dropped: GIFT has no points "
                              "(Moodle imports a default grade of 1)")

@@ -11,7 +11,14 @@ Moodle quirks handled here:
   snapped to it and the rounding reported;
 - `*` is a wildcard in short answers, so literal asterisks are escaped;
 - images travel base64-encoded inside the field that shows them, as `@@PLUGINFILE@@`;
-- in cloze answers `} # ~ / " \\` are escaped with a backslash.
+- in cloze answers `} # ~ / " \\` are escaped with a backslash;
+- every cloze blank is written `{1:...}`: the number is the blank's mark, and the
+  question's default mark is their sum (`<defaultgrade>` is not read for cloze), so
+  equal marks of 1 grade blanks equally as lessonkit does (see `_cloze`);
+- every text is written as CDATA, so spaces between tags survive (renderers.lms.cdata);
+- ordering questions carry `<shownumcorrect/>`, without which qtype_ordering invents
+  two empty hints (see `_ordering`);
+- `<` and `>` in category names are written as entities (see `category_text`).
 """
 
 from __future__ import annotations
@@ -42,13 +49,16 @@ from engine.model import (
     TrueFalse,
 )
 from renderers.base import Bundle, RenderContext
+from renderers.lms.categories import category_text
+from renderers.lms.cdata import to_bytes_cdata
 from renderers.lms.fidelity import FidelityReport
 from renderers.lms.grades import grade_text, is_exact_grade, nearest_grade
 from renderers.lms.labels import unit_note_html, word
 from renderers.lms.markup import Html, Markup
 from renderers.lms.media import Media
 from renderers.lms.numbers import accepted_intervals, decimal_text
-from renderers.lms.xml import el, sub, to_bytes
+from renderers.lms.plaintext import has_math, readable_text
+from renderers.lms.xml import el, sub
 
 _TEXT_FIELDS = frozenset({"text"})
 
@@ -60,11 +70,6 @@ class MoodleOptions(BaseModel):
 
     ordering: bool = True
     """Write ordering questions as qtype_ordering (false: as matching, for old Moodles)."""
-
-
-def category_text(*names: str) -> str:
-    """A Moodle category path below the course's top category (`/` in a name becomes `//`)."""
-    return "$course$/top/" + "/".join(" ".join(n.split()).replace("/", "//") for n in names)
 
 
 def cloze_escape(text: str) -> str:
@@ -102,9 +107,24 @@ class MoodleRenderer:
                     if element is not None:
                         quiz.append(element)
         return {
-            PurePosixPath(f"{course.id}-moodle.xml"): to_bytes(quiz, _TEXT_FIELDS),
+            PurePosixPath(f"{course.id}-moodle.xml"): to_bytes_cdata(quiz, _TEXT_FIELDS,
+                                                                     _TEXT_FIELDS),
             report.path: report.to_json(),
         }
+
+
+def _blank_mark(points: float, blanks: int) -> int | None:
+    """The mark of each cloze blank, or None when no whole number makes them sum to `points`.
+
+    The number in `{1:SHORTANSWER:...}` is the blank's mark, not its position
+    (question/type/multianswer/questiontype.php, qtype_multianswer_extract_question reads
+    it with ANSWER_START_REGEX `\\{([0-9]*):` into the subquestion's defaultmark), and the
+    question's default mark becomes their sum: `<defaultgrade>` is not read for cloze
+    (question/format/xml/format.php, qformat_xml::import_multianswer). Every blank gets
+    the same mark, since engine.grading weighs blanks equally.
+    """
+    share = points / blanks
+    return int(share) if share >= 1 and share == int(share) else None
 
 
 def _category(path: str, idnumber: str) -> Element:
@@ -302,12 +322,18 @@ class _MoodleWriter:
                 return None
         rendered, tokens = self.markup.cloze(q.prompt, self.chapter)
         html = rendered.html
-        for number, (name, blank) in enumerate(q.blanks.items(), 1):
-            embedded = self._embedded(q, name, blank)
-            html = html.replace(tokens[name], "{" + f"{number}:{embedded}" + "}")
+        mark = _blank_mark(q.points, len(q.blanks))
+        for name, blank in q.blanks.items():
+            embedded = "{" + f"{mark or 1}:" + self._embedded(q, name, blank) + "}"
+            html = html.replace(tokens[name], embedded)
         if q.scoring == "all_or_nothing":
             self.report.lose(q, "scoring", "all-or-nothing scoring exported as partial "
                              "credit per blank: Moodle cloze grades each blank")
+        if mark is None:
+            self.report.lose(q, "points", f"default mark {len(q.blanks)} instead of "
+                             f"{q.points:g}: Moodle sets a cloze question's mark to the sum "
+                             "of its blanks' whole-number marks (1 each here); a quiz slot "
+                             "rescales it")
         question = self._head(q, "cloze", rendered, html)
         return self._tail(question, q)
 
@@ -345,10 +371,14 @@ class _MoodleWriter:
 
     def _plain(self, q: QuestionType, markdown: str) -> str:
         rendered = self._html(markdown, inline=True)
-        if len(rendered.tree):  # any element (markup, an image) is lost in plain text
+        text = readable_text(rendered.tree)
+        if has_math(rendered.tree):
+            self.report.lose(q, "math", f"math in matching answers written as plain text "
+                             f"(\"{text}\"): Moodle matching answers are plain text")
+        if any(e.tag != "math" for e in rendered.tree):  # markup or an image
             self.report.lose(q, "formatting", "formatting of matching answers dropped: "
                              "Moodle matching answers are plain text")
-        return rendered.text
+        return text
 
     def _ordering(self, q: Ordering) -> Element:
         if not self.options.ordering:
@@ -369,6 +399,12 @@ class _MoodleWriter:
         sub(question, "showgrading", "SHOW")
         sub(question, "numberingstyle", "none")
         self._combined_feedback(question)
+        # Without it qtype_ordering's import_from_xml fills in the options of two hints
+        # and save_hints() stores two hints with no text and no format (PHP warnings
+        # "Undefined property: stdClass::$hint"), which gives three tries in interactive
+        # mode (question/type/ordering/questiontype.php, qtype_ordering::import_from_xml).
+        # Moodle's own export writes it with the combined feedback.
+        sub(question, "shownumcorrect")
         # qtype_ordering stores each item's position in the fraction attribute.
         for position, item in enumerate(q.items, 1):
             self._answer(question, str(position), self._html(item, inline=True))

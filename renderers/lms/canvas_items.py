@@ -36,11 +36,13 @@ from engine.model import (
     TrueFalse,
 )
 from renderers.lms import qti1
+from renderers.lms.answer_ids import AnswerNumbers
 from renderers.lms.fidelity import FidelityReport
 from renderers.lms.ids import stable_id
 from renderers.lms.labels import unit_note_html, word
 from renderers.lms.markup import Html, Markup
 from renderers.lms.numbers import accepted_intervals, decimal_text
+from renderers.lms.plaintext import has_math, readable_text
 from renderers.lms.xml import el, sub
 
 CANVAS_TYPES = frozenset({
@@ -75,12 +77,14 @@ class CanvasItems:
         self.course = course
         self.markup = markup
         self.report = report
+        self.numbers = AnswerNumbers(course.id)
 
     def item(self, q: QuestionType, chapter: Chapter, quiz_shuffles: bool,
              ) -> tuple[Element, set[str]] | None:
         """The item of `q` and the package paths of its images, or None when left out."""
         self.q, self.chapter, self.images = q, chapter, set[str]()
         self.ident = item_ident(self.course, q)
+        self.numbers.start(q.id)
         self._common_losses(q, quiz_shuffles)
         item = el("item", {"ident": self.ident, "title": q.id})
         self.metadata = sub(item, "itemmetadata")
@@ -130,7 +134,7 @@ class CanvasItems:
         return html
 
     def _answer_id(self, key: str) -> str:
-        answer = stable_id(self.course.id, "answer", self.q.id, key)
+        answer = self.numbers.ident(key)
         self.answer_ids.append(answer)
         return answer
 
@@ -146,10 +150,14 @@ class CanvasItems:
 
     def _plain(self, markdown: str) -> str:
         html = self._html(markdown, inline=True)
-        if len(html.tree):  # any element (markup, an image) is lost in plain text
+        text = readable_text(html.tree)
+        if has_math(html.tree):
+            self.report.lose(self.q, "math", f"math in matching items written as plain text "
+                             f"(\"{text}\"): Canvas matching items are plain text")
+        if any(e.tag != "math" for e in html.tree):  # markup or an image
             self.report.lose(self.q, "formatting", "formatting of matching items dropped: "
                              "Canvas matching items are plain text")
-        return html.text
+        return text
 
     def _common_losses(self, q: QuestionType, quiz_shuffles: bool) -> None:
         if q.hints:

@@ -82,7 +82,9 @@ def build_items(quiz: Quiz, builder: CanvasItems) -> None:
 def assessment(quiz: Quiz, items: list[Element], profile: str | None = None) -> Element:
     """The `questestinterop` document of a quiz (`profile`: the CC exam profile or None)."""
     test = el("assessment", {"ident": quiz.ident, "title": quiz.title})
-    fields = [("cc_maxattempts", "1")]
+    # A course sets no attempt limit, so none is written: "unlimited" is the CC QTI
+    # profile's word for it, and what Canvas's own cartridges write for -1 attempts.
+    fields = [("cc_maxattempts", "unlimited")]
     if profile:
         fields = [("cc_profile", profile), ("qmd_assessmenttype", "Examination"),
                   ("qmd_scoretype", "Percentage"), *fields]
@@ -107,7 +109,8 @@ def assessment_meta(course: Course, quiz: Quiz, markup: Markup) -> Element:
         ("hide_results", ""), ("quiz_type", "assignment"), ("points_possible", points),
         ("require_lockdown_browser", "false"), ("show_correct_answers", "true"),
         ("anonymous_submissions", "false"), ("could_be_locked", "false"),
-        ("allowed_attempts", "1"), ("one_question_at_a_time", "false"),
+        # -1 is Canvas's "no limit" (quizzes.allowed_attempts); a course sets none.
+        ("allowed_attempts", "-1"), ("one_question_at_a_time", "false"),
         ("cant_go_back", "false"), ("available", "false"), ("one_time_results", "false"),
         ("show_correct_answers_last_attempt", "false"), ("only_visible_to_overrides", "false"),
         ("module_locked", "false"),

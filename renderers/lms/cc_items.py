@@ -5,7 +5,15 @@ types: single choice (`cc.multiple_choice.v0p1`), multiple response
 (`cc.multiple_response.v0p1`, all-or-nothing), true/false (`cc.true_false.v0p1`) and
 fill-in-the-blank short answers (`cc.fib.v0p1`, with a `case` attribute). Points go in
 `cc_weighting`. Idents of items and response_lids are `xs:ID`s, so they are unique in
-the file. The other types live only in Canvas's extension (see renderers.cc).
+the file; answer idents are whole numbers (renderers.lms.answer_ids: Canvas keeps only
+the digits of an ident). The other types are left out (see renderers.cc).
+
+How Canvas reads the profile (canvas-lms lib/qti/fill_in_the_blank.rb and the QTI
+Migration Tool's short-answer conversion): every `varequal` text of a fill-in-the-blank
+item becomes an accepted answer, whatever its condition sets, and the `case` attribute
+is ignored. So known wrong answers are not written at all (their feedback is reported
+as lost), and case-sensitive matching is written for the importers that read it and
+reported as not kept by Canvas.
 """
 
 from __future__ import annotations
@@ -22,9 +30,9 @@ from engine.model import (
     TrueFalse,
 )
 from renderers.lms import qti1
+from renderers.lms.answer_ids import AnswerNumbers
 from renderers.lms.canvas_items import item_ident
 from renderers.lms.fidelity import FidelityReport
-from renderers.lms.ids import stable_id
 from renderers.lms.labels import word
 from renderers.lms.markup import Markup
 from renderers.lms.numbers import decimal_text
@@ -41,6 +49,7 @@ class CcItems:
         self.course = course
         self.markup = markup
         self.report = report
+        self.numbers = AnswerNumbers(course.id)
 
     def item(self, q: SingleChoice | MultipleChoice | TrueFalse | Text, chapter: Chapter,
              ) -> tuple[Element, set[str]] | None:
@@ -48,6 +57,7 @@ class CcItems:
         self.q, self.chapter, self.images = q, chapter, set[str]()
         self.ident = item_ident(self.course, q)
         self.respident = f"{self.ident}_r"
+        self.numbers.start(q.id)
         if q.hints:
             self.report.lose(q, "hints", "hints dropped: the Common Cartridge QTI profile has "
                              "no hints")
@@ -92,7 +102,7 @@ class CcItems:
         lid = sub(self.presentation, "response_lid", {
             "ident": self.respident, "rcardinality": "Single" if single else "Multiple"})
         render = sub(lid, "render_choice", {"shuffle": "Yes" if q.shuffle else "No"})
-        ids = [stable_id(self.course.id, "answer", q.id, str(i)) for i in range(len(q.choices))]
+        ids = [self.numbers.ident(str(i)) for i in range(len(q.choices))]
         for answer, choice in zip(ids, q.choices, strict=True):
             label = qti1.response_label(render, answer, self._html(choice.text, inline=True))
             if choice.fixed:
@@ -124,7 +134,7 @@ class CcItems:
                                                       "rcardinality": "Single"})
         render = sub(lid, "render_choice")
         for value, feedback in ((True, q.feedback_true), (False, q.feedback_false)):
-            answer = stable_id(self.course.id, "answer", q.id, str(value).lower())
+            answer = self.numbers.ident(str(value).lower())
             qti1.response_label(render, answer, word(self.course.ui_language,
                                                      str(value).lower()), html=False)
             if feedback:
@@ -140,11 +150,17 @@ class CcItems:
                              "profile accepts listed texts only")
         response = sub(self.presentation, "response_str", {"ident": self.respident,
                                                           "rcardinality": "Single"})
-        sub(sub(response, "render_fib"), "response_label",
-            {"ident": stable_id(self.course.id, "answer", q.id, "text")})
-        for number, (wrong, message) in enumerate(q.feedback.items()):
-            self._feedback(f"{self.ident}_fb{number}", message,
-                           [qti1.varequal(self.respident, wrong, q.case_sensitive)])
+        sub(sub(response, "render_fib"), "response_label", {"ident": self.numbers.ident("text")})
+        if q.feedback:
+            # Canvas would accept every text written in a varequal: a known wrong answer
+            # with feedback would become a right one. Its feedback is dropped instead.
+            self.report.lose(q, "wrong-answer-feedback", "feedback for known wrong answers "
+                             "dropped: Canvas reads every text condition of a "
+                             "fill-in-the-blank item as an accepted answer")
+        if q.case_sensitive:
+            self.report.lose(q, "case-sensitive", "case-sensitive matching written "
+                             "(case=\"Yes\") but not kept by Canvas, which accepts "
+                             "any case")
         condition = el("or")
         condition.extend(qti1.varequal(self.respident, a, q.case_sensitive) for a in q.accept)
         qti1.respcondition(self.processing, [condition], score="100", stop=True)
