@@ -144,6 +144,13 @@ class _GiftWriter:
     # --- pieces -------------------------------------------------------------------
 
     def _assemble(self, q: QuestionType, stem: str, answers: list[str], after: str = "") -> str:
+        # GIFT has no penalty field: qformat_gift::readquestion (question/format/gift/
+        # format.php) keeps the default question's penalty 0.3333333 (true/false: 1, its
+        # one try), while the Moodle XML export writes the course's hint penalty.
+        if not isinstance(q, TrueFalse) and abs(q.hint_penalty - MOODLE_DEFAULT_PENALTY) > 1e-6:
+            self.report.lose(q, "penalty", f"penalty {q.hint_penalty:g} per further try "
+                             f"not kept: GIFT has no penalty, so Moodle applies its default "
+                             f"{MOODLE_DEFAULT_PENALTY} (the Moodle XML export keeps it)")
         lines = [self._comment(q), f"::{escape(q.id)}::[html]{stem}{{"]
         lines += [f"\t{a}" for a in answers]
         if q.explanation:
@@ -307,13 +314,6 @@ class _GiftWriter:
             penalty = f" and their {q.hint_penalty:g} penalty" if q.hint_penalty else ""
             self.report.lose(q, "hints", f"{len(q.hints)} hint(s){penalty} dropped: "
                              "GIFT has no hints")
-        # GIFT has no penalty field: qformat_gift::readquestion (question/format/gift/
-        # format.php) keeps the default question's penalty 0.3333333 (true/false: 1, its
-        # one try), while the Moodle XML export writes the course's hint penalty.
-        if not isinstance(q, TrueFalse) and abs(q.hint_penalty - MOODLE_DEFAULT_PENALTY) > 1e-6:
-            self.report.lose(q, "penalty", f"penalty {q.hint_penalty:g} per further try "
-                             f"not kept: GIFT has no penalty, so Moodle applies its default "
-                             f"{MOODLE_DEFAULT_PENALTY} (the Moodle XML export keeps it)")
         if q.points != 1:
             self.report.lose(q, "points", f"points {q.points:g} dropped: GIFT has no points "
                              "(Moodle imports a default grade of 1)")

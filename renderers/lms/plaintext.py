@@ -9,6 +9,7 @@ parentheses wherever a part has more than one symbol, so "±1/√H" and "y_(t+1�
 
 from __future__ import annotations
 
+import unicodedata
 from xml.etree.ElementTree import Element
 
 _SKIP = frozenset({"annotation", "annotation-xml", "mphantom", "none", "mprescripts"})
@@ -24,7 +25,8 @@ _BIG = frozenset("∑∏∫∮⋃⋂⨁⨂")
 
 def readable_text(root: Element) -> str:
     """The text of a parsed fragment with math linearized; whitespace runs made single."""
-    return " ".join(_text(root, math=False).split())
+    # NFC: a letter and its combining accent become one character where Unicode has it.
+    return unicodedata.normalize("NFC", " ".join(_text(root, math=False).split()))
 
 
 def has_math(root: Element) -> bool:

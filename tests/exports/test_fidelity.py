@@ -27,11 +27,19 @@ COMPLETE: dict[str, set[tuple[str, str]]] = {
         ("cloze-all-kinds", "question"), ("cloze-strict", "question"),  # several blanks
         ("ordering-all", "question-type"), ("ordering-all", "scoring"),
         ("ordering-partial", "question-type"),  # ordering becomes matching
+        # no penalty in GIFT: Moodle's default 0.3333333 replaces the course's (not for
+        # true/false, one try either way; not for the left-out cloze questions)
+        *((q, "penalty") for q in ("single-all-options", "multiple-partial", "multiple-strict",
+                                   "numeric-abs", "numeric-rel", "numeric-range",
+                                   "text-accept", "text-case", "matching", "ordering-all",
+                                   "ordering-partial")),
     },
     "moodle": {
         ("single-all-options", "fixed"), ("multiple-strict", "scoring"),
         ("numeric-abs", "unit"), ("text-accept", "pattern"),
         ("cloze-strict", "pattern"), ("cloze-strict", "scoring"),
+        # 1 point over 3 and 2 blanks: no whole mark per blank sums to it
+        ("cloze-all-kinds", "points"), ("cloze-strict", "points"),
     },
     "qti12": {
         ("single-all-options", "hints"), ("single-all-options", "tags"),
@@ -50,27 +58,30 @@ COMPLETE: dict[str, set[tuple[str, str]]] = {
     "cc": {
         ("single-all-options", "hints"), ("single-all-options", "tags"),
         ("multiple-partial", "scoring"), ("text-accept", "pattern"),
-        # outside the CC QTI profile: only in Canvas's extension, with Canvas's losses
-        ("numeric-abs", "question-type"), ("numeric-abs", "unit"),
-        ("numeric-rel", "question-type"), ("numeric-range", "question-type"),
-        ("cloze-all-kinds", "question-type"), ("cloze-all-kinds", "blank-kind"),
-        ("cloze-strict", "question-type"), ("cloze-strict", "question"),
-        ("matching", "question-type"),
-        ("ordering-all", "question-type"), ("ordering-all", "scoring"),
-        ("ordering-partial", "question-type"),
+        # Canvas would accept a known wrong answer written as a condition, and ignores case
+        ("text-accept", "wrong-answer-feedback"), ("text-case", "case-sensitive"),
+        # outside the CC QTI profile: left out
+        *((q, "question") for q in ("numeric-abs", "numeric-rel", "numeric-range",
+                                    "cloze-all-kinds", "cloze-strict", "matching",
+                                    "ordering-all", "ordering-partial")),
     },
 }
 
 SPECIAL: dict[str, set[tuple[str, str]]] = {
-    "gift": {("image-question", "image"), ("ordering-specials", "question-type")},
+    "gift": {("image-question", "image"), ("ordering-specials", "question-type"),
+             *((q, "penalty") for q in ("single-specials", "multiple-specials",
+                                        "numeric-specials", "text-specials", "cloze-specials",
+                                        "cloze-choice-specials", "matching-specials",
+                                        "ordering-specials", "image-question"))},
     "moodle": set(),
     "qti12": {("single-specials", "tags"), ("multiple-specials", "scoring"),
               ("text-specials", "wrong-answer-feedback"), ("ordering-specials", "question-type")},
     "qti21": set(),
     "cc": {("single-specials", "tags"), ("multiple-specials", "scoring"),
-           ("numeric-specials", "question-type"), ("cloze-specials", "question-type"),
-           ("cloze-choice-specials", "question-type"), ("matching-specials", "question-type"),
-           ("ordering-specials", "question-type")},
+           ("text-specials", "wrong-answer-feedback"),
+           *((q, "question") for q in ("numeric-specials", "cloze-specials",
+                                       "cloze-choice-specials", "matching-specials",
+                                       "ordering-specials"))},
 }
 
 
