@@ -129,7 +129,8 @@ def build(
                         jobs=jobs or os.cpu_count() or 1, progress=done, staging=staging,
                     )
                     written.extend((fmt, p) for p in paths)
-                    diagnostics.extend(_fidelity(fmt, fmt_diags, strict, quiet, losses))
+                    diagnostics.extend(_fidelity(fmt, fmt_diags, strict, quiet, losses,
+                                                 verbose, _fidelity_line(course, fmt, staging)))
                     advance(max(0, chapters - done.steps))
             print_diagnostics(diagnostics)
             if failed(diagnostics, strict):
@@ -150,7 +151,7 @@ def build(
         for fmt, target in written:
             note = ""
             if fmt in losses and target.name.endswith("-fidelity.json"):
-                note = f"  ({losses[fmt]} losses, listed above)"
+                note = f"  ({losses[fmt]} losses)"
             click.echo(f"  {fmt:10} {target}{note}", err=True)
     if standalone_process():
         exit_now(0)  # everything is written; freeing the course object by object takes a while
@@ -255,22 +256,38 @@ def progress_bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[int]
 
 
 def _fidelity(fmt: str, found: list[Diagnostic], strict: bool, quiet: bool,
-              losses: dict[str, int]) -> list[Diagnostic]:
-    """The format's diagnostics that count; what it cannot carry is listed, one line each.
+              losses: dict[str, int], verbose: bool, line: str | None) -> list[Diagnostic]:
+    """The format's diagnostics that count; what it cannot carry is summarised.
 
-    A loss is expected, so it gets one line (the fidelity report) without the source
-    excerpt a real problem gets, unless `strict` makes it a problem.
+    A loss is expected, so it is not printed as a problem unless `strict` makes it one.
+    A normal build prints one line per format with the losses counted by kind (`line`,
+    from the fidelity JSON, which keeps every detail); `--verbose` lists every loss.
     """
     if strict:
         return found
     fidelity = [d for d in found if d.code is Code.UNSUPPORTED]
     if fidelity:
         losses[fmt] = len(fidelity)
-        if not quiet:
+        if verbose:
             click.echo(f"{fmt}: what the format cannot carry", err=True)
             for d in fidelity:
                 click.echo(f"  {d.headline()}", err=True)
+        elif not quiet:
+            click.echo(f"{line or f'{fmt}: {len(fidelity)} losses'}  (--verbose lists them)",
+                       err=True)
     return [d for d in found if d.code is not Code.UNSUPPORTED]
+
+
+def _fidelity_line(course: Course, fmt: str, staging: Staging) -> str | None:
+    """The summary line of the format's staged fidelity report (None: it writes none)."""
+    import json
+
+    from engine.commands.fidelity_summary import summary_line
+
+    for staged, target in reversed(staging.files):
+        if target.name == f"{course.id}-{fmt}-fidelity.json":
+            return summary_line(course, json.loads(staged.read_text(encoding="utf-8")))
+    return None
 
 
 @contextmanager
