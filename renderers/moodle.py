@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import posixpath
-from html import escape
 from pathlib import PurePosixPath
 from typing import ClassVar, assert_never
 from urllib.parse import quote
@@ -34,7 +33,6 @@ from xml.etree.ElementTree import Element
 from pydantic import BaseModel, ConfigDict
 
 from engine.model import (
-    Blank,
     Chapter,
     Choice,
     Cloze,
@@ -56,6 +54,7 @@ from renderers.lms.grades import grade_text, is_exact_grade, nearest_grade
 from renderers.lms.labels import unit_note_html, word
 from renderers.lms.markup import Html, Markup
 from renderers.lms.media import Media
+from renderers.lms.moodle_cloze import blank_mark, embedded_answers
 from renderers.lms.numbers import accepted_intervals, decimal_text
 from renderers.lms.plaintext import has_math, readable_text
 from renderers.lms.xml import el, sub
@@ -70,14 +69,6 @@ class MoodleOptions(BaseModel):
 
     ordering: bool = True
     """Write ordering questions as qtype_ordering (false: as matching, for old Moodles)."""
-
-
-def cloze_escape(text: str) -> str:
-    """An answer inside Moodle's embedded cloze syntax: HTML-escaped, then backslash-escaped."""
-    text = escape(text, quote=False)
-    for char in '\\}#~/"':
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 class MoodleRenderer:
@@ -111,20 +102,6 @@ class MoodleRenderer:
                                                                      _TEXT_FIELDS),
             report.path: report.to_json(),
         }
-
-
-def _blank_mark(points: float, blanks: int) -> int | None:
-    """The mark of each cloze blank, or None when no whole number makes them sum to `points`.
-
-    The number in `{1:SHORTANSWER:...}` is the blank's mark, not its position
-    (question/type/multianswer/questiontype.php, qtype_multianswer_extract_question reads
-    it with ANSWER_START_REGEX `\\{([0-9]*):` into the subquestion's defaultmark), and the
-    question's default mark becomes their sum: `<defaultgrade>` is not read for cloze
-    (question/format/xml/format.php, qformat_xml::import_multianswer). Every blank gets
-    the same mark, since engine.grading weighs blanks equally.
-    """
-    share = points / blanks
-    return int(share) if share >= 1 and share == int(share) else None
 
 
 def _category(path: str, idnumber: str) -> Element:
@@ -322,9 +299,9 @@ class _MoodleWriter:
                 return None
         rendered, tokens = self.markup.cloze(q.prompt, self.chapter)
         html = rendered.html
-        mark = _blank_mark(q.points, len(q.blanks))
+        mark = blank_mark(q.points, len(q.blanks))
         for name, blank in q.blanks.items():
-            embedded = "{" + f"{mark or 1}:" + self._embedded(q, name, blank) + "}"
+            embedded = "{" + f"{mark or 1}:" + embedded_answers(self.report, q, name, blank) + "}"
             html = html.replace(tokens[name], embedded)
         if q.scoring == "all_or_nothing":
             self.report.lose(q, "scoring", "all-or-nothing scoring exported as partial "
@@ -336,27 +313,6 @@ class _MoodleWriter:
                              "rescales it")
         question = self._head(q, "cloze", rendered, html)
         return self._tail(question, q)
-
-    def _embedded(self, q: Cloze, name: str, blank: Blank) -> str:
-        match blank.blank_kind:
-            case "choice":
-                options = [("=" if c == blank.answer else "") + cloze_escape(c)
-                           for c in blank.choices]
-                return "MULTICHOICE:" + "~".join(options)
-            case "text":
-                if blank.pattern is not None:
-                    self.report.lose(q, "pattern", f"regular expression of blank '{name}' "
-                                     "dropped: Moodle cloze accepts listed texts only")
-                kind = "SHORTANSWER_C" if blank.case_sensitive else "SHORTANSWER"
-                return kind + ":" + "~".join("=" + cloze_escape(a.replace("*", "\\*"))
-                                             for a in blank.accept)
-            case "numeric":
-                answer = float(blank.answer) if blank.answer is not None else None
-                intervals = accepted_intervals(answer, blank.tolerance, blank.range)
-                return "NUMERICAL:" + "~".join(
-                    f"={decimal_text(i.center)}:{decimal_text(i.margin)}" for i in intervals)
-            case other:
-                assert_never(other)
 
     def _matching(self, q: QuestionType, pairs: list[tuple[str, str]], distractors: list[str],
                   shuffle: bool) -> Element:

@@ -37,6 +37,7 @@ from engine.model import (
 )
 from renderers.lms import qti1
 from renderers.lms.answer_ids import AnswerNumbers
+from renderers.lms.canvas_math import keep_spaces
 from renderers.lms.fidelity import FidelityReport
 from renderers.lms.ids import stable_id
 from renderers.lms.labels import unit_note_html, word
@@ -130,6 +131,7 @@ class CanvasItems:
 
     def _html(self, markdown: str, inline: bool = False) -> Html:
         html = (self.markup.inline if inline else self.markup.block)(markdown, self.chapter)
+        keep_spaces(html.tree)  # Canvas drops mspace widths
         self.images.update(html.images)
         return html
 

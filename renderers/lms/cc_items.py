@@ -32,6 +32,7 @@ from engine.model import (
 from renderers.lms import qti1
 from renderers.lms.answer_ids import AnswerNumbers
 from renderers.lms.canvas_items import item_ident
+from renderers.lms.canvas_math import keep_spaces
 from renderers.lms.fidelity import FidelityReport
 from renderers.lms.labels import word
 from renderers.lms.markup import Markup
@@ -90,6 +91,7 @@ class CcItems:
 
     def _html(self, markdown: str, inline: bool = False) -> str:
         html = (self.markup.inline if inline else self.markup.block)(markdown, self.chapter)
+        keep_spaces(html.tree)  # Canvas, the main CC importer, drops mspace widths
         self.images.update(html.images)
         return html.html
 

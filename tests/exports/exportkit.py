@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 from functools import cache
@@ -119,3 +120,17 @@ def expected_html(course: Course, markdown: str | None, *, chapter: str, link: s
         rel = posixpath.normpath(posixpath.join(posixpath.dirname(chapter), unquote(src)))
         image.set("src", link + quote(rel))
     return lxml.html.tostring(root, encoding="unicode")
+
+
+_MSPACE = re.compile(r'<mspace width="([^"]*)"></mspace>')
+
+
+def canvas_spaces(html: str | None) -> str | None:
+    """Expected HTML as written for Canvas: each `<mspace width>` as an `<mtext>` holding
+    the spacing characters (Canvas's sanitizer drops the width; see
+    renderers.lms.canvas_math, whose widths test_plain_fields pins)."""
+    from renderers.lms.canvas_math import space_text
+
+    if html is None:
+        return None
+    return _MSPACE.sub(lambda m: f"<mtext>{space_text(m.group(1))}</mtext>", html)

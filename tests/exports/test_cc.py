@@ -14,7 +14,7 @@ from lxml import etree
 
 from engine.model import MultipleChoice, SingleChoice, Text, TrueFalse
 
-from .exportkit import COURSES, Export, chapter_of, expected_html
+from .exportkit import COURSES, Export, canvas_spaces, chapter_of, expected_html
 from .validators import CC13_QTI_XSD, parse, xsd_errors
 
 CC = "{http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1}"
@@ -138,8 +138,8 @@ def test_profile_items_match_the_model(key: str, export: Callable[[str, str], Ex
         assert float(fields["cc_weighting"]) == q.points
         chapter = chapter_of(cc.course, q.id)
         stem = item.find(f"{QTI}presentation/{QTI}material/{QTI}mattext").text
-        assert canon_of(stem) == expected_html(cc.course, q.prompt, chapter=chapter,
-                                               link="%24IMS-CC-FILEBASE%24/media/")
+        assert canon_of(stem) == canvas_spaces(expected_html(
+            cc.course, q.prompt, chapter=chapter, link="%24IMS-CC-FILEBASE%24/media/"))
         scoring = [c for c in item.iter(f"{QTI}respcondition")
                    if c.find(f"{QTI}setvar") is not None]
         (condition,) = scoring

@@ -16,12 +16,12 @@ from renderers.base import RenderContext
 from renderers.gift import escape
 from renderers.lms.grades import MOODLE_GRADES, grade_text, is_exact_grade, nearest_grade
 from renderers.lms.ids import ncname, stable_id
+from renderers.lms.moodle_cloze import cloze_escape
 from renderers.lms.numbers import accepted_intervals, decimal_text
 from renderers.lms.qti21_body import to_qti_content
 from renderers.lms.qti21_rules import xsd_pattern
 from renderers.lms.xhtml import parse_fragment, split_text, to_html
 from renderers.lms.xml import el
-from renderers.moodle import cloze_escape
 
 
 def test_gift_escape_covers_every_special_character() -> None:

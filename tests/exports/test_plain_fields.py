@@ -10,6 +10,7 @@ from lxml import etree
 
 from engine.markdown import render_markdown
 from renderers.lms.answer_ids import BLOCK, AnswerNumbers
+from renderers.lms.canvas_math import keep_spaces, space_text
 from renderers.lms.cdata import to_bytes_cdata
 from renderers.lms.plaintext import has_math, readable_text
 from renderers.lms.xhtml import parse_fragment
@@ -79,3 +80,15 @@ def test_answer_number_blocks_never_collide() -> None:
         numbers.start(f"q{n}")
         blocks.add(int(numbers.ident("x")) // BLOCK)
     assert len(blocks) == 3000
+
+
+@pytest.mark.parametrize(("width", "text"), [
+    ("0.167em", "\u2009"), ("0.222em", "\u205f"), ("0.278em", "\u2004"), ("1em", "\u2003"),
+    ("2em", "\u2003\u2003"), ("0.5em", "\u2002"), ("-0.167em", ""),
+])
+def test_canvas_keeps_tex_spaces_as_characters(width: str, text: str) -> None:
+    assert space_text(width) == text
+    tree = parse_fragment(f'<math><mi>a</mi><mspace width="{width}"></mspace><mi>b</mi></math>')
+    keep_spaces(tree)
+    assert [(e.tag, e.text) for e in tree.iter() if e.tag in ("mspace", "mtext")] == [
+        ("mtext", text)]

@@ -31,7 +31,7 @@ from renderers.lms.labels import unit_note_html, word
 from renderers.lms.plaintext import readable_text
 from renderers.lms.xhtml import parse_fragment
 
-from .exportkit import COURSES, Export, canon, chapter_of, expected_html
+from .exportkit import COURSES, Export, canon, canvas_spaces, chapter_of, expected_html
 from .validators import parse, qti12_errors
 
 MANIFEST_NS = "{http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1}"
@@ -167,7 +167,8 @@ def check(course: Course, q: QuestionType, got: dict[str, Any]) -> None:
     chapter = chapter_of(course, q.id)
 
     def md(text: str | None, course: Course, inline: bool = False) -> str | None:
-        return expected_html(course, text, chapter=chapter, link=FILEBASE, inline=inline)
+        return canvas_spaces(expected_html(course, text, chapter=chapter, link=FILEBASE,
+                                           inline=inline))
 
     fields = got["fields"]
     assert fields["question_type"] in CANVAS_TYPES
@@ -210,7 +211,7 @@ def check(course: Course, q: QuestionType, got: dict[str, Any]) -> None:
             stem = render_markdown(q.prompt, allow_html=course.allow_html)
             if q.unit:
                 stem += unit_note_html(course.ui_language, q.unit)
-            assert canon(got["stem"]) == canon(stem)
+            assert canon(got["stem"]) == canvas_spaces(canon(stem))
             intervals = []
             for condition in scoring:
                 ((kind, exact, (_, *bounds)),) = condition["test"]
