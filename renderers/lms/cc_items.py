@@ -73,7 +73,10 @@ class CcItems:
         qti1.outcomes(self.processing)
         self.feedbacks: list[Element] = []
         if q.explanation:
-            self._feedback(f"{self.ident}_general_fb", q.explanation, [el("other")])
+            # Canvas shows an itemfeedback as the question's general comment only under the
+            # ident `general_fb` (its converters' convention); feedback idents are plain
+            # strings in the CC profile (ccv1p3_qtiasiv1p2p1.xsd), so each item may use it.
+            self._feedback("general_fb", q.explanation, [el("other")])
         if isinstance(q, SingleChoice | MultipleChoice):
             profile = self._choice(q)
         elif isinstance(q, TrueFalse):

@@ -125,6 +125,17 @@ def test_canvas_rules_catch_merged_ids_flat_math_and_one_attempt(
     once = changed(sample, lambda t: t.replace("<allowed_attempts>-1<", "<allowed_attempts>1<"),
                    r"g[0-9a-f]+/assessment_meta\.xml")
     assert "attempts" in rule_hits(once)
+    complete = export("complete", "qti12")
+    items = r"g[0-9a-f]+/g[0-9a-f]+\.xml"
+    wider = changed(complete, lambda t: re.sub(r"(<varlte[^>]*>)([^<]+)",
+                                               lambda m: m[1] + str(float(m[2]) + 1), t), items)
+    assert "numeric" in rule_hits(wider)
+    uneven = changed(complete, lambda t: t.replace('action="Add" varname="SCORE">33.3333<',
+                                                   'action="Add" varname="SCORE">50<', 1), items)
+    assert "blanks" in rule_hits(uneven)
+    unlinked = changed(complete, lambda t: t.replace('linkrefid="general_fb"',
+                                                     'linkrefid="nowhere"', 1), items)
+    assert "feedback" in rule_hits(unlinked)
 
 
 def test_cc_rules_catch_wrong_answers_accepted(export: Callable[[str, str], Export]) -> None:

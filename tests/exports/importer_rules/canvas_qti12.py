@@ -12,8 +12,9 @@ import re
 import lxml.html
 from lxml import etree
 
+from engine.grading import tolerance_of
 from engine.markdown import render_markdown
-from engine.model import Matching, Ordering, Text
+from engine.model import Cloze, Matching, Numeric, Ordering, Text
 
 from ..exportkit import Export
 from .base import Case, Rule, fidelity
@@ -125,6 +126,89 @@ def _math_text(case: Case) -> str | None:
     return change if change and not change.startswith("math flattened") else None
 
 
+def _numeric(case: Case) -> str | None:
+    """lib/qti/numeric_interaction.rb: each scoring condition becomes an answer, an exact
+    `varequal` or a `vargte`/`varlte` range; Canvas grades a number right inside any."""
+    q = case.question
+    if not isinstance(q, Numeric):
+        return None
+    ranges = []
+    for condition in case.element.iter(f"{QTI}respcondition"):
+        setvar = condition.find(f"{QTI}setvar")
+        if setvar is None or float(setvar.text or 0) <= 0:
+            continue
+        low = [float(v.text or "nan") for v in condition.iter(f"{QTI}vargte")]
+        high = [float(v.text or "nan") for v in condition.iter(f"{QTI}varlte")]
+        exact = [float(v.text or "nan") for v in condition.iter(f"{QTI}varequal")]
+        if len(low) == 1 and len(high) == 1:
+            ranges.append((low[0], high[0]))
+        elif exact:
+            ranges.append((exact[0], exact[0]))
+    wanted = []
+    if q.answer is not None:
+        margin = tolerance_of(q.answer, q.tolerance)
+        wanted.append((q.answer - margin, q.answer + margin))
+    if q.range is not None:
+        wanted.append(q.range)
+    close = len(ranges) == len(wanted) and all(
+        abs(a - c) <= 1e-9 * max(1.0, abs(c)) and abs(b - d) <= 1e-9 * max(1.0, abs(d))
+        for (a, b), (c, d) in zip(sorted(ranges), sorted(wanted), strict=True))
+    return None if close else f"accepts {ranges}, the question {wanted}"
+
+
+def _blanks(case: Case) -> str | None:
+    """lib/qti/fill_in_the_blank.rb and multiple_dropdowns: one `response_<blank>` per
+    `[blank]` of the stem; the labels a scoring condition names are its right answers,
+    each worth an equal share."""
+    q = case.question
+    if not isinstance(q, Cloze):
+        return None
+    stem = case.element.findtext(f"{QTI}presentation/{QTI}material/{QTI}mattext") or ""
+    shares = set()
+    for name, blank in q.blanks.items():
+        if f"[{name}]" not in stem:
+            return f"no [{name}] in the stem"
+        lids = [lid for lid in case.element.iter(f"{QTI}response_lid")
+                if lid.get("ident") == f"response_{name}"]
+        if len(lids) != 1:
+            return f"blank '{name}' has {len(lids)} responses"
+        labels = {label.get("ident"): label.findtext(f"{QTI}material/{QTI}mattext")
+                  for label in lids[0].iter(f"{QTI}response_label")}
+        right = []
+        for condition in case.element.iter(f"{QTI}respcondition"):
+            test = condition.find(f"{QTI}conditionvar/{QTI}varequal")
+            setvar = condition.find(f"{QTI}setvar")
+            if test is not None and test.get("respident") == f"response_{name}" and (
+                    setvar is not None and float(setvar.text or 0) > 0):
+                right.append(labels.get(test.text))
+                shares.add(float(setvar.text or 0))
+        if blank.blank_kind == "text":
+            wanted = list(blank.accept)
+        elif blank.blank_kind == "choice":
+            wanted = [str(blank.answer)]
+        else:  # a number, listed as the text the author wrote (reported as blank-kind)
+            same = len(right) == 1 and float(right[0] or "nan") == float(blank.answer or 0)
+            wanted = right if same else [str(blank.answer)]
+        if not right or right != wanted:
+            return f"blank '{name}' accepts {right}, the question {wanted}"
+    if len(shares) > 1 or abs(next(iter(shares)) * len(q.blanks) - 100) > 0.01:
+        return f"blank shares {sorted(shares)} do not split 100 equally"
+    return None
+
+
+def _feedback(case: Case) -> str | None:
+    """lib/qti/assessment_item_converter.rb: feedback is found through `displayfeedback
+    linkrefid` -> `itemfeedback ident`; answer comments are `<answer id>_fb`."""
+    idents = {f.get("ident") for f in case.element.iter(f"{QTI}itemfeedback")}
+    links = {d.get("linkrefid") for d in case.element.iter(f"{QTI}displayfeedback")}
+    labels = {label.get("ident") for label in case.element.iter(f"{QTI}response_label")}
+    if links - idents:
+        return f"feedback {sorted(links - idents)} is linked but missing"
+    stray = [i for i in idents if i not in ("general_fb", "correct_fb", "general_incorrect_fb")
+             and (i or "").removesuffix("_fb") not in labels]
+    return f"feedback {stray} belongs to no answer" if stray else None
+
+
 def _attempts(case: Case) -> str | None:
     # The course sets no attempt limit; Canvas's allowed_attempts -1 is "no limit".
     attempts = case.package["allowed_attempts"]
@@ -144,6 +228,9 @@ RULES = (
     Rule("answer-ids", "lib/qti/choice_interaction.rb, associate_interaction.rb", _answer_ids),
     Rule("scored", "lib/qti/assessment_item_converter.rb", _scored),
     Rule("accepted-texts", "lib/qti/fill_in_the_blank.rb", _accepted_texts),
+    Rule("numeric", "lib/qti/numeric_interaction.rb", _numeric),
+    Rule("blanks", "lib/qti/fill_in_the_blank.rb, multiple_dropdowns.rb", _blanks),
+    Rule("feedback", "lib/qti/assessment_item_converter.rb", _feedback),
     Rule("case", "lib/qti/fill_in_the_blank.rb", _case, announced="case-sensitive"),
     Rule("math-flattened", "lib/qti/associate_interaction.rb", _flattened),
     Rule("math-as-text", "lib/qti/associate_interaction.rb", _math_text, announced="math"),

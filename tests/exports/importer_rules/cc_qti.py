@@ -15,7 +15,7 @@ from engine.model import MultipleChoice, SingleChoice, Text, TrueFalse
 
 from ..exportkit import Export
 from .base import Case, Rule, fidelity
-from .canvas_qti12 import QTI, _accepted_texts, _answer_ids, _case, _hints, _tags
+from .canvas_qti12 import QTI, _accepted_texts, _answer_ids, _case, _feedback, _hints, _tags
 
 # The CC 1.3 QTI profile's item types (cc_profile values).
 PROFILES = frozenset({"cc.multiple_choice.v0p1", "cc.multiple_response.v0p1",
@@ -65,6 +65,7 @@ RULES = (
     Rule("answer-ids", "canvas-lms lib/qti/choice_interaction.rb", _answer_ids),
     Rule("accepted-texts", "canvas-lms lib/qti/fill_in_the_blank.rb", _accepted_texts),
     Rule("case", "canvas-lms lib/qti/fill_in_the_blank.rb", _case, announced="case-sensitive"),
+    Rule("feedback", "canvas-lms lib/qti/assessment_item_converter.rb", _feedback),
     Rule("attempts", "CC 1.3 QTI profile: cc_maxattempts", _attempts),
     Rule("extension", "canvas-lms lib/canvas/migration/package_identifier.rb", _extension),
     Rule("partial-credit", "CC 1.3 QTI profile: cc.multiple_response.v0p1", _partial,
