@@ -1,7 +1,7 @@
 """Canvas quizzes: grouping questions into quizzes, the QTI assessment, and its settings.
 
-Shared by the QTI 1.2 export (one zip of quizzes) and Common Cartridge (which keeps
-Canvas's full quiz in its `non_cc_assessments/` extension). `assessment_meta.xml` is
+Shared by the QTI 1.2 export (one zip of quizzes) and Common Cartridge (which takes
+the grouping and the assessment wrapper for its profile quizzes). `assessment_meta.xml` is
 Canvas's quiz-settings file (namespace cccv1p0); its `identifier` must equal the
 assessment's `ident`, or Canvas ignores the title and settings (text2qti issue #18).
 """

@@ -84,7 +84,7 @@ class CcItems:
         else:
             if not q.accept:
                 self.report.skip(q, "left out of the Common Cartridge QTI: its only answer is "
-                                 "a regular expression (Canvas's extension keeps it out too)")
+                                 "a regular expression, which the profile cannot express")
                 return None
             profile = self._fib(q)
         qti1.qtimetadata(metadata, [("cc_profile", profile),
