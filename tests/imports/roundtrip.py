@@ -42,6 +42,8 @@ LOSS_FIELDS: dict[str, set[str]] = {
     "case-sensitive": {"case_sensitive", "blank_case"},
     "tags": {"tags"},
     "formatting": {"pairs", "distractors", "items"},
+    "math": {"pairs", "distractors", "items"},  # math as linear plain text (±1/√H)
+    "penalty": {"hint_penalty"},
     "wrong-answer-feedback": {"feedback"},
     "blank-kind": {"blanks"},
 }
