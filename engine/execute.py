@@ -104,7 +104,9 @@ def execute_course(
     started = time.perf_counter()
     cache_dir = cache_dir or default_cache_dir(course)
     cache = OutputCache(cache_dir)
-    fingerprint = course_fingerprint(course)
+    # The fingerprint probes the BLAS kernel in a child process; a course without code
+    # cells has nothing to key and should not pay for that.
+    fingerprint = course_fingerprint(course) if _has_runnable_cells(course) else ""
     plans = [
         plan for chapter in course.chapters
         if (chapters is None or chapter.id in chapters)
@@ -198,6 +200,10 @@ def running_line(course: Course, plans: list[Plan], sandbox: Sandbox) -> str:
     return (f"running {cells} code cell{'s' * (cells != 1)} of {chapters} "
             f"chapter{'s' * (chapters != 1)} from {course.id} "
             f"{sandbox.describe(course.code.timeout)}")
+
+
+def _has_runnable_cells(course: Course) -> bool:
+    return any(cell.run for chapter in course.chapters for cell in chapter.code_cells)
 
 
 def _longest_first(plans: list[Plan], cache: OutputCache) -> list[Plan]:

@@ -4,7 +4,9 @@ A chapter's key hashes everything its cells' outputs can depend on that lessonki
 the cells themselves (ids, sources, `verify:` expressions), every Python file the cells can
 import from the course's `python_path` (and the data files inside its packages), the files
 the cells name by a literal path (`"assets/sentiment.csv"`), the interpreter, the versions
-of numpy, matplotlib and the course's `requires`, and the runner protocol. An unchanged
+of numpy, matplotlib and the course's `requires`, the BLAS library, version and kernel the
+cells compute with (engine.blasprobe: kernels round differently, so a trained number made
+under one is not the number another gives), and the runner protocol. An unchanged
 chapter therefore never runs twice, and any of these changing runs it again. Only clean
 runs are stored: a chapter that failed runs again next time, so the author always sees its
 error and a fixed environment is picked up.
@@ -30,7 +32,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from engine import cellrunner
+from engine import blasprobe, cellrunner
 from engine.model import Course
 from engine.outputs import CellOutput
 
@@ -209,6 +211,7 @@ def _environment(course: Course) -> Iterator[str]:
             yield f"package:{name}=={version(name)}"
         except PackageNotFoundError:
             yield f"package:{name} absent"
+    yield f"blas:{blasprobe.blas_identity()}"
 
 
 def _distribution(requirement: str) -> str:

@@ -7,7 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from blas_kernels import KERNEL_NEEDS, supported_kernels
 
+from engine import blasprobe
+from engine.blasprobe import blas_identity
 from engine.diagnostics import Code
 from engine.execute import _longest_first, _plan, cached_outputs, execute_course, run_chapter
 from engine.loader import load_course
@@ -145,6 +148,35 @@ def test_the_fingerprint_follows_requires_and_python_path(course_dir: Path) -> N
         code = course.code.model_copy(update=change)
         changed = course.model_copy(update={"code": code})
         assert course_fingerprint(changed) != base
+
+
+def test_the_fingerprint_names_the_blas_kernel_the_cells_use(
+    course_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Outputs made under one OpenBLAS kernel are not reused under another: kernels round
+    # differently, and a trained number moves by percents after a few hundred steps.
+    kernels = supported_kernels()
+    assert len(kernels) >= 2, f"this CPU offers only {kernels} of {list(KERNEL_NEEDS)}"
+    course = load_course(course_dir)
+    fingerprints = {}
+    for kernel in kernels:
+        monkeypatch.setenv("OPENBLAS_CORETYPE", kernel)
+        identity = blas_identity()
+        assert identity.startswith("openblas ") and f" {kernel} " in identity, identity
+        fingerprints[kernel] = course_fingerprint(course)
+        assert course_fingerprint(course) == fingerprints[kernel]  # stable for one kernel
+    assert len(set(fingerprints.values())) == len(kernels)
+    # A chapter run under the last kernel is not taken from the cache under the first one.
+    execute_course(course)
+    monkeypatch.setenv("OPENBLAS_CORETYPE", kernels[0])
+    assert execute_course(course).executed == ["reads", "plain"]
+
+
+def test_a_failed_blas_probe_keys_apart_from_every_known_kernel(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(blasprobe.sys, "executable", "/nonexistent/python")
+    assert blasprobe.blas_identity().startswith("unknown (")
 
 
 def test_parallel_and_sequential_runs_give_the_same_outputs(course_dir: Path) -> None:
