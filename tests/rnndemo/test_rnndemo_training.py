@@ -95,3 +95,19 @@ def test_training_reduces_the_loss_and_evaluates_on_schedule() -> None:
     np.testing.assert_array_equal(hist.eval_steps, [0, 50, 100, 150])
     assert hist.eval_loss[0] == pytest.approx(before, rel=1e-12)
     assert hist.eval_loss[-1] < 0.5 * before
+
+
+def test_training_stops_at_the_first_evaluation_below_stop_below() -> None:
+    config = {"T": 10, "hidden": 8, "steps": 600, "clip": 1.0, "eval_every": 25,
+              "eval_size": 200}
+    full = train_adding("gru", seed=1, **config)
+    level = 0.05
+    first = full.first_eval_below(level)
+    assert first is not None and 0 < first < 600  # the task is solved within the budget
+    stopped = train_adding("gru", seed=1, stop_below=level, **config)
+    # The same run, cut at that evaluation: no update after it, no extra final evaluation.
+    assert stopped.steps == first and stopped.eval_steps[-1] == first
+    assert stopped.eval_loss[-1] < level <= stopped.eval_loss[:-1].min()
+    np.testing.assert_array_equal(stopped.loss, full.loss[:first])
+    assert stopped.first_eval_below(level) == first
+    assert full.first_eval_below(0.0) is None

@@ -165,6 +165,7 @@ def train_adding(
     nonlinearity: str = "tanh",
     eval_every: int = 100,
     eval_size: int = 1000,
+    stop_below: float | None = None,
 ) -> History:
     """Train a cell on the adding problem; returns the :class:`History`.
 
@@ -175,7 +176,8 @@ def train_adding(
     MSE 0.01 within 500-700 steps at T=50, against 600-1000 with the PyTorch
     default). ``history.model`` is the trained model; ``history.eval_loss`` the
     MSE on ``eval_size`` held-out sequences every ``eval_every`` steps (compare
-    with ``ADDING_BASELINES``).
+    with ``ADDING_BASELINES``). ``stop_below`` ends the run at the first evaluation
+    below that MSE (see :func:`train`).
     """
     w_rng, data_rng, eval_rng = streams(seed, 3)
     params = init(cell, 2, hidden, w_rng, scheme=scheme, rho=rho, forget_bias=forget_bias, O=1)
@@ -192,7 +194,8 @@ def train_adding(
         return adding_problem(rng, batch, T)
 
     hist = train(
-        model, task, steps, opt, clip=clip, rng=data_rng, eval_data=eval_data, eval_every=eval_every
+        model, task, steps, opt, clip=clip, rng=data_rng, eval_data=eval_data,
+        eval_every=eval_every, stop_below=stop_below,
     )
     hist.model = model
     return hist

@@ -68,6 +68,11 @@ class History:
     def steps(self) -> int:
         return len(self.loss)
 
+    def first_eval_below(self, level: float) -> int | None:
+        """The first evaluated step whose held-out loss is below ``level`` (None: never)."""
+        below = np.flatnonzero(self.eval_loss < level)
+        return int(self.eval_steps[below[0]]) if below.size else None
+
     def final_loss(self, window: int = 50) -> float:
         """Mean training loss over the last ``window`` finite steps."""
         finite = self.loss[np.isfinite(self.loss)]
@@ -87,6 +92,7 @@ def train(
     eval_every: int = 0,
     keep_best: bool = False,
     patience: int | None = None,
+    stop_below: float | None = None,
 ) -> History:
     """Train ``model`` (anything with ``loss_and_grads(X, y[, lengths])``).
 
@@ -102,6 +108,9 @@ def train(
             earliest one on a tie). Needs ``eval_data`` and ``eval_every``.
         patience: stop once this many evaluations in a row have not improved on
             the best held-out loss (implies ``keep_best``). None: run all steps.
+        stop_below: end training at the first evaluation whose loss is below this
+            level (a solved task needs no more steps; comparisons of "steps until
+            solved" then cost only what they measure).
     """
     if patience is not None:
         keep_best = True
@@ -114,20 +123,24 @@ def train(
     best_loss, best_step = np.inf, None
     best_params: dict[str, Array] = {}
     stale = 0  # evaluations since the best one
+    solved = False  # stopped at an evaluation below ``stop_below``
 
-    def _evaluate(step: int) -> None:
+    def _evaluate(step: int) -> bool:
+        """Evaluate; True when the loss reached ``stop_below``."""
         nonlocal best_loss, best_step, stale
-        if eval_data is not None:
-            eval_steps.append(step)
-            with np.errstate(all="ignore"):
-                eval_losses.append(model.loss(*eval_data))
-            if keep_best:
-                if eval_losses[-1] < best_loss:
-                    best_loss, best_step, stale = eval_losses[-1], step, 0
-                    best_params.clear()
-                    best_params.update({k: v.copy() for k, v in model.params.items()})
-                else:
-                    stale += 1
+        if eval_data is None:
+            return False
+        eval_steps.append(step)
+        with np.errstate(all="ignore"):
+            eval_losses.append(model.loss(*eval_data))
+        if keep_best:
+            if eval_losses[-1] < best_loss:
+                best_loss, best_step, stale = eval_losses[-1], step, 0
+                best_params.clear()
+                best_params.update({k: v.copy() for k, v in model.params.items()})
+            else:
+                stale += 1
+        return stop_below is not None and bool(eval_losses[-1] < stop_below)
 
     # non-finite values are detected and reported explicitly below, so the
     # floating-point warnings they would trigger carry no extra information
@@ -135,7 +148,9 @@ def train(
         stopped_step = None
         for step in range(steps):
             if eval_every and step % eval_every == 0:
-                _evaluate(step)
+                if _evaluate(step):
+                    solved = True
+                    break
                 if patience is not None and stale >= patience:
                     stopped_step = step
                     break
@@ -156,7 +171,8 @@ def train(
                     break
                 continue
             opt.step(model.params, grads)
-    if eval_data is not None and nonfinite_step is None and stopped_step is None:
+    if eval_data is not None and nonfinite_step is None and stopped_step is None \
+            and not solved:
         _evaluate(len(losses))
     last_params = None
     if keep_best and best_params:
