@@ -7,7 +7,9 @@ PyTorch layout and names, time-major arrays::
 with ``phi`` one of ``tanh``, ``relu`` or ``linear``. The linear case is there
 because it makes the vanishing/exploding theory exact (the Jacobian is W_hh).
 
-Why the code looks the way it does (see the course notes, section 4):
+Why the code looks the way it does: in NumPy the cost of an RNN is mostly Python
+overhead per time step, so the loop holds as few array operations as possible and
+everything that does not depend on the previous state is done outside it:
 
 * the input projection of all T steps is one GEMM before the loop;
 * the loop over time holds one (B,H)x(H,H) GEMM plus in-place elementwise work;
