@@ -48,7 +48,8 @@ def orthogonal(H: int, rng: np.random.Generator) -> Array:
     """Haar-random orthogonal matrix: QR of a Gaussian matrix with the sign fix.
 
     Without multiplying by sign(diag R) the distribution is not uniform over the
-    orthogonal group (Mezzadri 2007); with it, every eigenvalue has modulus 1.
+    orthogonal group (Mezzadri 2007). Every orthogonal matrix, fixed or not, has all
+    its eigenvalues on the unit circle; the fix changes only how they are spread.
     """
     A = rng.standard_normal((H, H))
     Q, R = np.linalg.qr(A)
