@@ -22,7 +22,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 
-from engine import cellrunner
+from engine import sandbox
 
 PROBE_TIMEOUT = 60.0
 """Seconds the probe may take (a cold NumPy import on a slow disk takes a few)."""
@@ -72,7 +72,7 @@ def _probe(executable: str, env: Mapping[str, str]) -> str:
     try:
         done = subprocess.run(
             [executable, "-P", "-c", _PROBE],
-            env={**env, **cellrunner.CHILD_ENV},
+            env={**env, **sandbox.ONE_THREAD},
             capture_output=True, text=True, timeout=PROBE_TIMEOUT, check=False,
             stdin=subprocess.DEVNULL,
         )

@@ -94,9 +94,21 @@ class Sandbox:
         return [self.bwrap, *_mounts(writable, readable), "--chdir", str(cwd), *argv]
 
 
+KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+"""Inherited by cells: they choose OpenBLAS's kernel (some machines set them because older
+OpenBLAS builds compute wrong results on their CPU) and hold no secret."""
+
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""One BLAS thread: parallel chapters must not oversubscribe the cores, and results must
+not depend on how a reduction was split across threads."""
+
+
 def environment(scratch: Path) -> dict[str, str]:
-    """The whole environment of a chapter process: nothing is inherited but PATH."""
+    """The whole environment of a chapter process: nothing is inherited but PATH and the
+    variables that pick the BLAS kernel."""
     return {
+        **{k: os.environ[k] for k in KERNEL_VARIABLES if k in os.environ},
+        **ONE_THREAD,
         "PATH": os.environ.get("PATH") or os.defpath,
         "LANG": "C.UTF-8",
         "HOME": str(scratch),
@@ -104,11 +116,6 @@ def environment(scratch: Path) -> dict[str, str]:
         "MPLCONFIGDIR": str(scratch / ".matplotlib"),
         "XDG_CACHE_HOME": str(scratch / ".cache"),
         "XDG_CONFIG_HOME": str(scratch / ".config"),
-        # One BLAS thread: parallel chapters must not oversubscribe the cores, and results
-        # must not depend on how a reduction was split across threads.
-        "OMP_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
         "MPLBACKEND": "Agg",
         # Same set/dict-of-str iteration order in every run, and UTF-8 files whatever the
         # locale.

@@ -201,3 +201,19 @@ def test_parallel_runs_start_the_slowest_known_chapter_first(course_dir: Path) -
     (cache.folder / "reads.json").write_text(json.dumps({**entry, "seconds": 1.0}))
     assert [p.chapter.id for p in _longest_first(plans, cache)] == ["plain", "reads"]
     assert cache.last_seconds("missing") is None
+
+
+def test_cells_compute_with_the_kernel_openblas_coretype_names(
+    course_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sandbox builds the cells' environment from nothing; the variables that pick the
+    # kernel must still reach them, or every kernel-specific check would test one kernel.
+    edit(course_dir / "plain.yaml", 'print("hello")', (
+        "import numpy, threadpoolctl\n"
+        "      print([p['architecture'] for p in threadpoolctl.threadpool_info()"
+        " if p['internal_api'] == 'openblas'])"))
+    for kernel in supported_kernels():
+        monkeypatch.setenv("OPENBLAS_CORETYPE", kernel)
+        result = execute_course(load_course(course_dir), chapters={"plain"})
+        assert not result.diagnostics
+        assert result.outputs["hello"].stdout.strip() == repr([kernel])
