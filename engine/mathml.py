@@ -36,7 +36,7 @@ ATTRIBUTES = frozenset({
     "rowalign", "columnlines", "rowlines", "columnspacing", "rowspacing", "frame",
     "framespacing", "equalrows", "equalcolumns", "notation", "align", "rowspan",
     "columnspan", "bevelled", "numalign", "denomalign", "open", "close", "separators",
-    "side", "dir", "encoding",
+    "side", "dir", "encoding", "linebreak",
 })
 """Presentation attributes; nothing that links, styles, names or runs script."""
 
