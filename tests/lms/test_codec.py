@@ -5,8 +5,10 @@ larger (scorm-bridge.js). A learner who answered every question of the sample co
 (with the state the site keeps, in the shape documented in renderers/html/__init__.py)
 must still fit. With 22 chapters and 141 questions that state takes about 3,900
 characters, about 27 per question (mostly the question's hash token and answer time,
-which do not compress), so a one-SCO SCORM 1.2 package holds roughly 150 questions; a
-larger course needs one SCO per chapter (``renderers: {scorm12: {sco: chapter}}``).
+which do not compress). When the whole state does not fit, the bridge sheds details the
+site never shows (answer times, attempt counts, chapter dates; scorm-bridge.js) and keeps
+every mark and score, which takes a one-SCO package to roughly 200 questions; a larger
+course needs one SCO per chapter (``renderers: {scorm12: {sco: chapter}}``).
 """
 
 from __future__ import annotations
@@ -57,22 +59,70 @@ def _full_state(course: Course) -> dict[str, Any]:
     return state
 
 
-def test_a_finished_sample_course_fits_in_scorm12(page: Any, sample_course: Course) -> None:
+_SUSPEND = """([state, limit]) => {
+  const text = window.LessonkitBridge.suspendText(state, limit);
+  const whole = window.LessonkitBridge.codec.encode([1, state]);
+  return {length: text.length, wholeLength: whole.length, tag: text[0],
+          back: window.LessonkitBridge.codec.decode(text)};
+}"""
+
+# What resuming needs: every mark the learner sees and every score the LMS hears.
+_KEPT = {
+    "answers": ("response", "fraction", "score", "points", "maxPoints", "hintsUsed"),
+    "chapters": ("completed", "score", "maxScore"),
+    "feedback": ("clear", "comment", "sent"),
+}
+
+
+def test_a_finished_sample_course_resumes_from_scorm12_suspend_data(
+    page: Any, sample_course: Course
+) -> None:
     _bridge_page(page, sample_course)
     state = _full_state(sample_course)
     raw = len(json.dumps(state, separators=(",", ":")))
-    result = page.evaluate(
-        """state => {
-          const codec = window.LessonkitBridge.codec;
-          const text = codec.encode([1, state]);
-          return {length: text.length, tag: text[0], same:
-                  JSON.stringify(codec.decode(text)) === JSON.stringify([1, state])};
-        }""",
-        state,
-    )
-    assert result["tag"] == "L" and result["same"]
-    assert result["length"] <= SCORM12_SUSPEND_LIMIT, (raw, result["length"])
+    result = page.evaluate(_SUSPEND, [state, SCORM12_SUSPEND_LIMIT])
     assert raw > 20_000
+    assert result["tag"] == "L"
+    assert result["length"] <= SCORM12_SUSPEND_LIMIT, (raw, result["length"])
+    version, back = result["back"]
+    assert version == 1 and back["hints"] == state["hints"]
+    for part, fields in _KEPT.items():
+        assert back[part].keys() == state[part].keys()
+        for key, record in state[part].items():
+            assert {f: back[part][key][f] for f in fields} == {f: record[f] for f in fields}
+    if result["wholeLength"] <= SCORM12_SUSPEND_LIMIT:
+        assert back == state
+
+
+def test_a_state_that_fits_is_stored_whole(page: Any, complete_course: Course) -> None:
+    _bridge_page(page, complete_course)
+    state = _full_state(complete_course)
+    result = page.evaluate(_SUSPEND, [state, SCORM12_SUSPEND_LIMIT])
+    assert result["length"] == result["wholeLength"] <= SCORM12_SUSPEND_LIMIT
+    assert result["back"] == [1, state]
+
+
+def test_details_are_shed_in_order_until_the_state_fits(
+    page: Any, sample_course: Course
+) -> None:
+    """Answer times go first, then attempt counts, then chapter dates."""
+    _bridge_page(page, sample_course)
+    state = _full_state(sample_course)
+    whole = page.evaluate(_SUSPEND, [state, 10**6])
+    assert whole["back"] == [1, state]
+    limits = range(whole["length"], 1000, -20)
+    shed: list[tuple[bool, bool, bool]] = []
+    for limit in limits:
+        result = page.evaluate(_SUSPEND, [state, limit])
+        if result["length"] > limit:
+            break
+        back = result["back"][1]
+        answer = next(iter(back["answers"].values()))
+        chapter = next(iter(back["chapters"].values()))
+        shed.append(("at" not in answer, "attempts" not in answer, "at" not in chapter))
+    assert shed[0] == (False, False, False)
+    assert shed == sorted(shed)
+    assert len(set(shed)) == 4, shed
 
 
 def test_round_trips_are_exact(page: Any, complete_course: Course) -> None:

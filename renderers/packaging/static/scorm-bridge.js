@@ -19,8 +19,9 @@
  *   cmi.scaled_passing_score) wins over the one in the package;
  * - suspend_data is limited to 4096 characters in 1.2 and 64000 in 2004. scorm-again and
  *   some LMSs accept more in 1.2, others truncate silently and lose the resume state, so
- *   the limit is enforced here: a state that does not fit is not written (the last one
- *   that fitted stays) and a `lessonkit:lms-warning` event (on the launcher's and the
+ *   the limit is enforced here: details the site does not show are shed first (see
+ *   SHEDDING), and a state that still does not fit is not written (the last one that
+ *   fitted stays) and a `lessonkit:lms-warning` event (on the launcher's and the
  *   site page's document) says so;
  * - session_time is set once, at the end: some LMSs add it to total_time on every commit.
  *
@@ -121,8 +122,42 @@
     return this.siteState;
   };
 
+  /* What may be left out of suspend_data when the whole state does not fit, in this
+   * order; each step keeps every answer, score, hint count and finished chapter, so a
+   * resumed learner sees the same marks and the LMS the same score:
+   * 1. when each question was answered and each feedback given (the site never shows it);
+   * 2. how many tries each answer took;
+   * 3. the dates chapters were finished (the site then says "completed" without a date). */
+  var SHEDDING = [
+    function (state) { dropField(state.answers, "at"); dropField(state.feedback, "at"); },
+    function (state) { dropField(state.answers, "attempts"); },
+    function (state) { dropField(state.chapters, "at"); }
+  ];
+
+  function dropField(records, field) {
+    Object.keys(records || {}).forEach(function (key) {
+      var record = records[key];
+      if (record && typeof record === "object") delete record[field];
+    });
+  }
+
+  /* The shortest faithful text within `limit`: the whole state, or the state with
+   * details shed one step at a time; the whole state's text when nothing fits. */
+  function suspendText(siteState, limit) {
+    var text = encode([1, siteState]);
+    if (text.length <= limit || !siteState || typeof siteState !== "object") return text;
+    var lean = JSON.parse(JSON.stringify(siteState));
+    for (var step = 0; step < SHEDDING.length; step++) {
+      SHEDDING[step](lean);
+      var shorter = encode([1, lean]);
+      if (shorter.length <= limit) return shorter;
+    }
+    return text;
+  }
+  kit.suspendText = suspendText;
+
   Session.prototype.encodeState = function (siteState) {
-    return encode([1, siteState]);
+    return suspendText(siteState, this.v.limit);
   };
 
   Session.prototype.persist = function () {
