@@ -22,7 +22,7 @@ from engine.model import Chapter, Cloze, Course
 from renderers.terminal import review as fsrs_review
 from renderers.terminal.cells import CellRunner
 from renderers.terminal.items import Item
-from renderers.terminal.lesson import Lesson, blocks_after_questions, blocks_before
+from renderers.terminal.lesson import Lesson, Reading, blocks_after_questions, blocks_before
 from renderers.terminal.prompts import AnswerError, Layout, layout_for, parse_answer, parse_blank
 from renderers.terminal.render import render_inline, render_markdown
 from renderers.terminal.screen import Screen
@@ -105,9 +105,7 @@ class QuizApp:
                 self.chapter_header(item, lesson)
                 previous = item.chapter
             if lesson:
-                self.screen.say_all(self.lesson.lines(
-                    item.chapter, blocks_before(item.chapter, item.question.id), self.screen.width
-                ))
+                self.read_blocks(item.chapter, blocks_before(item.chapter, item.question.id))
             self.ask(session, item, len(done) + index + 1, len(items))
             following = pending[index + 1] if index + 1 < len(pending) else None
             if following is None or following.chapter is not item.chapter:
@@ -126,11 +124,18 @@ class QuizApp:
             self.screen.say(f"This chapter has {len(cells)} code cell(s): type r at a prompt "
                             "to run them and see their outputs.", style="dim")
 
+    def read_blocks(self, chapter: Chapter, blocks: Sequence[Reading]) -> None:
+        """Lesson text and code, one block at a time, each paged, Enter between them.
+
+        Printed at once, 150 lines of lesson scrolled past before the first question.
+        """
+        for block in blocks:
+            self.screen.page(self.lesson.lines(chapter, [block], self.screen.width))
+            self.screen.pause()
+
     def chapter_end(self, session: Session, chapter: Chapter, lesson: bool) -> None:
         if lesson:
-            self.screen.say_all(self.lesson.lines(
-                chapter, blocks_after_questions(chapter), self.screen.width
-            ))
+            self.read_blocks(chapter, blocks_after_questions(chapter))
         # Only at the end of a chapter read in order: after a shuffled question, a retry
         # round or a review, "was the chapter clear?" would not be about the chapter.
         if session.mode == READING_ORDER and self.course.feedback.enabled:
@@ -170,10 +175,14 @@ class QuizApp:
         )
         attempt = self._attempt(session, item, response, result, hints, seconds, when)
         self.store.record(attempt, (card[0], utc_iso(card[1])))
-        self.screen.say_all(verdict_lines(question, layout, response, result, hints))
+        shown = verdict_lines(question, layout, response, result, hints)
         if question.explanation:
-            self.screen.say(Text("Explanation:", style="bold"))
-            self.screen.say_all(render_markdown(question.explanation, self.screen.width))
+            shown.append(Text("Explanation:", style="bold"))
+            shown.extend(render_markdown(question.explanation, self.screen.width))
+        self.screen.page(shown)
+        # The verdict stays on screen until the learner has read it: the next question
+        # would otherwise scroll it away on a small terminal.
+        self.screen.pause()
 
     def _attempt(self, session: Session, item: Item, response: Response, graded: Grade | None,
                  hints: int, seconds: float, when: datetime) -> Attempt:

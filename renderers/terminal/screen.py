@@ -66,6 +66,32 @@ class Screen:
         stream = None if self.stdin is sys.stdin else self.stdin
         return self.console.input(_inert(Text(prompt, style="bold")), stream=stream)
 
+    def page(self, lines: Iterable[Text]) -> None:
+        """Print lines a screenful at a time, waiting for Enter between screenfuls.
+
+        Only the rich front end pages: a screen reader, a pipe or a script reading the
+        plain front end gets every line at once.
+        """
+        shown = list(lines)
+        if self.plain:
+            self.say_all(shown)
+            return
+        screenful = max(5, self.console.height - 2)
+        for start in range(0, len(shown), screenful):
+            if start:
+                self.pause("more")
+            self.say_all(shown[start:start + screenful])
+
+    def pause(self, why: str = "next") -> None:
+        """Wait for Enter before going on, so what was just shown can be read first.
+
+        The plain front end never waits (see `page`). Raises EOFError at the end of input.
+        """
+        if self.plain:
+            return
+        label = "Enter: more" if why == "more" else "Enter: go on"
+        self.ask(f"[{label}] ")
+
     def progress(self, position: int, total: int, title: str) -> None:
         """A one-line progress indicator, printed once (never redrawn)."""
         head = f"Question {position} of {total}"

@@ -19,6 +19,9 @@ class Terminal:
                                    dimensions=(rows, columns), timeout=30)
         self.raw = ""
         self.position = 0
+        self.auto_continue = True
+        """Press Enter at each "[Enter: ...]" pause, as a reader would once done reading."""
+        self.continued = 0
 
     @property
     def screen(self) -> str:
@@ -39,6 +42,8 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while True:
             shown = self.screen
+            if self.auto_continue:
+                self._go_on(shown)
             found = shown.find(text, self.position)
             if found >= 0:
                 start, self.position = self.position, found + len(text)
@@ -55,9 +60,41 @@ class Terminal:
                 raise AssertionError(f"the program ended before {text!r}:\n{shown[-1500:]}") \
                     from error
 
+    def _go_on(self, shown: str) -> None:
+        pauses = shown.count("[Enter: go on]") + shown.count("[Enter: more]")
+        if pauses > self.continued and shown.rstrip().endswith("]"):
+            self.continued = pauses
+            self.child.sendline("")
+
     def answer(self, line: str) -> None:
-        self.wait("> " if not line.startswith("blank:") else ": ")
+        """Type `line` at the next prompt, once the program waits there (the prompt is the
+        last thing on the screen: a "> " inside lesson text is not a prompt)."""
+        self.prompt("> " if not line.startswith("blank:") else ": ")
         self.child.sendline(line.removeprefix("blank:"))
+
+    def prompt(self, *suffixes: str, timeout: float = 30) -> str:
+        """Wait until the program waits at a prompt ending with one of `suffixes`; that one."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen
+            if self.auto_continue:
+                self._go_on(shown)
+            pausing = shown.rstrip().endswith("]")
+            for suffix in suffixes:
+                if shown.endswith(suffix) and (suffix.endswith("] ") or not pausing):
+                    self.position = len(shown)
+                    return suffix
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no {suffixes!r} prompt; the screen ends with:\n"
+                                     f"{shown[-1500:]}")
+            try:
+                self.raw += self.child.read_nonblocking(65536, timeout=min(remaining, 0.5))
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF as error:
+                raise AssertionError(f"the program ended before a prompt:\n{shown[-1500:]}") \
+                    from error
 
     def send(self, line: str) -> None:
         self.child.sendline(line)

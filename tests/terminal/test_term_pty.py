@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import signal
 import sqlite3
+import time
 from pathlib import Path
 
 from engine.model import Course
@@ -154,3 +155,22 @@ def test_the_prompt_edits_lines_and_recalls_history(course: Course, tmp_path: Pa
     term.child.send("\x15" + "86400\r")  # Ctrl-U clears it; a new answer
     term.wait("Correct.")
     assert "^[[D" not in term.screen and "^[[A" not in term.screen
+
+
+def test_feedback_and_lesson_wait_for_the_reader_on_a_small_terminal(tmp_path: Path) -> None:
+    term = _quiz(isolated_env(tmp_path), "--chapter", "values", rows=20, columns=60)
+    term.auto_continue = False
+    pauses = 0
+    while term.prompt("[Enter: go on] ", "> ") != "> ":  # lesson blocks, one at a time
+        assert "Question 1 of" not in term.screen
+        pauses += 1
+        term.send("")
+    assert pauses >= 2 and "Question 1 of 5" in term.screen
+    term.send("0.3")  # wrong: the answer is 0.25
+    term.wait("Half of 0.5 is 0.25.")  # the explanation
+    term.prompt("[Enter: go on] ")
+    time.sleep(0.5)
+    term.prompt("[Enter: go on] ")  # still waiting there: nothing came after it
+    assert "Question 2 of" not in term.screen  # the verdict is not scrolled away
+    term.send("")
+    term.wait("Question 2 of 5")
