@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import rnndemo
 from matplotlib.figure import Figure
+from matplotlib.mathtext import MathTextParser
 from rnndemo import (
     ADDING_BASELINES,
     History,
@@ -55,6 +56,10 @@ def test_gradient_norm_plot_has_theory_lines_and_the_float32_zone() -> None:
     assert "LSTM b_f = 1" in labels and "rho = 1.5" in labels
     assert len(ax.patches) == 1  # 0.5^150 ~ 7e-46 is below float32's range: shaded
     _renders(fig)
+    ylabel = ax.yaxis.get_label().get_text()
+    # It used to show the raw source ||dL/dh_{T-k}||; now it is mathtext, which parses.
+    assert "||" not in ylabel and ylabel.startswith("$") and ylabel.endswith("$")
+    MathTextParser("path").parse(ylabel)
     fig2 = rp.plot_gradient_norms_by_lag({0.9: curves[0.9]})
     assert len(fig2.axes[0].patches) == 0  # nothing below 1e-38: no shading
 

@@ -42,6 +42,11 @@ def _log_limits(ax: Axes, *arrays: Array) -> None:
         ax.set_ylim(max(vals.min() / 3.0, 1e-300), min(vals.max() * 3.0, 3 * DISPLAY_MAX))
 
 
+GRADIENT_RATIO_LABEL = (
+    r"$\Vert\partial L/\partial h_{T-k}\Vert\;/\;\Vert\partial L/\partial h_T\Vert$")
+"""The y-axis label of `plot_gradient_norms_by_lag`, in matplotlib's mathtext."""
+
+
 def plot_gradient_norms_by_lag(
     curves: Mapping[float, Array],
     extra: Mapping[str, Array] | None = None,
@@ -79,7 +84,8 @@ def plot_gradient_norms_by_lag(
     ax.set_xlabel("lag k = T - t (steps back in time)")
     ax.set_ylim(bottom=min(lowest, FLOAT32_TINY) * 1e-3 if float32_zone and lowest < FLOAT32_TINY
                 else None)
-    ax.set_ylabel("||dL/dh_{T-k}|| / ||dL/dh_T||")
+    # mathtext, not the TeX source: a reader sees the norms and the subscripts.
+    ax.set_ylabel(GRADIENT_RATIO_LABEL)
     ax.set_title(title)
     ax.legend(fontsize=8)
     fig.tight_layout()
