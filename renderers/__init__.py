@@ -1,4 +1,10 @@
-"""The renderer registry: built-in names, plus any `lessonkit.renderers` entry points.
+"""The renderer registry: every renderer, built-in or not, is a `lessonkit.renderers` entry
+point.
+
+The built-ins are declared twice, here and as entry points in pyproject.toml, and a test
+keeps the two equal: an installed lessonkit finds them through its entry points like any
+third-party renderer, and a source tree that was never installed (or was installed before a
+renderer was added) still finds them through `BUILTIN`.
 
 Modules are imported only when their renderer is asked for, so a missing optional
 dependency breaks only its own format, and `lessonkit --help` stays instant.
@@ -14,6 +20,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from renderers.base import Renderer
 
+ENTRY_POINT_GROUP = "lessonkit.renderers"
+
 BUILTIN: dict[str, str] = {
     "html": "renderers.html:HtmlRenderer",
     "scorm12": "renderers.scorm:Scorm12Renderer",
@@ -25,33 +33,37 @@ BUILTIN: dict[str, str] = {
     "gift": "renderers.gift:GiftRenderer",
     "cc": "renderers.cc:CommonCartridgeRenderer",
 }
-"""Format name -> "module:Class"."""
+"""Format name -> "module:Class" of the renderers lessonkit ships, in `--format` order
+(the same table as `[project.entry-points."lessonkit.renderers"]` in pyproject.toml)."""
 
-ENTRY_POINT_GROUP = "lessonkit.renderers"
 
-
-def _table() -> dict[str, str]:
+def registered() -> dict[str, str]:
+    """Every renderer: format name -> "module:Class", the built-ins first."""
     table = dict(BUILTIN)
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
         if ep.name in table and table[ep.name] != ep.value:
-            raise RuntimeError(f"renderer name {ep.name!r} is registered twice")
+            raise RuntimeError(f"renderer name {ep.name!r} is registered twice: "
+                               f"{table[ep.name]} and {ep.value}")
         table[ep.name] = ep.value
     return table
 
 
 def _installed(target: str) -> bool:
     module = target.split(":", 1)[0]
-    return importlib.util.find_spec(module) is not None
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # its parent package is missing
+        return False
 
 
 def available() -> list[str]:
-    """Names of the renderers whose modules exist, in registry order."""
-    return [name for name, target in _table().items() if _installed(target)]
+    """Names of the renderers whose modules exist, in registry order (`--format` choices)."""
+    return [name for name, target in registered().items() if _installed(target)]
 
 
 def get(name: str) -> Renderer:
     """An instance of the renderer registered as `name`."""
-    table = _table()
+    table = registered()
     if name not in table:
         raise KeyError(name)
     module_name, _, class_name = table[name].partition(":")

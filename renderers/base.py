@@ -68,6 +68,10 @@ class Renderer(Protocol):
     """One line for `lessonkit build --help`."""
     Options: ClassVar[type[BaseModel]]
     """The renderer's own options model."""
+    output_folder: ClassVar[str | None]
+    """Where the bundle goes in the output folder OUT: None = each of its files directly in
+    OUT (packages, question banks); a name = the whole bundle is the folder OUT/<name>/,
+    replaced as a whole, unchanged files linked from the previous build (the site)."""
 
     def render(self, course: Course, ctx: RenderContext) -> Bundle:
         """Turn the course into files."""

@@ -57,6 +57,7 @@ class CommonCartridgeRenderer:
     name: ClassVar[str] = "cc"
     description: ClassVar[str] = "IMS Common Cartridge 1.3 (.imscc): pages and quizzes"
     Options: ClassVar[type[NoOptions]] = NoOptions
+    output_folder: ClassVar[str | None] = None
 
     def render(self, course: Course, ctx: RenderContext) -> Bundle:
         report = FidelityReport(self.name, "Common Cartridge", course, ctx)

@@ -129,6 +129,7 @@ class Cmi5Renderer:
     name: ClassVar[str] = "cmi5"
     description: ClassVar[str] = "cmi5 package (zip): the site plus an xAPI/cmi5 bridge"
     Options: ClassVar[type[BaseModel]] = Cmi5Options
+    output_folder: ClassVar[str | None] = None
 
     def render(self, course: Course, ctx: RenderContext) -> Bundle:
         """The package zip, as the bundle's one entry."""

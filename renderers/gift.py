@@ -80,6 +80,7 @@ class GiftRenderer:
     name: ClassVar[str] = "gift"
     description: ClassVar[str] = "GIFT text for Moodle's question import"
     Options: ClassVar[type[NoOptions]] = NoOptions
+    output_folder: ClassVar[str | None] = None
 
     def render(self, course: Course, ctx: RenderContext) -> Bundle:
         report = FidelityReport(self.name, "GIFT", course, ctx)

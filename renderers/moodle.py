@@ -77,6 +77,7 @@ class MoodleRenderer:
     name: ClassVar[str] = "moodle"
     description: ClassVar[str] = "Moodle XML question bank"
     Options: ClassVar[type[MoodleOptions]] = MoodleOptions
+    output_folder: ClassVar[str | None] = None
 
     def render(self, course: Course, ctx: RenderContext) -> Bundle:
         options = ctx.options if isinstance(ctx.options, MoodleOptions) else MoodleOptions()

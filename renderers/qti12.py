@@ -60,6 +60,7 @@ class Qti12Renderer:
     name: ClassVar[str] = "qti12"
     description: ClassVar[str] = "IMS QTI 1.2 quizzes for Canvas (classic quizzes)"
     Options: ClassVar[type[Qti12Options]] = Qti12Options
+    output_folder: ClassVar[str | None] = None
 
     def render(self, course: Course, ctx: RenderContext) -> Bundle:
         options = ctx.options if isinstance(ctx.options, Qti12Options) else Qti12Options()

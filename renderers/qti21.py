@@ -51,6 +51,7 @@ class Qti21Renderer:
     name: ClassVar[str] = "qti21"
     description: ClassVar[str] = "IMS QTI 2.1 content package (items and tests)"
     Options: ClassVar[type[NoOptions]] = NoOptions
+    output_folder: ClassVar[str | None] = None
 
     def render(self, course: Course, ctx: RenderContext) -> Bundle:
         report = FidelityReport(self.name, "QTI 2.1", course, ctx)

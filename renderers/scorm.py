@@ -61,6 +61,7 @@ class _ScormRenderer:
     version: ClassVar[Version]
     label: ClassVar[str]
     Options: ClassVar[type[BaseModel]] = ScormOptions
+    output_folder: ClassVar[str | None] = None
 
     def render(self, course: Course, ctx: RenderContext) -> Bundle:
         """The package zip, as the bundle's one entry."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+import renderers
 from engine.commands.common import (
     course_path,
     exit_now,
@@ -29,12 +30,33 @@ if TYPE_CHECKING:
     from engine.model import CodeCell, Course
     from renderers.output import Staging
 
-ALL_FORMATS = ("html", "scorm12", "scorm2004", "cmi5", "qti12", "qti21", "moodle", "gift", "cc")
-SITE_DIR = "site"
-"""The HTML site goes to OUT/site/; packages and question banks go to OUT/ itself."""
+
+class _BuildCommand(click.Command):
+    """`build`, whose help lists every registered format with its description."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help_text(ctx, formatter)
+        with formatter.section("Formats"):
+            formatter.write_dl(_format_rows())
 
 
-@click.command()
+def _format_rows() -> list[tuple[str, str]]:
+    """(name, "description (where it goes)") of every renderer, for `build --help`; only
+    help imports the renderers' modules, as their descriptions live there."""
+    rows = []
+    for name in renderers.available():
+        try:
+            renderer = renderers.get(name)
+        except ImportError as error:  # a third-party renderer whose dependencies are missing
+            rows.append((name, f"cannot be loaded: {error}"))
+            continue
+        folder = renderer.output_folder
+        where = f"OUT/{folder}/" if folder is not None else "OUT/"
+        rows.append((name, f"{renderer.description} (in {where})"))
+    return rows
+
+
+@click.command(cls=_BuildCommand)
 @course_path
 @click.option(
     "-f",
@@ -43,8 +65,8 @@ SITE_DIR = "site"
     multiple=True,
     default=("html",),
     show_default=True,
-    type=click.Choice([*ALL_FORMATS, "all"]),
-    help="What to build; repeat it for several, or give 'all'.",
+    type=click.Choice([*renderers.available(), "all"]),
+    help="What to build (see Formats below); repeat it for several, or give 'all'.",
 )
 @click.option(
     "-o",
@@ -52,7 +74,7 @@ SITE_DIR = "site"
     type=click.Path(file_okay=False),
     default="_build",
     show_default=True,
-    help="Output folder: the site goes to OUT/site/, packages to OUT/.",
+    help="Output folder: the site goes to OUT/site/, packages to OUT/ (see Formats).",
 )
 @click.option("--strict", is_flag=True, help="Fail on any warning, fidelity losses included.")
 @click.option("--no-execute", is_flag=True, help="Run no code cell; show cached outputs only.")
@@ -80,13 +102,6 @@ def build(
 ) -> None:
     """Build the course at PATH into a static site and LMS packages.
 
-    \b
-    Formats:
-      html       static site in OUT/site/ (works offline and from file://)
-      scorm12    OUT/<id>-scorm12.zip     scorm2004  OUT/<id>-scorm2004.zip
-      cmi5       OUT/<id>-cmi5.zip        qti12      OUT/<id>-qti12.zip (Canvas)
-      qti21      OUT/<id>-qti21.zip       moodle     OUT/<id>-moodle.xml
-      gift       OUT/<id>-gift.txt        cc         OUT/<id>.imscc
     Every format is written under temporary names first and swapped in only when
     the whole build passed, so a failed or stopped build leaves every previous
     output untouched. Pages of unchanged chapters come
@@ -96,7 +111,7 @@ def build(
     from engine.loader import check_course
 
     started = time.perf_counter()
-    wanted = list(ALL_FORMATS) if "all" in formats else list(dict.fromkeys(formats))
+    wanted = renderers.available() if "all" in formats else list(dict.fromkeys(formats))
     result = check_course(path)
     diagnostics = list(result.diagnostics)
     if result.course is None or failed(diagnostics, strict):
@@ -175,7 +190,6 @@ def render_format(
     before the replaced site folder is deleted. With `staging`, the files are only staged:
     the caller commits them (with the other formats) or drops them.
     """
-    import renderers
     from renderers.base import RenderContext
     from renderers.output import Staging
 
@@ -195,10 +209,11 @@ def render_format(
     own = staging is None
     stage = Staging() if staging is None else staging
     try:
-        if fmt == "html":
-            target = out_dir / SITE_DIR
+        if renderer.output_folder is not None:
+            target = out_dir / renderer.output_folder
             stage.folder(bundle, target)
-            paths = [target / "index.html"]
+            entry = PurePosixPath("index.html")
+            paths = [target / "index.html" if entry in bundle else target]
         else:
             paths = []
             for rel, data in sorted(bundle.items(), key=lambda item: str(item[0])):

@@ -93,6 +93,7 @@ class HtmlRenderer:
     name: ClassVar[str] = "html"
     description: ClassVar[str] = "Static site: chapters, interactive questions, search"
     Options: ClassVar[type[HtmlOptions]] = HtmlOptions
+    output_folder: ClassVar[str | None] = "site"
 
     def render(self, course: Course, ctx: RenderContext) -> Bundle:
         """The site's files, relative to the site root (the CLI writes them to `<out>/site/`)."""
