@@ -51,7 +51,9 @@ def banks() -> dict[str, Path]:
     course = load_course(course_dir)
     found = {}
     for fmt, suffix in (("gift", "-gift.txt"), ("moodle", "-moodle.xml")):
-        for path, data in get(fmt).render(course, RenderContext()).items():
+        renderer = get(fmt)
+        bundle = renderer.render(course, RenderContext(options=renderer.Options()))
+        for path, data in bundle.items():
             if str(path).endswith(suffix):
                 (out / str(path)).write_bytes(data)
                 found[fmt] = out / str(path)

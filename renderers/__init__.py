@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from renderers.base import Renderer
@@ -61,12 +61,12 @@ def available() -> list[str]:
     return [name for name, target in registered().items() if _installed(target)]
 
 
-def get(name: str) -> Renderer:
+def get(name: str) -> Renderer[Any]:
     """An instance of the renderer registered as `name`."""
     table = registered()
     if name not in table:
         raise KeyError(name)
     module_name, _, class_name = table[name].partition(":")
     cls = getattr(importlib.import_module(module_name), class_name)
-    renderer: Renderer = cls()
+    renderer: Renderer[Any] = cls()
     return renderer

@@ -1,7 +1,9 @@
-"""The renderer contract: a pure function from a course to a bundle of files.
+"""The renderer contract: a function from a course to a bundle of files.
 
-Renderers never touch the disk. The CLI writes what they return, atomically
-(renderers/output.py).
+A renderer returns files and writes none: the build command decides where a bundle goes
+(`Renderer.output_folder`) and writes it atomically (renderers/output.py). The one thing a
+renderer may keep on disk is its memo of unchanged fragments in `RenderContext.cache_dir`
+(the site's page cache), which the build command hands it.
 """
 
 from __future__ import annotations
@@ -11,16 +13,14 @@ import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import ClassVar, Protocol
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from engine.diagnostics import Diagnostic
 from engine.model import Course
 from engine.names import check_entry
-from renderers.output import manifest_path, write_bundle, write_file_atomic
-
-__all__ = ["manifest_path", "write_bundle", "write_file_atomic"]
+from engine.outputs import CellOutput
 
 Bundle = dict[PurePosixPath, bytes]
 """Relative POSIX path -> file content."""
@@ -35,14 +35,18 @@ class NoOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@dataclass
-class RenderContext:
-    """What a renderer gets besides the course."""
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
+"""A renderer's options model."""
 
-    options: BaseModel = field(default_factory=NoOptions)
+
+@dataclass
+class RenderContext(Generic[OptionsT]):
+    """What a renderer gets besides the course; `OptionsT` is its own options model."""
+
+    options: OptionsT
     """The renderer's validated options (from `renderers:` in course.yaml)."""
-    outputs: Mapping[str, object] = field(default_factory=dict)
-    """Code-cell outputs by cell id (engine.execute.CellOutput), when cells ran."""
+    outputs: Mapping[str, CellOutput] = field(default_factory=dict)
+    """Code-cell outputs by cell id, when cells ran (or came from the cache)."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     """Where a renderer reports what it could not carry (fidelity warnings)."""
     strict: bool = False
@@ -59,21 +63,24 @@ class RenderContext:
         self.diagnostics.append(diagnostic)
 
 
-class Renderer(Protocol):
-    """What every renderer provides."""
+class Renderer(Protocol[OptionsT]):
+    """What every renderer provides; `OptionsT` is its options model."""
 
     name: ClassVar[str]
     """Registry key = `--format` value."""
     description: ClassVar[str]
     """One line for `lessonkit build --help`."""
-    Options: ClassVar[type[BaseModel]]
-    """The renderer's own options model."""
     output_folder: ClassVar[str | None]
     """Where the bundle goes in the output folder OUT: None = each of its files directly in
     OUT (packages, question banks); a name = the whole bundle is the folder OUT/<name>/,
     replaced as a whole, unchanged files linked from the previous build (the site)."""
 
-    def render(self, course: Course, ctx: RenderContext) -> Bundle:
+    @property
+    def Options(self) -> type[OptionsT]:  # noqa: N802 - a class, named like one
+        """The renderer's own options model (a class attribute in every renderer)."""
+        ...
+
+    def render(self, course: Course, ctx: RenderContext[OptionsT]) -> Bundle:
         """Turn the course into files."""
         ...
 

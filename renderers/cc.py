@@ -59,7 +59,7 @@ class CommonCartridgeRenderer:
     Options: ClassVar[type[NoOptions]] = NoOptions
     output_folder: ClassVar[str | None] = None
 
-    def render(self, course: Course, ctx: RenderContext) -> Bundle:
+    def render(self, course: Course, ctx: RenderContext[NoOptions]) -> Bundle:
         report = FidelityReport(self.name, "Common Cartridge", course, ctx)
         media = Media(course, "web_resources/media", lambda rel: f"{FILEBASE}/media/{quote(rel)}")
         markup = Markup(course, media)

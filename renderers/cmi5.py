@@ -128,12 +128,12 @@ class Cmi5Renderer:
 
     name: ClassVar[str] = "cmi5"
     description: ClassVar[str] = "cmi5 package (zip): the site plus an xAPI/cmi5 bridge"
-    Options: ClassVar[type[BaseModel]] = Cmi5Options
+    Options: ClassVar[type[Cmi5Options]] = Cmi5Options
     output_folder: ClassVar[str | None] = None
 
-    def render(self, course: Course, ctx: RenderContext) -> Bundle:
+    def render(self, course: Course, ctx: RenderContext[Cmi5Options]) -> Bundle:
         """The package zip, as the bundle's one entry."""
-        options = Cmi5Options.model_validate(ctx.options.model_dump())
+        options = ctx.options
         base = options.course_iri or f"urn:lessonkit:{course.id}"
         files, aus = assemble(
             course, ctx, "cmi5", options.au, "cmi5", [COURSE_STRUCTURE],

@@ -82,7 +82,7 @@ class GiftRenderer:
     Options: ClassVar[type[NoOptions]] = NoOptions
     output_folder: ClassVar[str | None] = None
 
-    def render(self, course: Course, ctx: RenderContext) -> Bundle:
+    def render(self, course: Course, ctx: RenderContext[NoOptions]) -> Bundle:
         report = FidelityReport(self.name, "GIFT", course, ctx)
         writer = _GiftWriter(course, report)
         header = f"// {course.id} {course.version}, exported by lessonkit"

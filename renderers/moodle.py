@@ -79,8 +79,8 @@ class MoodleRenderer:
     Options: ClassVar[type[MoodleOptions]] = MoodleOptions
     output_folder: ClassVar[str | None] = None
 
-    def render(self, course: Course, ctx: RenderContext) -> Bundle:
-        options = ctx.options if isinstance(ctx.options, MoodleOptions) else MoodleOptions()
+    def render(self, course: Course, ctx: RenderContext[MoodleOptions]) -> Bundle:
+        options = ctx.options
         report = FidelityReport(self.name, "Moodle XML", course, ctx)
         writer = _MoodleWriter(course, report, options)
         quiz = el("quiz")

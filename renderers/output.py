@@ -99,6 +99,21 @@ class Staging:
         except OSError as error:
             raise _named(error, target) from error
 
+    def bundle(self, bundle: Bundle, out_dir: Path, folder: str | None) -> list[Path]:
+        """Stage a renderer's bundle where it goes (`Renderer.output_folder`): as the folder
+        `out_dir/folder`, or file by file into `out_dir` when `folder` is None. The paths
+        to tell the user of: the folder's index.html (if any), or every file."""
+        if folder is not None:
+            target = out_dir / folder
+            self.folder(bundle, target)
+            return [target / "index.html" if PurePosixPath("index.html") in bundle else target]
+        paths = []
+        for rel, data in sorted(bundle.items(), key=lambda item: str(item[0])):
+            path = out_dir / Path(*rel.parts)
+            self.file(data, path)
+            paths.append(path)
+        return paths
+
     def file(self, data: bytes, target: Path) -> None:
         """Write `data` as the future content of file `target`."""
         try:

@@ -62,8 +62,8 @@ class Qti12Renderer:
     Options: ClassVar[type[Qti12Options]] = Qti12Options
     output_folder: ClassVar[str | None] = None
 
-    def render(self, course: Course, ctx: RenderContext) -> Bundle:
-        options = ctx.options if isinstance(ctx.options, Qti12Options) else Qti12Options()
+    def render(self, course: Course, ctx: RenderContext[Qti12Options]) -> Bundle:
+        options = ctx.options
         report = FidelityReport(self.name, "QTI 1.2 (Canvas)", course, ctx)
         media = Media(course, "media", lambda rel: f"{FILEBASE}/media/{quote(rel)}")
         markup = Markup(course, media)

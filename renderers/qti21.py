@@ -53,7 +53,7 @@ class Qti21Renderer:
     Options: ClassVar[type[NoOptions]] = NoOptions
     output_folder: ClassVar[str | None] = None
 
-    def render(self, course: Course, ctx: RenderContext) -> Bundle:
+    def render(self, course: Course, ctx: RenderContext[NoOptions]) -> Bundle:
         report = FidelityReport(self.name, "QTI 2.1", course, ctx)
         # Items live in items/, so an image at media/x is ../media/x from an item.
         media = Media(course, "media", lambda rel: "../media/" + quote(rel))

@@ -60,12 +60,12 @@ class _ScormRenderer:
     package: ClassVar[Package]
     version: ClassVar[Version]
     label: ClassVar[str]
-    Options: ClassVar[type[BaseModel]] = ScormOptions
+    Options: ClassVar[type[ScormOptions]] = ScormOptions
     output_folder: ClassVar[str | None] = None
 
-    def render(self, course: Course, ctx: RenderContext) -> Bundle:
+    def render(self, course: Course, ctx: RenderContext[ScormOptions]) -> Bundle:
         """The package zip, as the bundle's one entry."""
-        options = ScormOptions.model_validate(ctx.options.model_dump())
+        options = ctx.options
         files, scos = assemble(course, ctx, self.package, options.sco, self.label, [MANIFEST])
         launchers = {sco.launcher for sco in scos}
         shared = sorted(str(p) for p in files if str(p) not in launchers)

@@ -7,9 +7,9 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -28,6 +28,7 @@ from engine.diagnostics import Code
 if TYPE_CHECKING:
     from engine.diagnostics import Diagnostic
     from engine.model import CodeCell, Course
+    from engine.outputs import CellOutput
     from renderers.output import Staging
 
 
@@ -176,7 +177,7 @@ def render_format(
     course: Course,
     fmt: str,
     out_dir: Path,
-    outputs: dict[str, object],
+    outputs: Mapping[str, CellOutput],
     strict: bool,
     jobs: int = 1,
     background_cleanup: bool = False,
@@ -194,9 +195,9 @@ def render_format(
     from renderers.output import Staging
 
     renderer = renderers.get(fmt)
-    options = renderer.Options.model_validate(course.renderers.get(fmt, {}))
+    # Validated by the renderer's own model (`check` reported any mistake in them already).
     ctx = RenderContext(
-        options=options,
+        options=renderer.Options.model_validate(course.renderers.get(fmt, {})),
         outputs=outputs,
         strict=strict,
         cache_dir=out_dir / ".cache" / fmt,
@@ -209,17 +210,7 @@ def render_format(
     own = staging is None
     stage = Staging() if staging is None else staging
     try:
-        if renderer.output_folder is not None:
-            target = out_dir / renderer.output_folder
-            stage.folder(bundle, target)
-            entry = PurePosixPath("index.html")
-            paths = [target / "index.html" if entry in bundle else target]
-        else:
-            paths = []
-            for rel, data in sorted(bundle.items(), key=lambda item: str(item[0])):
-                target = out_dir / Path(*PurePosixPath(rel).parts)
-                stage.file(data, target)
-                paths.append(target)
+        paths = stage.bundle(bundle, out_dir, renderer.output_folder)
         if own:
             stage.commit(background_cleanup)
     finally:
@@ -234,7 +225,7 @@ def _execute(
     refresh: bool,
     jobs: int | None,
     say: _Say,
-) -> tuple[dict[str, object], list[Diagnostic]]:
+) -> tuple[dict[str, CellOutput], list[Diagnostic]]:
     chapters = [c for c in course.chapters if any(cell.run for cell in c.code_cells)]
     if not chapters:
         return {}, []

@@ -95,9 +95,6 @@ class HtmlRenderer:
     Options: ClassVar[type[HtmlOptions]] = HtmlOptions
     output_folder: ClassVar[str | None] = "site"
 
-    def render(self, course: Course, ctx: RenderContext) -> Bundle:
+    def render(self, course: Course, ctx: RenderContext[HtmlOptions]) -> Bundle:
         """The site's files, relative to the site root (the CLI writes them to `<out>/site/`)."""
-        options = ctx.options
-        if not isinstance(options, HtmlOptions):
-            options = HtmlOptions.model_validate(options.model_dump())
-        return build_site(course, ctx, options)
+        return build_site(course, ctx)

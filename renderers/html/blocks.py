@@ -74,12 +74,14 @@ def figure_path(svg: str) -> PurePosixPath:
     return FIGURES / f"{hashlib.sha256(svg.encode()).hexdigest()[:24]}.svg"
 
 
-def cell_figures(chapter: Chapter, outputs: Mapping[str, object]) -> dict[PurePosixPath, bytes]:
+def cell_figures(
+    chapter: Chapter, outputs: Mapping[str, CellOutput]
+) -> dict[PurePosixPath, bytes]:
     """The figure files of a chapter's cells (also needed when its page comes from the cache)."""
     files: dict[PurePosixPath, bytes] = {}
     for cell in chapter.code_cells:
         output = outputs.get(cell.id)
-        if cell.run and isinstance(output, CellOutput):
+        if cell.run and output is not None:
             for svg in output.figures:
                 files[figure_path(svg)] = svg.encode()
     return files
@@ -90,7 +92,7 @@ def build_blocks(
     page: PurePosixPath,
     md: PageMarkdown,
     catalog: Catalog,
-    outputs: Mapping[str, object],
+    outputs: Mapping[str, CellOutput],
 ) -> list[BlockView]:
     """Turn every block of `chapter` into page data, numbering its questions from 1."""
     questions = QuestionBuilder(md, catalog, chapter.id)
@@ -114,10 +116,10 @@ def build_blocks(
 
 
 def _cell(
-    cell: CodeCell, page: PurePosixPath, md: PageMarkdown, catalog: Catalog, output: object
+    cell: CodeCell, page: PurePosixPath, md: PageMarkdown, catalog: Catalog,
+    output: CellOutput | None,
 ) -> CellView:
-    ran = cell.run and isinstance(output, CellOutput)
-    out = output if ran and isinstance(output, CellOutput) else CellOutput(cell.id)
+    out = output if cell.run and output is not None else CellOutput(cell.id)
     figures = tuple(
         FigureView(
             relative_url(page, figure_path(svg)),

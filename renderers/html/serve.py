@@ -33,6 +33,7 @@ import click
 
 from engine.diagnostics import Code, Diagnostic, Severity
 from engine.loader import LoadCache, check_course, course_folder
+from engine.outputs import CellOutput
 
 Rebuild = Callable[[], list[Diagnostic]]
 """Builds the site; returns every diagnostic (errors mean the previous site was kept)."""
@@ -340,7 +341,7 @@ def _build(course_dir: Path, out: Path, cache: LoadCache | None) -> list[Diagnos
     course = result.course
     if course is None or result.errors:
         return diagnostics
-    outputs: dict[str, object] = {}
+    outputs: dict[str, CellOutput] = {}
     if any(cell.run for chapter in course.chapters for cell in chapter.code_cells):
         from engine.execute import execute_course
 

@@ -47,13 +47,13 @@ from renderers.html.reuse import PerObject
 from renderers.html.search import SearchIndexer, SearchPage, shard_count
 
 
-def _outputs_fingerprint(chapter: Chapter, outputs: Mapping[str, object]) -> str:
+def _outputs_fingerprint(chapter: Chapter, outputs: Mapping[str, CellOutput]) -> str:
     if not outputs:
         return ""  # no cell ran in this build (most chapters of most courses)
     found = {}
     for cell in chapter.code_cells:
         output = outputs.get(cell.id)
-        if isinstance(output, CellOutput):
+        if output is not None:
             # Duration changes on every run and is not shown, so it is not part of the key.
             found[cell.id] = {k: v for k, v in asdict(output).items() if k != "duration"}
     return json.dumps(found, sort_keys=True)
@@ -82,10 +82,10 @@ for unchanged chapters)."""
 class SiteBuilder:
     """Builds the bundle of one course; `build()` is the whole job."""
 
-    def __init__(self, course: Course, ctx: RenderContext, options: HtmlOptions) -> None:
+    def __init__(self, course: Course, ctx: RenderContext[HtmlOptions]) -> None:
         self.course = course
         self.ctx = ctx
-        self.options = options
+        self.options = options = ctx.options
         self.catalog = Catalog.for_language(course.ui_language)
         self.site = SiteView.of(course, self.catalog, options)
         self.root = Path(course.root)
@@ -264,7 +264,7 @@ def _without_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def build_site(course: Course, ctx: RenderContext, options: HtmlOptions) -> Bundle:
+def build_site(course: Course, ctx: RenderContext[HtmlOptions]) -> Bundle:
     """The whole static site of `course`."""
     with _without_cyclic_gc():
-        return SiteBuilder(course, ctx, options).build()
+        return SiteBuilder(course, ctx).build()

@@ -10,6 +10,7 @@ that code cells drew are packaged as SVG files next to the images.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from engine.model import Chapter, CodeCell, Course, Explanation
 from engine.outputs import CellOutput
@@ -20,7 +21,7 @@ from renderers.lms.media import Media
 FIGURES = "web_resources/figures"
 
 
-def chapter_page(course: Course, chapter: Chapter, ctx: RenderContext, markup: Markup,
+def chapter_page(course: Course, chapter: Chapter, ctx: RenderContext[Any], markup: Markup,
                  media: Media, figure_link: str, quiz_title: str | None) -> tuple[str, set[str]]:
     """The page's HTML and the package paths of the files it shows."""
     used: set[str] = set()
@@ -52,7 +53,7 @@ def _inline(markup: Markup, text: str, chapter: Chapter, used: set[str]) -> str:
     return html.html
 
 
-def _code_cell(cell: CodeCell, ctx: RenderContext, markup: Markup, media: Media,
+def _code_cell(cell: CodeCell, ctx: RenderContext[Any], markup: Markup, media: Media,
                chapter: Chapter, figure_link: str, used: set[str]) -> str:
     parts = ['<div class="code-cell">']
     if cell.show_source:

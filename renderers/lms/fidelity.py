@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Course, QuestionType
@@ -36,7 +37,9 @@ class Loss:
 class FidelityReport:
     """Collects the losses of one export of one course."""
 
-    def __init__(self, format_name: str, label: str, course: Course, ctx: RenderContext) -> None:
+    def __init__(
+        self, format_name: str, label: str, course: Course, ctx: RenderContext[Any]
+    ) -> None:
         self.format_name = format_name
         self.label = label
         """How messages name the format ("GIFT", "Moodle XML")."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import PurePosixPath
+from typing import Any
 
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Course, QuestionType
@@ -20,7 +21,7 @@ from renderers.packaging.units import Layout, Unit, units
 
 def assemble(
     course: Course,
-    ctx: RenderContext,
+    ctx: RenderContext[Any],
     package: Package,
     layout: Layout,
     label: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePosixPath
+from typing import Any
 
 from engine.model import Course
 from renderers.base import Bundle, RenderContext
@@ -18,7 +19,7 @@ COURSE_DATA = PurePosixPath("assets/course.js")
 COURSE_GLOBAL = "window.LESSONKIT_COURSE"
 
 
-def site_bundle(course: Course, ctx: RenderContext) -> Bundle:
+def site_bundle(course: Course, ctx: RenderContext[Any]) -> Bundle:
     """The course's HTML site, rendered with the author's `html` options and the LMS hook."""
     options = HtmlRenderer.Options.model_validate(
         {**course.renderers.get("html", {}), "lms_bridge": True}

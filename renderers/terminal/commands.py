@@ -282,7 +282,7 @@ def feedback(path: Path, export_to: Path, fmt: str | None, progress_db: Path | N
     if str(export_to) == "-":
         click.echo(text, nl=False)
         return
-    from renderers.base import write_file_atomic
+    from renderers.output import write_file_atomic
 
     write_file_atomic(text.encode("utf-8"), export_to)
     click.echo(f"Exported {len(rows)} answer(s) to {export_to}.", err=True)

@@ -76,8 +76,9 @@ def load(key: str) -> Course:
 @cache
 def render(key: str, fmt: str) -> Export:
     course = load(key)
-    ctx = RenderContext()
-    bundle = get(fmt).render(course, ctx)
+    renderer = get(fmt)
+    ctx = RenderContext(options=renderer.Options())
+    bundle = renderer.render(course, ctx)
     return Export(course, fmt, bundle, ctx.diagnostics)
 
 

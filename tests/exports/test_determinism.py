@@ -22,7 +22,8 @@ IDENTIFIER = re.compile(rb'\s(?:ident|identifier|identifierref)="([^"]+)"')
 
 
 def build(course: Course, fmt: str) -> Bundle:
-    return get(fmt).render(course, RenderContext())
+    renderer = get(fmt)
+    return renderer.render(course, RenderContext(options=renderer.Options()))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -12,7 +12,7 @@ from lxml import etree
 
 from engine.model import Course
 from renderers import get
-from renderers.base import RenderContext
+from renderers.base import NoOptions, RenderContext
 from renderers.gift import escape
 from renderers.lms.grades import MOODLE_GRADES, grade_text, is_exact_grade, nearest_grade
 from renderers.lms.ids import ncname, stable_id
@@ -143,8 +143,9 @@ def test_partial_credit_off_moodles_list_is_rounded_and_reported() -> None:
         {"text": "wrong"}]
     course = course_with({"type": "multiple", "choices": choices})
     for fmt in ("moodle", "gift"):
-        ctx = RenderContext()
-        bundle = get(fmt).render(course, ctx)
+        renderer = get(fmt)
+        ctx = RenderContext(options=renderer.Options())
+        bundle = renderer.render(course, ctx)
         main = next(data for path, data in bundle.items() if "fidelity" not in str(path))
         assert b"-10" in main and b"9.09" not in main
         (diagnostic,) = [d for d in ctx.diagnostics if "rounded" in d.message]
@@ -154,7 +155,7 @@ def test_partial_credit_off_moodles_list_is_rounded_and_reported() -> None:
 def test_multiple_response_with_one_right_option_in_gift() -> None:
     course = course_with({"type": "multiple", "choices": [
         {"text": "yes", "correct": True}, {"text": "no"}]})
-    ctx = RenderContext()
+    ctx = RenderContext(options=NoOptions())
     text = next(iter(get("gift").render(course, ctx).values()))
     assert b"=yes" in text and b"~no" in text
     assert any("single choice" in d.message for d in ctx.diagnostics)

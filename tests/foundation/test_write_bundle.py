@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from renderers.base import manifest_path, write_bundle
+from renderers.output import manifest_path, write_bundle
 
 P = PurePosixPath
 

@@ -31,7 +31,7 @@ from playwright.sync_api import (
 )
 
 from engine.model import Course
-from renderers.base import write_bundle
+from renderers.output import write_bundle
 
 # Assertions wait as long as actions do: the machine may be busy with other test workers.
 expect.set_options(timeout=TIMEOUT_MS)

@@ -23,8 +23,8 @@ from html_helpers import (
 )
 from playwright.sync_api import Browser, Page, expect
 
-from renderers.base import write_bundle
 from renderers.html import search
+from renderers.output import write_bundle
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("html")]
 

@@ -21,8 +21,9 @@ from html_helpers import TIMEOUT_MS, folder_handler, serving
 from playwright.sync_api import Browser, Page, expect
 
 from engine.model import Course
-from renderers.base import RenderContext, write_bundle
+from renderers.base import RenderContext
 from renderers.html import HtmlOptions, HtmlRenderer
+from renderers.output import write_bundle
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("html")]
 

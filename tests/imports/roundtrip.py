@@ -198,7 +198,8 @@ def export_course(course: Course, fmt: str, out: Path) -> tuple[Path, list[dict[
     from renderers import get
     from renderers.base import RenderContext
 
-    bundle = get(fmt).render(course, RenderContext())
+    renderer = get(fmt)
+    bundle = renderer.render(course, RenderContext(options=renderer.Options()))
     main = None
     losses: list[dict[str, str]] = []
     for path, data in bundle.items():
