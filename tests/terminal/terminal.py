@@ -73,15 +73,19 @@ class Terminal:
         self.child.sendline(line.removeprefix("blank:"))
 
     def prompt(self, *suffixes: str, timeout: float = 30) -> str:
-        """Wait until the program waits at a prompt ending with one of `suffixes`; that one."""
+        """Wait until the program waits at a new prompt ending with one of `suffixes`;
+        that one."""
         deadline = time.monotonic() + timeout
         while True:
             shown = self.screen
             if self.auto_continue:
                 self._go_on(shown)
             pausing = shown.rstrip().endswith("]")
+            # Only a prompt shown since the last one counts: right after a key is sent,
+            # the screen still ends with the prompt it answered.
+            fresh = len(shown) > self.position
             for suffix in suffixes:
-                if shown.endswith(suffix) and (suffix.endswith("] ") or not pausing):
+                if fresh and shown.endswith(suffix) and (suffix.endswith("] ") or not pausing):
                     self.position = len(shown)
                     return suffix
             remaining = deadline - time.monotonic()
