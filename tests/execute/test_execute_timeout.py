@@ -30,7 +30,7 @@ def test_a_cell_past_the_timeout_is_killed_with_its_children(
     started = time.perf_counter()
     result = execute_course(course)
     elapsed = time.perf_counter() - started
-    assert 3 <= elapsed < 10
+    assert 3 <= elapsed < 30  # not before the timeout; the upper bound only catches a hang
 
     [diagnostic] = result.diagnostics
     sleeper = course.chapters[0].code_cells[1]
@@ -57,13 +57,13 @@ def test_an_interrupt_stops_the_running_chapters_at_once(
     helper = helper_of(folder)
 
     def interrupt(line: str) -> None:
-        assert wait_for(lambda: bool(processes_naming(helper)), 10)
+        assert wait_for(lambda: bool(processes_naming(helper)), 30)
         raise KeyboardInterrupt(line)
 
     started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt, match="quick: executed"):
         execute_course(course, jobs=2, progress=interrupt)
-    assert time.perf_counter() - started < 10
+    assert time.perf_counter() - started < 45  # well before the 60 s timeout
     assert processes_naming(helper) == []
 
 
@@ -80,10 +80,10 @@ def test_the_cells_die_with_a_killed_parent(fixture_copy: Callable[[str], Path])
     parent = subprocess.Popen([sys.executable, "-c", script, str(folder)])
     helper = helper_of(folder)
     try:
-        assert wait_for(lambda: bool(processes_naming(helper)), 20)
+        assert wait_for(lambda: bool(processes_naming(helper)), 30)
     finally:
         parent.kill()
         parent.wait()
     # SIGKILL gives lessonkit no chance to stop anything: the cells' supervisor sees its
     # lifeline pipe close and ends the tree.
-    assert wait_for(lambda: not processes_naming(helper), 5)
+    assert wait_for(lambda: not processes_naming(helper), 30)

@@ -121,9 +121,7 @@ def test_memory_is_limited(hostile: Path) -> None:
 
 
 def test_time_is_limited(hostile: Path) -> None:
-    started = time.perf_counter()
     result = run(hostile, "spin", timeout=1)
-    assert time.perf_counter() - started < 6
     [diagnostic] = result.diagnostics
     assert diagnostic.code is Code.CELL_TIMEOUT
     assert "1 s timeout" in diagnostic.message
@@ -142,11 +140,9 @@ def test_a_timeout_past_the_maximum_is_refused(hostile: Path) -> None:
 
 
 def test_output_written_to_the_descriptors_is_cut(hostile: Path) -> None:
-    started = time.perf_counter()
     result = run(hostile, "flood")
-    assert time.perf_counter() - started < 10
     [diagnostic] = result.diagnostics
-    assert diagnostic.code is Code.CELL_OUTPUT_LIMIT
+    assert diagnostic.code is Code.CELL_OUTPUT_LIMIT  # cut, not stopped by the chapter's timeout
     assert f"more than {sandboxes.DESCRIPTOR_OUTPUT_LIMIT:,} bytes" in diagnostic.message
     assert "'flood' was running" in diagnostic.message
     assert "flooded" not in result.outputs["flood"].stdout

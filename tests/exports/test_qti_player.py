@@ -105,7 +105,7 @@ def qti3(export: Callable[[str, str], Export], tmp_path_factory: pytest.TempPath
 def player(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context()
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(30_000)
     page.set_content("<!doctype html><html><body><div id='host'></div></body></html>")
     page.add_script_tag(path=str(PLAYER))
     yield page

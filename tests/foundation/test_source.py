@@ -228,15 +228,12 @@ def _bomb(levels: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_alias_bomb_is_refused_quickly_with_bounded_memory(loader: str) -> None:
+def test_alias_bomb_is_refused_with_bounded_memory(loader: str) -> None:
+    # How fast it is refused depends on the machine: benchmarks/bench_limits.py measures it.
     raw = _bomb(9)  # 9**9 = 387 million strings if expanded
-    started = time.perf_counter()
     loaded = load_yaml_bytes(raw, "bomb.yaml")
-    elapsed = time.perf_counter() - started
     assert [d.code for d in loaded.diagnostics] == [Code.ALIAS_LIMIT]
     assert loaded.data is None
-    assert elapsed < 1.0
-    # Measured apart from the timing: tracemalloc itself slows allocation several times.
     tracemalloc.start()
     try:
         load_yaml_bytes(raw, "bomb.yaml")

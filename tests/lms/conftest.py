@@ -126,7 +126,7 @@ def browser(chromium: Any) -> Any:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(timezone_id="UTC")
     tab = context.new_page()
-    tab.set_default_timeout(10_000)
+    tab.set_default_timeout(30_000)
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.page_errors = errors

@@ -34,7 +34,7 @@ class Session:
 
 def find_frame(page: Any, url: str) -> Any:
     """The frame showing `url` (the bridge fills the launcher's frame once its session is open)."""
-    for _ in range(200):
+    for _ in range(1200):  # 30 s
         frame = next((f for f in page.frames if f.url == url), None)
         if frame is not None:
             frame.wait_for_load_state()

@@ -33,7 +33,7 @@ LAUNCH_DATA = {"launchMode": "Normal", "moveOn": "CompletedAndPassed", "masteryS
                "returnURL": "https://lms.example.org/return"}
 
 
-def _wait(condition: Callable[[], bool], what: str, seconds: float = 10) -> None:
+def _wait(condition: Callable[[], bool], what: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:

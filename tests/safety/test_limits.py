@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 import tracemalloc
 from importlib.resources import files
 from pathlib import Path, PurePosixPath
@@ -20,7 +19,7 @@ from engine.grading import grade
 from engine.loader import check_course
 from engine.model import Text
 from engine.names import is_safe_entry, unsafe_path_reason
-from engine.patterns import MAX_ANSWER, pattern_matches, slow_pattern_reason
+from engine.patterns import MATCH_SECONDS, MAX_ANSWER, pattern_matches, slow_pattern_reason
 from engine.source import load_yaml_bytes
 from renderers.base import zip_bundle
 from renderers.html.grader import grader_data
@@ -40,16 +39,14 @@ def _amplifier(aliases: int, block_chars: int = 100_000) -> bytes:
     return (head + uses).encode()
 
 
-def test_one_big_block_named_by_2000_aliases_is_refused_fast_and_small() -> None:
+def test_one_big_block_named_by_2000_aliases_is_refused_with_bounded_memory() -> None:
+    # How fast it is refused depends on the machine: benchmarks/bench_limits.py measures it.
     raw = _amplifier(2000)
     assert len(raw) < 200_000  # the file: about 114 KB
-    started = time.perf_counter()
     loaded = load_yaml_bytes(raw, "amplified.yaml")
-    elapsed = time.perf_counter() - started
     assert [d.code for d in loaded.diagnostics] == [Code.ALIAS_LIMIT]
     assert "characters" in loaded.diagnostics[0].message
     assert loaded.data is None
-    assert elapsed < 2.0
     tracemalloc.start()
     try:
         load_yaml_bytes(raw, "amplified.yaml")
@@ -161,27 +158,31 @@ def test_ordinary_patterns_are_not_flagged(pattern: str) -> None:
     assert slow_pattern_reason(pattern) is None
 
 
-def _seconds(pattern: str, text: str) -> float:
-    started = time.perf_counter()
-    re.fullmatch(pattern, text)
-    return time.perf_counter() - started
+# That a flagged pattern backtracks exponentially in `re` while the accepted ones stay fast
+# on their worst answers, and how soon the Python grader gives up, are timings:
+# benchmarks/bench_limits.py measures them against peers in the same run.
 
 
-def test_flagged_means_exponential_in_re_and_unflagged_means_fast() -> None:
-    # What the check is for: `re` (and every browser) doubles its work per character on
-    # the first pattern; the accepted ones stay fast on their worst inputs.
-    small, large = _seconds("(a+)+b", "a" * 12), _seconds("(a+)+b", "a" * 20)
-    assert large > 50 * max(small, 1e-6)
-    for pattern in FINE:
-        for text in ("a" * MAX_ANSWER, "ab" * (MAX_ANSWER // 2) + "!", "1." * 150 + "x"):
-            assert _seconds(pattern, text) < 0.5, pattern
+def test_the_python_grader_matches_with_a_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.patterns
+
+    seen: list[object] = []
+    real = engine.patterns.regex.fullmatch
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("timeout"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine.patterns.regex, "fullmatch", spy)
+    assert pattern_matches("a{1,300}", "a" * MAX_ANSWER, ignore_case=False)
+    assert seen == [MATCH_SECONDS]
 
 
 def test_the_python_grader_cannot_hang() -> None:
-    started = time.perf_counter()
+    # Exponential for `regex` too: without the time limit (above) this would not return.
+    assert not pattern_matches("(a|a)+b", "a" * 40, ignore_case=False)
     assert not pattern_matches("(a+)+b", "a" * 45, ignore_case=True)
     assert not pattern_matches("(x+x+)+y", "x" * 200, ignore_case=False)
-    assert time.perf_counter() - started < 1.0
     assert pattern_matches("a{1,300}", "a" * MAX_ANSWER, ignore_case=False)
     assert not pattern_matches("a+", "a" * (MAX_ANSWER + 1), ignore_case=False)
 
@@ -211,10 +212,9 @@ def test_the_browser_grader_caps_the_answer_as_the_python_one_does(chromium: Any
     try:
         page.set_content("<!DOCTYPE html><title>cap</title>")
         page.add_script_tag(content=source)
-        started = time.perf_counter()
+        # Without the cap, (a+)+b on 400 characters would not return.
         got = page.evaluate("cases => cases.map(c => lessonkitGrade(c.q, c.r, 0).fraction)",
                             [{"q": grader_data(_text_question(p)), "r": r} for p, r in cases])
-        assert time.perf_counter() - started < 5.0
     finally:
         page.close()
     expected = [grade(_text_question(p), r).fraction for p, r in cases]

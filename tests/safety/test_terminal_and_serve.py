@@ -127,7 +127,7 @@ def server(tmp_path: Path) -> LiveServer:
 
 def _get(live: LiveServer, host: str | None, path: str = "/index.html") -> int:
     port = live.httpd.server_address[1]
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.putrequest("GET", path, skip_host=True)
     if host is not None:
         connection.putheader("Host", host)
