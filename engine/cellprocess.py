@@ -25,12 +25,10 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from engine import cellrunner
 from engine.sandbox import DESCRIPTOR_OUTPUT_LIMIT, Sandbox, environment
-
-JsonObject = dict[str, Any]
 
 STOP_GRACE = 2.0
 """Seconds the supervisor gets to kill the cells' processes before everything is killed."""
@@ -45,7 +43,7 @@ MATPLOTLIB_CACHE = "matplotlib"
 class Finished(NamedTuple):
     """What a chapter's process left behind."""
 
-    records: list[JsonObject]
+    records: list[cellrunner.Record]
     """The JSON lines it wrote, up to the last complete one."""
     returncode: int
     timed_out: bool
@@ -62,7 +60,7 @@ _lock = threading.Lock()
 
 
 def launch(
-    job: JsonObject,
+    job: cellrunner.Job,
     cwd: Path,
     timeout: float,
     sandbox: Sandbox,
@@ -82,8 +80,10 @@ def launch(
         _seed_fonts(fonts, scratch)
         job_file, results = folder / "job.json", folder / "results.jsonl"
         lifeline, keep = os.pipe()
-        job = {**job, "limits": sandbox.limits(timeout), "lifeline": lifeline}
-        job_file.write_text(json.dumps(job), encoding="utf-8")
+        launched: cellrunner.LaunchedJob = {
+            **job, "limits": sandbox.limits(timeout), "lifeline": lifeline,
+        }
+        job_file.write_text(json.dumps(launched), encoding="utf-8")
         argv = sandbox.command(
             [sys.executable, "-P", cellrunner.__file__, str(job_file), str(results)],
             cwd=cwd, writable=folder, readable=[cwd, *readable],

@@ -11,9 +11,9 @@ from __future__ import annotations
 import signal
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from engine.cellprocess import Finished
+from engine.cellrunner import CellJob, CellRecord, ErrorRecord, FrameRecord, VerifiedRecord
 from engine.controls import without_controls
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Chapter, CodeCell, Course, Numeric, Text
@@ -27,15 +27,13 @@ from engine.svg import svg_problem
 FIGURE_LIMIT = 5_000_000
 """Characters of SVG per figure; a larger one (a scatter of a million points) is dropped."""
 
-JsonObject = dict[str, Any]
-
 
 @dataclass(frozen=True)
 class Plan:
     """One chapter's work: the cells the runner gets and the key of their outputs."""
 
     chapter: Chapter
-    cells: list[JsonObject]
+    cells: list[CellJob]
     key: str
 
 
@@ -57,13 +55,12 @@ def interpret(course: Course, plan: Plan, process: Finished) -> Outcome:
     running: str | None = None
     finished = False
     for record in process.records:
-        event = record.get("event")
-        if event == "start":
+        if record["event"] == "start":
             running = record["cell"]
-        elif event == "cell":
+        elif record["event"] == "cell":
             running = None
             _take_cell(record, cells, plan, outcome)
-        elif event == "end":
+        else:
             finished = True
     if finished and not process.flooded:
         return outcome
@@ -116,7 +113,7 @@ def _not_run(plan: Plan, failed: str | None) -> list[str]:
 
 
 def _take_cell(
-    record: JsonObject, cells: dict[str, CodeCell], plan: Plan, outcome: Outcome
+    record: CellRecord, cells: dict[str, CodeCell], plan: Plan, outcome: Outcome
 ) -> None:
     """One finished cell: its output, and what went wrong in it."""
     cell = cells[str(record["cell"])]
@@ -124,7 +121,8 @@ def _take_cell(
     # Outputs reach terminals and pages: no control character may drive either.
     texts = {"stdout": without_controls(str(record["stdout"])),
              "stderr": without_controls(str(record["stderr"]))}
-    for stream, dropped in sorted(record["dropped"].items()):
+    dropped_from = record["dropped"]
+    for stream, dropped in (("stderr", dropped_from["stderr"]), ("stdout", dropped_from["stdout"])):
         if dropped:
             kept = len(texts[stream])
             outcome.diagnostics.append(Diagnostic.of(
@@ -168,7 +166,9 @@ def _kept_figures(cell: CodeCell, figures: list[str], outcome: Outcome) -> list[
     return kept
 
 
-def _take_verified(chapter: Chapter, values: JsonObject, outcome: Outcome) -> None:
+def _take_verified(
+    chapter: Chapter, values: dict[str, VerifiedRecord], outcome: Outcome
+) -> None:
     """Values of `verify:` expressions (compared later), or why an expression failed."""
     questions = {q.id: q for q in chapter.questions if isinstance(q, Numeric | Text)}
     for question_id, verified in sorted(values.items()):
@@ -217,7 +217,7 @@ def _line_span(
 
 
 def _error_diagnostic(
-    cell: CodeCell, error: JsonObject, cells: dict[str, CodeCell], left: list[str]
+    cell: CodeCell, error: ErrorRecord, cells: dict[str, CodeCell], left: list[str]
 ) -> Diagnostic:
     # The innermost frame in any cell of the chapter is the line the author can fix, even
     # when it is in a function an earlier cell defined.
@@ -245,7 +245,7 @@ def _confinement_hint(summary: str) -> str | None:
     return None
 
 
-def _frame_note(frame: JsonObject, cells: dict[str, CodeCell]) -> str:
+def _frame_note(frame: FrameRecord, cells: dict[str, CodeCell]) -> str:
     file, line = str(frame["file"]), int(frame["line"] or 0)
     cell = cells.get(file.removeprefix("<cell:").removesuffix(">")) if file.startswith("<cell:") \
         else None

@@ -47,7 +47,7 @@ import traceback
 import warnings
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO, TypedDict
 
 FORMAT = 3
 """Bumped whenever the protocol or what the child captures changes (it is in the cache key)."""
@@ -55,21 +55,111 @@ FORMAT = 3
 MAX_FRAMES = 12
 """Traceback frames kept per error, innermost last (enough to reach into the course code)."""
 
-JsonObject = dict[str, Any]
+# --- the protocol's messages (see the module docstring) -------------------------------------
+
+
+class VerifyJob(TypedDict):
+    question: str
+    expr: str
+    want: Literal["number", "text"]
+
+
+class CellJob(TypedDict):
+    id: str
+    filename: str
+    source: str
+    verify: list[VerifyJob]
+
+
+class Job(TypedDict):
+    """What the parent plans for a chapter (engine/execute.py)."""
+
+    format: int
+    python_path: list[str]
+    output_limit: int
+    cells: list[CellJob]
+
+
+class LaunchedJob(Job):
+    """The job as the child reads it: with the limits and lifeline of its launch."""
+
+    limits: dict[str, int]
+    lifeline: int
+
+
+class FrameRecord(TypedDict):
+    file: str
+    line: int | None
+    name: str
+    text: str
+
+
+class ErrorRecord(TypedDict):
+    summary: str
+    syntax: bool
+    file: str | None
+    line: int | None
+    column: int | None
+    end_column: int | None
+    frames: list[FrameRecord]
+
+
+class VerifiedRecord(TypedDict, total=False):
+    """Exactly one of the two: the value, or why the expression failed."""
+
+    value: str
+    error: str
+
+
+class Dropped(TypedDict):
+    stdout: int
+    stderr: int
+
+
+class StartRecord(TypedDict):
+    event: Literal["start"]
+    cell: str
+
+
+class CellRecord(TypedDict):
+    event: Literal["cell"]
+    cell: str
+    stdout: str
+    stderr: str
+    dropped: Dropped
+    figures: list[str]
+    duration: float
+    error: ErrorRecord | None
+    verified: dict[str, VerifiedRecord]
+
+
+class EndRecord(TypedDict):
+    event: Literal["end"]
+
+
+Record = StartRecord | CellRecord | EndRecord
+
+_EVENTS = ("start", "cell", "end")
 
 # --- read by the parent ----------------------------------------------------------------------
 
 
-def read_records(path: Path) -> list[JsonObject]:
-    """The complete JSON lines of a results file (a killed child may leave half a line)."""
-    records: list[JsonObject] = []
+def read_records(path: Path) -> list[Record]:
+    """The complete JSON lines of a results file (a killed child may leave half a line).
+
+    A line that is not one of the protocol's events is passed over.
+    """
+    records: list[Record] = []
     if not path.exists():
         return records
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
-            records.append(json.loads(line))
+            record = json.loads(line)
         except ValueError:
             break
+        if not isinstance(record, dict) or record.get("event") not in _EVENTS:
+            continue
+        records.append(record)  # type: ignore[arg-type]  # its shape is the child's promise
     return records
 
 
@@ -125,7 +215,7 @@ def type_name(exc: BaseException) -> str:
     return f"{module}.{cls.__qualname__}"
 
 
-def describe_error(exc: BaseException, cell_files: set[str]) -> JsonObject:
+def describe_error(exc: BaseException, cell_files: set[str]) -> ErrorRecord:
     """The exception as data: its text, the innermost line of cell code, and the frames."""
     text = str(exc)
     summary = f"{type_name(exc)}: {text}" if text else type_name(exc)
@@ -152,7 +242,7 @@ def describe_error(exc: BaseException, cell_files: set[str]) -> JsonObject:
     }
 
 
-def describe_syntax_error(exc: SyntaxError, filename: str) -> JsonObject:
+def describe_syntax_error(exc: SyntaxError, filename: str) -> ErrorRecord:
     """A cell that does not compile, at the line and column Python reports."""
     return {
         "summary": f"{type_name(exc)}: {exc.msg}",
@@ -202,7 +292,9 @@ def unique_ids(svg: str, prefix: str) -> str:
     return _ID_USE.sub(rename, svg)
 
 
-def evaluate(expr: str, want: str, namespace: JsonObject, question: str) -> JsonObject:
+def evaluate(
+    expr: str, want: str, namespace: dict[str, Any], question: str
+) -> VerifiedRecord:
     """A `verify:` expression's value as JSON-safe data: a float in repr form, or text."""
     sink = CappedText(0)
     saved = sys.stdout, sys.stderr
@@ -220,11 +312,11 @@ def evaluate(expr: str, want: str, namespace: JsonObject, question: str) -> Json
 
 
 def run_cell(
-    cell: JsonObject, namespace: JsonObject, limit: int, cell_files: set[str]
-) -> JsonObject:
+    cell: CellJob, namespace: dict[str, Any], limit: int, cell_files: set[str]
+) -> CellRecord:
     """Run one cell with its output captured; the record the parent gets."""
     out, err = CappedText(limit), CappedText(limit)
-    error: JsonObject | None = None
+    error: ErrorRecord | None = None
     started = time.perf_counter()
     # Register the source so tracebacks (and `inspect`) can show the cell's lines.
     lines = cell["source"].splitlines(keepends=True)
@@ -267,7 +359,7 @@ def run_cell(
 
 def main(job_path: str, results_path: str) -> int:
     with open(job_path, encoding="utf-8") as f:
-        job: JsonObject = json.load(f)
+        job: LaunchedJob = json.load(f)
     if job.get("format") != FORMAT:
         raise SystemExit(f"cellrunner: job format {job.get('format')!r}, expected {FORMAT}")
     guard = _load_guard()
@@ -278,7 +370,7 @@ def main(job_path: str, results_path: str) -> int:
     faulthandler.enable(file=sys.__stderr__ or sys.stderr)
     # plt.show() is natural in a cell; under the Agg backend it only warns, so hush that.
     warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
-    namespace: JsonObject = {"__name__": "__main__", "__builtins__": builtins}
+    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     cell_files = {cell["filename"] for cell in job["cells"]}
     with open(results_path, "a", encoding="utf-8") as results:
         for cell in job["cells"]:
@@ -303,7 +395,7 @@ def _load_guard() -> ModuleType:
     return module
 
 
-def emit(stream: TextIO, record: JsonObject) -> None:
+def emit(stream: TextIO, record: Record) -> None:
     stream.write(json.dumps(record) + "\n")
     stream.flush()
 

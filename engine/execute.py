@@ -22,10 +22,11 @@ from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 from engine import cellprocess, cellrunner
 from engine.cellreport import Outcome, Plan, interpret
+from engine.cellrunner import CellJob, Job, VerifyJob
 from engine.diagnostics import Code, Diagnostic
 from engine.grading import number_is_right, text_is_right
 from engine.model import Chapter, Course, Numeric, Text
@@ -44,7 +45,6 @@ OUTPUT_LIMIT = 1_000_000
 """Characters kept per cell and stream (stdout, stderr); more is a `cell-output-limit` error."""
 
 Progress = Callable[[str], None]
-JsonObject = dict[str, Any]
 
 
 @dataclass
@@ -239,16 +239,18 @@ def _cell_file(cell_id: str) -> str:
 
 def _plan(chapter: Chapter, fingerprint: str, root: Path) -> Plan | None:
     """The runner's job for the chapter, or None when no cell runs."""
-    verifies: dict[str, list[JsonObject]] = {}
+    verifies: dict[str, list[VerifyJob]] = {}
     for question in chapter.questions:
         # engine.rules already reports a verify naming an unknown cell or one with run:
         # false, so a loaded course never has one; such a verify simply has nothing to run.
         if isinstance(question, Numeric | Text) and question.verify is not None:
-            want = "number" if isinstance(question, Numeric) else "text"
+            want: Literal["number", "text"] = (
+                "number" if isinstance(question, Numeric) else "text"
+            )
             verifies.setdefault(question.verify.cell, []).append(
                 {"question": question.id, "expr": question.verify.expr, "want": want}
             )
-    cells = [
+    cells: list[CellJob] = [
         {"id": cell.id, "filename": _cell_file(cell.id), "source": cell.source,
          "verify": verifies.get(cell.id, [])}
         for cell in chapter.code_cells if cell.run
@@ -265,7 +267,7 @@ def _plan(chapter: Chapter, fingerprint: str, root: Path) -> Plan | None:
 def _execute(course: Course, plan: Plan, sandbox: Sandbox, cache_dir: Path) -> Outcome:
     root = Path(course.root).resolve()
     python_path = [(root / entry).resolve() for entry in course.code.python_path]
-    job = {
+    job: Job = {
         "format": cellrunner.FORMAT,
         "python_path": [str(p) for p in python_path],
         "output_limit": OUTPUT_LIMIT,

@@ -9,7 +9,7 @@ JSON objects do not promise an order.
 
 from __future__ import annotations
 
-from typing import assert_never
+from typing import Literal, NotRequired, TypedDict, assert_never
 
 from engine.grading import matching_options
 from engine.model import (
@@ -25,10 +25,58 @@ from engine.model import (
     TrueFalse,
 )
 
+Scoring = Literal["partial", "all_or_nothing"]
+Tolerance = float | str | None
+"""An absolute tolerance, or a relative one written as `2%`."""
 
-def grader_data(question: QuestionType) -> dict[str, object]:
+
+class ChoiceData(TypedDict):
+    """One option of a single or multiple choice question."""
+
+    correct: bool
+    feedback: str | None
+
+
+class BlankData(TypedDict):
+    """One blank of a cloze question; its name travels beside it (see `GraderData`)."""
+
+    kind: Literal["choice", "text", "numeric"]
+    accept: list[str]
+    pattern: str | None
+    caseSensitive: bool
+    answer: str | float | None
+    tolerance: Tolerance
+    range: list[float] | None
+
+
+class GraderData(TypedDict):
+    """The question as `lessonkitGrade` reads it: the keys every type has, then its own."""
+
+    id: str
+    type: str
+    points: float
+    hints: int
+    hintPenalty: float  # the keys are the JavaScript grader's, in its camelCase
+    choices: NotRequired[list[ChoiceData]]  # single, multiple
+    scoring: NotRequired[Scoring]  # multiple, cloze, ordering
+    answer: NotRequired[bool | float | None]  # true_false, numeric
+    feedbackTrue: NotRequired[str | None]  # true_false
+    feedbackFalse: NotRequired[str | None]  # true_false
+    tolerance: NotRequired[Tolerance]  # numeric
+    range: NotRequired[list[float] | None]  # numeric
+    accept: NotRequired[list[str]]  # text
+    pattern: NotRequired[str | None]  # text
+    caseSensitive: NotRequired[bool]  # text
+    feedback: NotRequired[list[list[str]]]  # text: [expected answer, feedback] pairs
+    blanks: NotRequired[list[tuple[str, BlankData]]]  # cloze: [name, blank] pairs
+    options: NotRequired[list[str]]  # matching
+    pairs: NotRequired[list[str]]  # matching
+    items: NotRequired[list[str]]  # ordering
+
+
+def grader_data(question: QuestionType) -> GraderData:
     """The question as `lessonkitGrade` (static/grading.js) reads it."""
-    base: dict[str, object] = {
+    base: GraderData = {
         "id": question.id,
         "type": question.type,
         "points": question.points,
@@ -44,17 +92,20 @@ def grader_data(question: QuestionType) -> dict[str, object]:
                                for c in question.choices]
             base["scoring"] = question.scoring
         case TrueFalse():
-            base.update(answer=question.answer, feedbackTrue=question.feedback_true,
-                        feedbackFalse=question.feedback_false)
+            base["answer"] = question.answer
+            base["feedbackTrue"] = question.feedback_true
+            base["feedbackFalse"] = question.feedback_false
         case Numeric():
-            base.update(answer=question.answer, tolerance=question.tolerance,
-                        range=list(question.range) if question.range else None)
+            base["answer"] = question.answer
+            base["tolerance"] = question.tolerance
+            base["range"] = list(question.range) if question.range else None
         case Text():
-            base.update(accept=list(question.accept), pattern=question.pattern,
-                        caseSensitive=question.case_sensitive,
-                        feedback=[[k, m] for k, m in question.feedback.items()])
+            base["accept"] = list(question.accept)
+            base["pattern"] = question.pattern
+            base["caseSensitive"] = question.case_sensitive
+            base["feedback"] = [[k, m] for k, m in question.feedback.items()]
         case Cloze():
-            base["blanks"] = [[name, _blank_data(b)] for name, b in question.blanks.items()]
+            base["blanks"] = [(name, _blank_data(b)) for name, b in question.blanks.items()]
             base["scoring"] = question.scoring
         case Matching():
             base["options"] = matching_options(question)
@@ -67,7 +118,7 @@ def grader_data(question: QuestionType) -> dict[str, object]:
     return base
 
 
-def _blank_data(blank: Blank) -> dict[str, object]:
+def _blank_data(blank: Blank) -> BlankData:
     return {
         "kind": blank.blank_kind,
         "accept": list(blank.accept),

@@ -103,6 +103,7 @@ class ProgressStore:
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
+        self._db.row_factory = sqlite3.Row  # rows read by column name, not by position
         self.path = path
         self.moved_aside: Path | None = None
         """Where a damaged file was moved when this store was opened, if it was."""
@@ -236,7 +237,7 @@ class ProgressStore:
             "GROUP BY question_id)",
             (course_id,),
         ).fetchall()
-        return {row[1]: _attempt(row) for row in rows}
+        return {row["question_id"]: _attempt(row) for row in rows}
 
     def latest_attempt(self, course_id: str, question_id: str) -> Attempt | None:
         """The most recent answer to one question, if any."""
@@ -339,19 +340,34 @@ _ATTEMPT_SELECT = (
 )
 
 
-def _session(row: tuple[object, ...]) -> Session:
-    ids = str(row[5])
+def _session(row: sqlite3.Row) -> Session:
+    ids = str(row["question_ids"])
     return Session(
-        int(str(row[0])), str(row[1]), str(row[2]), str(row[3]), int(str(row[4])),
-        tuple(ids.split("\n")) if ids else (), str(row[6]),
-        None if row[7] is None else str(row[7]),
+        id=int(row["id"]),
+        course_id=str(row["course_id"]),
+        scope=str(row["scope"]),
+        mode=str(row["mode"]),
+        seed=int(row["seed"]),
+        question_ids=tuple(ids.split("\n")) if ids else (),
+        started_at=str(row["started_at"]),
+        finished_at=None if row["finished_at"] is None else str(row["finished_at"]),
     )
 
 
-def _attempt(row: tuple[object, ...]) -> Attempt:
+def _attempt(row: sqlite3.Row) -> Attempt:
     return Attempt(
-        str(row[0]), str(row[1]), str(row[2]), str(row[3]),
-        None if row[4] is None else str(row[4]), bool(row[5]), float(str(row[6])),
-        float(str(row[7])), float(str(row[8])), float(str(row[9])), int(str(row[10])),
-        float(str(row[11])), str(row[12]), None if row[13] is None else int(str(row[13])),
+        course_id=str(row["course_id"]),
+        question_id=str(row["question_id"]),
+        chapter_id=str(row["chapter_id"]),
+        content_hash=str(row["content_hash"]),
+        response=None if row["response"] is None else str(row["response"]),
+        answered=bool(row["answered"]),
+        fraction=float(row["fraction"]),
+        score=float(row["score"]),
+        points=float(row["points"]),
+        max_points=float(row["max_points"]),
+        hints_used=int(row["hints_used"]),
+        duration=float(row["duration"]),
+        answered_at=str(row["answered_at"]),
+        session_id=None if row["session_id"] is None else int(row["session_id"]),
     )
