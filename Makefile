@@ -10,7 +10,7 @@ OUT := _build
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 JOBS ?= 2
 
-.PHONY: demo test lint typecheck tools venv bench clean
+.PHONY: demo test lint typecheck tools venv bench golden clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ typecheck: venv
 
 test: venv tools lint typecheck
 	CI=$${CI:-} $(BIN)/python -m pytest -q -n $(JOBS) --dist loadgroup
+
+# Rewrite the golden snapshots of every format (tests/golden/) from a fresh build of the
+# completeness course, after an intended change to an output; review `git diff tests/golden`.
+golden: venv tools
+	$(BIN)/python -m pytest -q -n 0 tests/golden --update-snapshots
 
 bench: venv tools
 	$(BIN)/python benchmarks/run.py
