@@ -1,9 +1,10 @@
-"""The one configured Markdown dialect every renderer uses.
+"""Course Markdown as safe HTML, for the site and the packages, and its inspection for `check`.
 
-CommonMark plus tables, strikethrough, footnotes, `!!! note "Title"` admonitions,
-`$inline$` / `$$display$$` math (turned into MathML at build time, so pages need no math
-JavaScript) and fenced code highlighted by Pygments with CSS classes (no inline styles,
-so a strict Content-Security-Policy holds).
+The dialect itself (CommonMark plus tables, strikethrough, footnotes, admonitions and
+math) is engine/markdown_dialect.py's, shared with the terminal and plain text. Here math
+is turned into MathML at build time, so pages need no math JavaScript, and fenced code is
+highlighted by Pygments with CSS classes (no inline styles, so a strict
+Content-Security-Policy holds).
 
 Safety: raw HTML is escaped unless the course sets `allow_html`, links or images whose
 scheme is `javascript:`, `vbscript:`, `file:` or `data:`, or whose path is absolute or
@@ -12,9 +13,6 @@ stays visible, inert), and math goes through engine.mathml's allow-list.
 `markdown_problems` reports raw HTML and unsafe schemes, `image_targets` lists local file
 targets, each with its 0-based line inside the text, and `math_spans` the formulas, so
 the validator can point at the place that holds them.
-
-Math follows pandoc's rule: the opening `$` must be followed by a non-space and the
-closing `$` preceded by one and not followed by a digit, so "$5 and $10" stays text.
 """
 
 from __future__ import annotations
@@ -32,9 +30,6 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
@@ -42,41 +37,23 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from engine.diagnostics import Code
+from engine.markdown_dialect import (
+    browser_scheme,
+    is_outside_url,
+    is_plain,
+    is_unsafe_url,
+    new_parser,
+)
 from engine.mathml import latex_to_mathml
-from engine.mathtext import to_unicode
 
 UrlResolver = Callable[[str], "str | None"]
 """Maps a link or image URL as written (percent-encoded) to the URL to emit; None keeps it."""
 
-_UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|file|data):", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
 _LANGUAGE = re.compile(r"^[A-Za-z0-9_+#.-]{1,40}$")
 
 CODE_CSS_CLASS = "highlight"
 """The class on every highlighted `<pre>`; Pygments' style sheets are scoped to it."""
-
-
-def is_unsafe_url(url: str) -> bool:
-    """Whether a URL would run code or embed content when followed (`javascript:`, `data:`...).
-
-    Browsers drop ASCII whitespace and control characters inside a scheme
-    (`java\\tscript:` runs), so those are removed before looking at it.
-    """
-    return bool(_UNSAFE_SCHEME.match(_IGNORED_IN_SCHEME.sub("", unquote(url))))
-
-
-def is_outside_url(url: str) -> bool:
-    """Whether a URL names a path outside the site: `/x`, `//host/x` (protocol-relative),
-    `\\x` or `C:\\x`. The site and the packages open from anywhere (`file://`, an LMS
-    folder), so such a link could only reach the reader's own files or another host."""
-    from engine.coursefiles import is_absolute
-
-    return is_absolute(_IGNORED_IN_SCHEME.sub("", unquote(url)))
-
-
-def _validate_link(url: str) -> bool:
-    return not is_unsafe_url(url) and not is_outside_url(url)
 
 
 # --- code and math ------------------------------------------------------------------------
@@ -214,16 +191,8 @@ def _walk(tokens: Sequence[Token]) -> Iterator[Token]:
 
 
 def _build(*, html: bool, check_links: bool = True) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": html, "highlight": _highlight_fence})
-    md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin)
-    md.use(admon_plugin)
-    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
-           double_inline=True)
-    if check_links:
-        md.validateLink = _validate_link  # type: ignore[method-assign]
-    else:
-        md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md = new_parser(html=html, check_links=check_links)
+    md.options["highlight"] = _highlight_fence
     rules: dict[str, Callable[..., str]] = {
         "math_inline": _render_math_inline,
         "math_inline_double": _render_math_display,
@@ -248,15 +217,10 @@ _INSPECTING = _build(html=True, check_links=False)
 """Sees raw HTML and every link, safe or not, so problems can be reported (never rendered)."""
 
 
-_PLAIN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f ,.;:?'\"()/%+=-]*")
-"""One line of prose with no character Markdown gives a meaning to (and starting with a
-letter, so it cannot open a list or a heading): rendering it is escaping it."""
-
-
 def _plain(text: str, inline: bool) -> str | None:
     # A fast path: most choices, hints and feedback are one plain sentence, and the
     # 5000-chapter benchmark renders tens of thousands of them.
-    if len(text) > 200 or text != text.rstrip() or "  " in text or not _PLAIN.fullmatch(text):
+    if len(text) > 200 or text != text.rstrip() or "  " in text or not is_plain(text):
         return None
     escaped = text.replace('"', "&quot;")
     return escaped if inline else f"<p>{escaped}</p>\n"
@@ -288,33 +252,6 @@ def render_markdown(
     if inline:
         return str(md.renderInline(text, env))
     return str(md.render(text, env))
-
-
-def plain_text(text: str) -> str:
-    """The visible text of inline Markdown, without markup, math as Unicode (`Wₕₕ`).
-
-    For places that hold text only, such as `<option>` labels, `<title>` and accessible
-    names: a screen reader must not read "W underscore brace h h".
-    """
-    if _PLAIN.fullmatch(text):
-        return " ".join(text.split())  # nothing in it is markup (see `_PLAIN`)
-    parts: list[str] = []
-
-    def collect(tokens: Sequence[Token]) -> None:
-        for token in tokens:
-            if token.type in ("text", "code_inline"):
-                parts.append(token.content)
-            elif token.type in ("math_inline", "math_inline_double"):
-                parts.append(to_unicode(token.content.strip()))
-            elif token.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-            elif token.type == "image":
-                parts.append(token.content)  # the alt text; its children repeat it
-            elif token.children:
-                collect(token.children)
-
-    collect(_ESCAPING.parseInline(text, {}))
-    return " ".join("".join(parts).split())
 
 
 # --- inspection for the validator ---------------------------------------------------------
@@ -368,7 +305,7 @@ def problem_sites(text: str, *, allow_html: bool) -> list[tuple[int, str, Code, 
         elif token.type in ("link_open", "image"):
             url = str(token.attrGet("href" if token.type == "link_open" else "src") or "")
             if is_unsafe_url(url):
-                scheme = _IGNORED_IN_SCHEME.sub("", unquote(url)).split(":", 1)[0].lower()
+                scheme = browser_scheme(url)
                 problems.append((
                     line,
                     url,

@@ -44,7 +44,7 @@ def renderer_version() -> str:
     for entry in _walk(files("renderers.html")):
         digest.update(entry.name.encode())
         digest.update(entry.read_bytes())
-    for module in ("markdown.py", "grading.py", "model.py"):
+    for module in ("markdown.py", "markdown_dialect.py", "grading.py", "model.py"):
         digest.update(files("engine").joinpath(module).read_bytes())
     for library in LIBRARIES:
         digest.update(f"{library}={version(library)}".encode())

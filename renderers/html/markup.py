@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from engine.markdown import plain_text, render_markdown
+from engine.markdown import render_markdown
+from engine.markdown_dialect import plain_text
 
 _SCRIPT_ESCAPES = (
     ("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),

@@ -20,30 +20,10 @@ from rich.text import Text
 from engine.mathtext import to_unicode
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 CODE_STYLE = "cyan"
 MATH_STYLE = "italic"
-
-
-@functools.cache
-def _parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.admon import admon_plugin
-    from mdit_py_plugins.dollarmath import dollarmath_plugin
-    from mdit_py_plugins.footnote import footnote_plugin
-
-    # The same Markdown flavour as the content format: CommonMark + tables + strikethrough
-    # + footnotes + $math$ + admonitions. Raw HTML is kept as literal text (a terminal has
-    # nothing to render it with, and showing it is the honest fallback).
-    return (
-        MarkdownIt("commonmark", {"html": False})
-        .enable(["table", "strikethrough"])
-        .use(dollarmath_plugin, double_inline=True)
-        .use(footnote_plugin)
-        .use(admon_plugin)
-    )
 
 
 @functools.cache
@@ -74,8 +54,13 @@ def hanging(text: Text, indent: int, width: int | None) -> Text:
 
 def render_markdown(source: str, width: int | None = None) -> list[Text]:
     """Markdown as lines of styled text, wrapped to `width` (None: never wrapped)."""
+    # Imported here: a quiz whose text comes from the course cache never parses Markdown.
+    from engine.markdown_dialect import parser
+
     writer = _Writer(width)
-    writer.blocks(_parser().parse(source))
+    # The course's one dialect (the site's); raw HTML is kept as literal text, as a terminal
+    # has nothing to render it with and showing it is the honest fallback.
+    writer.blocks(parser().parse(source))
     writer.footnotes()
     while writer.lines and not writer.lines[-1].plain.strip():
         writer.lines.pop()

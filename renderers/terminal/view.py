@@ -11,6 +11,7 @@ from typing import assert_never
 
 from rich.text import Text
 
+from engine.cloze_math import tighten_math_around_markers
 from engine.grading import Grade, matching_options, parse_number
 from engine.model import (
     MARKER,
@@ -93,7 +94,9 @@ def cloze_prompt(question: Cloze) -> str:
         number_ = names.index(name) + 1 if name in names else "?"
         return f"\\[{number_}: \\_\\_\\_\\_\\]"
 
-    return MARKER.sub(gap, question.prompt)
+    # A formula cut by a blank is written tight around it, as on the site: `$h_t = $` is
+    # not math in the course's dialect (a `$` span may not end with a space).
+    return MARKER.sub(gap, tighten_math_around_markers(question.prompt))
 
 
 def question_lines(question: QuestionType, layout: Layout, width: int | None) -> list[Text]:

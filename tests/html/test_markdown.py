@@ -11,12 +11,11 @@ from hypothesis import strategies as st
 from engine.diagnostics import Code
 from engine.markdown import (
     image_targets,
-    is_unsafe_url,
     markdown_problems,
-    plain_text,
     relative_target,
     render_markdown,
 )
+from engine.markdown_dialect import is_unsafe_url, plain_text
 
 
 def test_commonmark_and_extensions() -> None:
