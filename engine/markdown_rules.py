@@ -6,31 +6,109 @@ each problem is reported at the line of the YAML file that holds it.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
+import types
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Union, get_args, get_origin
 from urllib.parse import quote, unquote
 
 from engine import coursefiles
 from engine.diagnostics import Code, Diagnostic
 from engine.mathml import math_problems
-from engine.model import Chapter, Choice, Course
+from engine.model import Chapter, Course, Markdown
 from engine.node import Node, source_of
 from engine.span import Span
 
-MARKDOWN_FIELDS = (
-    "body",
-    "prompt",
-    "explanation",
-    "text",
-    "feedback",
-    "caption",
-    "feedback_true",
-    "feedback_false",
-)
-"""Fields of blocks that hold Markdown."""
+# --- which fields hold Markdown: the model's `Markdown` annotation says -------------------
+
+_MARKDOWN_SCHEMA = get_args(Markdown)[1].json_schema_extra
+
+
+@dataclass(frozen=True)
+class MarkdownFields:
+    """The fields of one model class that hold Markdown, by shape, and those holding nodes."""
+
+    texts: tuple[str, ...]
+    """`Markdown` or `Markdown | None`."""
+    lists: tuple[str, ...]
+    """`list[Markdown]`."""
+    maps: tuple[str, ...]
+    """`dict[str, Markdown]`."""
+    nodes: tuple[str, ...]
+    """Fields that may hold model nodes (blocks, choices, pairs...), which may hold Markdown."""
+
+
+def _without_none(annotation: Any) -> Any:
+    if get_origin(annotation) in (Union, types.UnionType):
+        rest = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return rest[0] if len(rest) == 1 else annotation
+    return annotation
+
+
+def _holds_nodes(annotation: Any) -> bool:
+    if isinstance(annotation, type):
+        return issubclass(annotation, Node)
+    return any(_holds_nodes(arg) for arg in get_args(annotation))
+
+
+@functools.cache
+def markdown_fields(cls: type[Node]) -> MarkdownFields:
+    """Where `cls` holds Markdown, read from its annotations (engine.model's `Markdown`)."""
+    texts, lists, maps, nodes = [], [], [], []
+    for name, info in cls.model_fields.items():
+        annotation = _without_none(info.annotation)
+        args = get_args(annotation)
+        if info.json_schema_extra == _MARKDOWN_SCHEMA or annotation == Markdown:
+            texts.append(name)
+        elif get_origin(annotation) is list and args == (Markdown,):
+            lists.append(name)
+        elif get_origin(annotation) is dict and args[1:] == (Markdown,):
+            maps.append(name)
+        elif _holds_nodes(annotation):
+            nodes.append(name)
+    return MarkdownFields(tuple(texts), tuple(lists), tuple(maps), tuple(nodes))
+
+
+def _model_classes() -> set[type[Node]]:
+    found: set[type[Node]] = set()
+    pending: list[type[Node]] = [Course]
+    while pending:
+        cls = pending.pop()
+        if cls in found:
+            continue
+        found.add(cls)
+        for info in cls.model_fields.values():
+            pending.extend(_node_classes(info.annotation))
+    return found
+
+
+def _node_classes(annotation: Any) -> list[type[Node]]:
+    if isinstance(annotation, type):
+        return [annotation] if issubclass(annotation, Node) else []
+    return [cls for arg in get_args(annotation) for cls in _node_classes(arg)]
+
+
+@functools.cache
+def _markdown_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Names of Markdown fields anywhere in the model: (single texts, lists and maps)."""
+    single: set[str] = set()
+    many: set[str] = set()
+    for cls in _model_classes():
+        fields = markdown_fields(cls)
+        single.update(fields.texts)
+        many.update(fields.lists + fields.maps)
+    return frozenset(single), frozenset(many)
+
+
+def is_markdown_path(path: tuple[str | int, ...]) -> bool:
+    """Whether the value at `path` of a chapter file is a Markdown text (by its field name)."""
+    single, many = _markdown_names()
+    return bool(path) and (path[-1] in single or (len(path) > 1 and path[-2] in many))
 
 
 def span_at(node: Node, *parts: str | int, key: bool = False) -> Span | None:
@@ -212,26 +290,29 @@ def _source_line(span: Span) -> str:
 
 
 def _markdown_texts(chapter: Chapter) -> Iterator[tuple[Node, tuple[str | int, ...], str]]:
+    """Every Markdown text of the chapter: the node holding it, its path there, the text."""
+    return _texts_of(chapter)
+
+
+def _texts_of(node: Node) -> Iterator[tuple[Node, tuple[str | int, ...], str]]:
     # Fields are read from __dict__: getattr() on a field a model lacks goes through
     # pydantic's slow attribute fallback, hundreds of thousands of times on a big course.
-    for i, objective in enumerate(chapter.objectives):
-        yield chapter, ("objectives", i), objective
-    for block in chapter.blocks:
-        fields = block.__dict__
-        for name in MARKDOWN_FIELDS:
-            value = fields.get(name)
-            if isinstance(value, str):
-                yield block, (name,), value
-            elif isinstance(value, dict):
-                for key, text in value.items():
-                    yield block, (name, key), text
-        for i, hint in enumerate(fields.get("hints") or ()):
-            yield block, ("hints", i), hint
-        for choice in fields.get("choices") or ():
-            if isinstance(choice, Choice):
-                yield choice, ("text",), choice.text
-                if choice.feedback:
-                    yield choice, ("feedback",), choice.feedback
-        for pair in fields.get("pairs") or ():
-            yield pair, ("left",), pair.left
-            yield pair, ("right",), pair.right
+    fields = node.__dict__
+    where = markdown_fields(type(node))
+    for name in where.texts:
+        value = fields.get(name)
+        if isinstance(value, str):
+            yield node, (name,), value
+    for name in where.lists:
+        for i, text in enumerate(fields.get(name) or ()):
+            yield node, (name, i), text
+    for name in where.maps:
+        for key, text in (fields.get(name) or {}).items():
+            yield node, (name, key), text
+    for name in where.nodes:
+        value = fields.get(name)
+        children = value.values() if isinstance(value, dict) else (
+            value if isinstance(value, list | tuple) else (value,))
+        for child in children:
+            if isinstance(child, Node):
+                yield from _texts_of(child)

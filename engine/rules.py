@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from engine.diagnostics import Code, Diagnostic
-from engine.markdown_rules import MARKDOWN_FIELDS, markdown_rules, span_at
+from engine.markdown_rules import is_markdown_path, markdown_rules, span_at
 from engine.model import (
     LARGEST,
     MARKER,
@@ -171,7 +171,7 @@ def _chapter_rules(
         del index
     if smap is not None:
         for path in sorted(smap.folded, key=str):
-            if (path and path[-1] in MARKDOWN_FIELDS) or (len(path) > 1 and path[-2] == "hints"):
+            if is_markdown_path(path):
                 yield Diagnostic.of(
                     Code.FOLDED_MARKDOWN,
                     "Markdown written as a folded scalar ('>') loses its line breaks",
