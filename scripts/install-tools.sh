@@ -2,7 +2,8 @@
 # Installs the third-party tools the tests drive: Debian's Chromium (Playwright runs it),
 # Java (the Nu Html Checker), tmux, bubblewrap (the code cells' sandbox), and the npm
 # packages that check our output (axe-core, vnu-jar, scorm-again, gift-pegjs, and the QTI
-# converter and player @citolab/qti-convert + @citolab/qti-components).
+# converter and player @citolab/qti-convert + @citolab/qti-components), and the checkers of
+# our own JavaScript (typescript's tsc, ESLint with its recommended rules and globals).
 # Idempotent: a second run does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 NPM_TOOLS=.tools/npm
-NPM_WANT="axe-core@4.14.1 vnu-jar@26.9.27 scorm-again@3.4.3 gift-pegjs@1.0.2 @citolab/qti-convert@0.3.52 @citolab/qti-components@7.27.4"
+NPM_WANT="axe-core@4.14.1 vnu-jar@26.9.27 scorm-again@3.4.3 gift-pegjs@1.0.2 @citolab/qti-convert@0.3.52 @citolab/qti-components@7.27.4 typescript@5.9.3 eslint@9.39.5 @eslint/js@9.39.5 globals@16.3.0"
 if [ "$(cat "$NPM_TOOLS/.installed" 2>/dev/null)" != "$NPM_WANT" ]; then
   mkdir -p "$NPM_TOOLS"
   # shellcheck disable=SC2086

@@ -1,3 +1,4 @@
+// @ts-check
 /* lessonkit grader: a line-for-line mirror of engine/grading.py.
  *
  * window.lessonkitGrade(question, response, hintsUsed) grades one response to a question
@@ -125,7 +126,7 @@
     // Python's re.fullmatch: anchor the whole pattern; translate named groups.
     var source = '^(?:' + pattern.replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>') + ')$';
     var flags = caseSensitive ? '' : 'i';
-    try { return new RegExp(source, flags + 'u'); } catch (e) { /* not valid with /u */ }
+    try { return new RegExp(source, flags + 'u'); } catch { /* not valid with /u */ }
     return new RegExp(source, flags);
   }
 
@@ -137,7 +138,7 @@
     var given = normaliseText(response, caseSensitive);
     if (pattern !== null && pattern !== undefined) {
       if (Array.from(given).length > MAX_ANSWER) return false;
-      try { return compilePattern(pattern, caseSensitive).test(given); } catch (e) { return false; }
+      try { return compilePattern(pattern, caseSensitive).test(given); } catch { return false; }
     }
     return false;
   }

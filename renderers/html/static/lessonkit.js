@@ -1,3 +1,4 @@
+// @ts-check
 /* lessonkit site logic: learner state, progress marks, events, theme, reset, feedback.
  *
  * The learner state is one JSON object (see renderers/html/__init__.py for its shape and
@@ -58,11 +59,11 @@
         try {
           var text = window.localStorage.getItem(course.storageKey);
           return text ? JSON.parse(text) : memory;
-        } catch (e) { return memory; }
+        } catch { return memory; }
       },
       save: function (value) {
         memory = value;
-        try { window.localStorage.setItem(course.storageKey, JSON.stringify(value)); } catch (e) { /* kept in memory */ }
+        try { window.localStorage.setItem(course.storageKey, JSON.stringify(value)); } catch { /* kept in memory */ }
       }
     };
   }
@@ -74,14 +75,14 @@
   }
 
   var loaded = null;
-  try { loaded = backend.load(); } catch (e) { loaded = null; }
+  try { loaded = backend.load(); } catch { loaded = null; }
   var state = emptyState();
   if (validState(loaded)) {
     Object.keys(state).forEach(function (k) { if (loaded[k] !== undefined) state[k] = loaded[k]; });
   }
 
   function save() {
-    try { backend.save(state); } catch (e) { /* the bridge reports its own errors */ }
+    try { backend.save(state); } catch { /* the bridge reports its own errors */ }
   }
 
   function emit(name, detail) {
@@ -175,7 +176,9 @@
     var text = document.querySelector('[data-progress-text]');
     var next = document.querySelector('[data-continue]');
     if (!text) return;
-    var done = 0, points = 0, max = 0, firstOpen = null;
+    var done = 0, points = 0, max = 0;
+    /** @type {{title: string, url: string} | null} */
+    var firstOpen = null;
     course.chapters.forEach(function (c) {
       var record = state.chapters[c.id];
       if (record && record.completed) done += 1;
@@ -205,7 +208,7 @@
   var THEMES = ['auto', 'light', 'dark'];
 
   function setupTheme() {
-    var button = document.querySelector('[data-theme-toggle]');
+    var button = /** @type {HTMLElement | null} */ (document.querySelector('[data-theme-toggle]'));
     if (!button) return;
     function show() {
       var theme = root.getAttribute('data-theme') || 'auto';
@@ -217,7 +220,7 @@
       var current = THEMES.indexOf(root.getAttribute('data-theme'));
       var theme = THEMES[(current + 1) % THEMES.length];
       root.setAttribute('data-theme', theme);
-      try { window.localStorage.setItem('lessonkit:theme', theme); } catch (e) { /* not kept */ }
+      try { window.localStorage.setItem('lessonkit:theme', theme); } catch { /* not kept */ }
       show();
     });
   }
@@ -225,16 +228,16 @@
   // --- reset -------------------------------------------------------------------------
 
   function setupReset() {
-    var box = document.querySelector('[data-reset]');
+    var box = /** @type {HTMLElement | null} */ (document.querySelector('[data-reset]'));
     if (!box) return;
-    var start = box.querySelector('[data-reset-start]');
-    var confirm = box.querySelector('[data-reset-confirm]');
+    var start = /** @type {HTMLElement} */ (box.querySelector('[data-reset-start]'));
+    var confirm = /** @type {HTMLElement} */ (box.querySelector('[data-reset-confirm]'));
     var status = box.querySelector('[data-reset-status]');
     box.hidden = false;
     start.addEventListener('click', function () {
       confirm.hidden = false;
       start.hidden = true;
-      box.querySelector('[data-reset-no]').focus();
+      /** @type {HTMLElement} */ (box.querySelector('[data-reset-no]')).focus();
     });
     box.querySelector('[data-reset-no]').addEventListener('click', function () {
       confirm.hidden = true;
@@ -256,10 +259,10 @@
   // --- the "was this chapter clear?" widget ------------------------------------------
 
   function setupFeedback() {
-    var box = document.querySelector('[data-feedback]');
+    var box = /** @type {HTMLElement | null} */ (document.querySelector('[data-feedback]'));
     var chapterId = document.body.getAttribute('data-chapter');
     if (!box || !chapterId) return;
-    var form = box.querySelector('[data-feedback-form]');
+    var form = /** @type {HTMLElement} */ (box.querySelector('[data-feedback-form]'));
     var label = box.querySelector('[data-feedback-label]');
     var textarea = form.querySelector('textarea');
     var thanks = box.querySelector('[data-feedback-thanks]');
@@ -313,7 +316,7 @@
           method: 'POST', mode: 'no-cors', keepalive: true, body: body,
           headers: { 'Content-Type': 'text/plain;charset=UTF-8' }
         }).catch(function () { /* offline: the answer stays stored locally */ });
-      } catch (e) { /* fetch unavailable */ }
+      } catch { /* fetch unavailable */ }
     }
 
     buttons.forEach(function (button) {
@@ -365,7 +368,7 @@
     document.querySelectorAll('.scroll-x').forEach(function (el) {
       if (el.scrollWidth > el.clientWidth + 1) el.setAttribute('tabindex', '0');
     });
-    var outline = document.querySelector('[data-outline]');
+    var outline = /** @type {HTMLDetailsElement | null} */ (document.querySelector('[data-outline]'));
     if (outline && window.matchMedia('(max-width: 52rem)').matches) outline.open = false;
   }
 

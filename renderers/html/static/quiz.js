@@ -1,3 +1,4 @@
+// @ts-check
 /* lessonkit question widgets: read a response, grade it with lessonkitGrade, show the
  * verdict, per-part marks and feedback, hints one at a time, the explanation, and retry.
  *
@@ -343,7 +344,7 @@
   // --- the chapter's score -----------------------------------------------------------
 
   function updateChapterScore() {
-    var box = document.querySelector('[data-chapter-score]');
+    var box = /** @type {HTMLElement | null} */ (document.querySelector('[data-chapter-score]'));
     if (!box || !chapterId) return;
     var s = lk.chapterScore(chapterId);
     var text = box.querySelector('[data-chapter-score-text]');

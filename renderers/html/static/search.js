@@ -1,3 +1,4 @@
+// @ts-check
 /* The search page: full-text search with pagefind when served over HTTP, chapter titles
  * only on file:// (browsers refuse module imports and fetches from file:// pages).
  *
@@ -12,7 +13,7 @@
   var lk = window.lessonkit;
   if (!course || !lk) return;
   var t = lk.t;
-  var input = document.getElementById('_search-page-q');
+  var input = /** @type {HTMLInputElement} */ (document.getElementById('_search-page-q'));
   var status = document.querySelector('[data-search-status]');
   var list = document.querySelector('[data-search-results]');
   var query = (new URLSearchParams(window.location.search).get('q') || '').trim();

@@ -1,3 +1,4 @@
+// @ts-check
 /* Applies the learner's saved colour theme before the page paints (loaded without defer,
  * so dark-theme readers never see a white flash). The toggle lives in lessonkit.js. */
 (function () {
@@ -7,5 +8,5 @@
     if (saved === 'auto' || saved === 'light' || saved === 'dark') {
       document.documentElement.setAttribute('data-theme', saved);
     }
-  } catch (e) { /* storage disabled: keep the site default */ }
+  } catch { /* storage disabled: keep the site default */ }
 })();

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * lessonkit LMS bridge, common part: joins the static site to one LMS session.
  *
@@ -35,16 +36,16 @@
       for (var depth = 0; win && depth < MAX_DEPTH; depth++) {
         found.push(win);
         var parent = null;
-        try { parent = win.parent; } catch (e) { parent = null; }
+        try { parent = win.parent; } catch { parent = null; }
         if (!parent || parent === win) break;
         win = parent;
       }
     }
     climb(window);
     var opener = null;
-    try { opener = window.top && window.top.opener; } catch (e) { opener = null; }
+    try { opener = window.top && window.top.opener; } catch { opener = null; }
     if (!opener) {
-      try { opener = window.opener; } catch (e) { opener = null; }
+      try { opener = window.opener; } catch { opener = null; }
     }
     if (opener) climb(opener);
     return found;
@@ -55,19 +56,20 @@
     for (var i = 0; i < wins.length; i++) {
       try {
         if (wins[i][name]) return wins[i][name];
-      } catch (e) { /* a cross-origin frame: keep looking further up */ }
+      } catch { /* a cross-origin frame: keep looking further up */ }
     }
     return null;
   }
 
   function launcherOf() {
+    /** @type {Window} */
     var win = window;
     for (var depth = 0; win && depth < MAX_DEPTH; depth++) {
       try {
         if (win.lessonkitLauncher) return win.lessonkitLauncher;
         if (win.parent === win) return null;
         win = win.parent;
-      } catch (e) { return null; }
+      } catch { return null; }
     }
     return null;
   }
@@ -284,7 +286,7 @@
     [document, session.siteDocument].forEach(function (doc) {
       try {
         if (doc) doc.dispatchEvent(new CustomEvent("lessonkit:lms-warning", { detail: detail }));
-      } catch (e) { /* the page is gone */ }
+      } catch { /* the page is gone */ }
     });
   }
 
@@ -294,7 +296,7 @@
       load: function () { return session.load(); },
       save: function (state) { session.save(state); }
     };
-    document.addEventListener("lessonkit:answer", function (event) {
+    document.addEventListener("lessonkit:answer", function (/** @type {CustomEvent} */ event) {
       if (event && event.detail) session.answer(event.detail);
     });
   }
@@ -318,6 +320,7 @@
     var root = document.documentElement;
     var scope = root.getAttribute("data-lessonkit-launcher");
     if (scope !== null) {
+      /** @type {{session: any, ready: boolean}} */
       var launcher = window.lessonkitLauncher = { session: null, ready: false };
       driver.open(scopeIds(scope), function (session) {
         launcher.session = session;

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * lessonkit LMS bridge, cmi5 part (cmi5 "quartz" edition, xAPI 1.0.3).
  *
@@ -114,6 +115,7 @@
   Session.prototype.context = function (kind) {
     var context = JSON.parse(JSON.stringify(this.template || {}));
     context.registration = this.launch.registration;
+    /** @type {{parent?: object[], category?: object[]}} */
     var activities = context.contextActivities = context.contextActivities || {};
     context.extensions = context.extensions || {};
     if (!context.extensions[SESSION_ID] && this.sessionId) {
@@ -276,7 +278,7 @@
     };
     try {
       launch.actor = JSON.parse(query.get("actor") || "null");
-    } catch (e) {
+    } catch {
       launch.actor = null;
     }
     var complete = launch.endpoint && launch.fetch && launch.registration &&

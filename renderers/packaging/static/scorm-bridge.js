@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * lessonkit LMS bridge, SCORM part: SCORM 1.2 (RTE 1.2) and SCORM 2004 4th edition (RTE 1.1).
  *
@@ -68,7 +69,7 @@
   Session.prototype.call = function (method, args) {
     try {
       return String(this.api[method].apply(this.api, args));
-    } catch (e) {
+    } catch {
       return "false";
     }
   };

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * lessonkit LMS bridge: the suspend_data encoding of the SCORM part.
  *
@@ -291,7 +292,7 @@
       if (tag === "L") return unpack(JSON.parse(unlzw(body)));
       if (tag === "J") return unpack(JSON.parse(body));
       if (tag === "R") return JSON.parse(body);
-    } catch (e) { /* another tool's data, or damaged: start afresh */ }
+    } catch { /* another tool's data, or damaged: start afresh */ }
     return null;
   }
 
