@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import signal
 from dataclasses import dataclass
-from pathlib import Path
 
 from engine.cellprocess import Finished
 from engine.cellrunner import CellJob, CellRecord, ErrorRecord, FrameRecord, VerifiedRecord
@@ -21,7 +20,7 @@ from engine.outputcache import VerifiedValue
 from engine.outputs import CellOutput
 from engine.sandbox import DESCRIPTOR_OUTPUT_LIMIT, FILE_SIZE_LIMIT, MEMORY_LIMIT
 from engine.scalar_map import text_position_span
-from engine.span import Span
+from engine.span import Span, display_path
 from engine.svg import svg_problem
 
 FIGURE_LIMIT = 5_000_000
@@ -250,14 +249,6 @@ def _frame_note(frame: FrameRecord, cells: dict[str, CodeCell]) -> str:
     cell = cells.get(file.removeprefix("<cell:").removesuffix(">")) if file.startswith("<cell:") \
         else None
     span = _line_span(cell, line) if cell else None
-    where = f"{span.file}:{span.line}" if span else f"{_shown(file)}:{line}"
+    where = f"{span.file}:{span.line}" if span else f"{display_path(file)}:{line}"
     text = f": {frame['text']}" if frame["text"] else ""
     return f"  {where} in {frame['name']}{text}"
-
-
-def _shown(file: str) -> str:
-    """A path relative to the working directory when it is inside it (as editors link it)."""
-    try:
-        return Path(file).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
-        return file

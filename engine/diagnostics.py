@@ -27,7 +27,21 @@ class Severity(StrEnum):
 
 
 class Code(StrEnum):
-    """One member per problem an author can make; the value is the stable code."""
+    """One member per problem an author can make; the value is the stable code.
+
+    Each member declares its severity beside its value (an error unless it says
+    `Severity.WARNING`) and its documentation in the docstring under it, which
+    `lessonkit codes` prints.
+    """
+
+    severity: Severity
+    """Whether a diagnostic with this code is an error or a warning."""
+
+    def __new__(cls, value: str, severity: Severity = Severity.ERROR) -> Code:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.severity = severity
+        return member
 
     # Reading files
     FILE_NOT_FOUND = "file-not-found"
@@ -38,7 +52,7 @@ class Code(StrEnum):
     """The file is larger than the loader accepts (8 MiB): split the chapter."""
     ENCODING = "encoding"
     """The file is not valid UTF-8."""
-    BOM = "bom"
+    BOM = "bom", Severity.WARNING
     """The file starts with a byte-order mark; save it as UTF-8 without BOM."""
     TAB_INDENT = "tab-indent"
     """A tab is used for indentation; YAML allows only spaces there."""
@@ -78,11 +92,11 @@ class Code(StrEnum):
     """Two sections, chapters, questions or cells share an id."""
     DUPLICATE_CHAPTER = "duplicate-chapter"
     """The same chapter file is listed twice."""
-    ORPHAN_CHAPTER = "orphan-chapter"
+    ORPHAN_CHAPTER = "orphan-chapter", Severity.WARNING
     """A chapter file in the course folder is listed in no section (warning)."""
-    EMPTY_SECTION = "empty-section"
+    EMPTY_SECTION = "empty-section", Severity.WARNING
     """A section lists no chapters (warning)."""
-    EMPTY_CHAPTER = "empty-chapter"
+    EMPTY_CHAPTER = "empty-chapter", Severity.WARNING
     """A chapter has no blocks (warning)."""
     # Questions
     NO_CORRECT_CHOICE = "no-correct-choice"
@@ -112,7 +126,7 @@ class Code(StrEnum):
     """A cloze blank sits in a formula that cannot be cut at the blank into pieces that
     typeset alone (`$\\frac{1}{[[d]]}$`): the page would show raw TeX. Put the blank
     outside the formula, or cut the formula where each piece is whole."""
-    MARKER_SPACES = "marker-spaces"
+    MARKER_SPACES = "marker-spaces", Severity.WARNING
     """`[[ name ]]` has spaces inside the brackets, so it is shown as text, not a blank
     (warning): write `[[name]]`."""
     BAD_BLANK = "bad-blank"
@@ -123,13 +137,13 @@ class Code(StrEnum):
     """Two pairs of a matching question have the same left side."""
     TOO_FEW_ITEMS = "too-few-items"
     """An ordering question needs at least two distinct items."""
-    MISSING_EXPLANATION = "missing-explanation"
+    MISSING_EXPLANATION = "missing-explanation", Severity.WARNING
     """A question has no explanation (warning)."""
-    MISSING_FEEDBACK = "missing-feedback"
+    MISSING_FEEDBACK = "missing-feedback", Severity.WARNING
     """A wrong choice has no feedback saying why it is wrong (warning)."""
-    EMPTY_HINT = "empty-hint"
+    EMPTY_HINT = "empty-hint", Severity.WARNING
     """A hint is empty (warning)."""
-    HINT_PENALTY_TOO_HIGH = "hint-penalty-too-high"
+    HINT_PENALTY_TOO_HIGH = "hint-penalty-too-high", Severity.WARNING
     """All hints together cost more than the question is worth (warning)."""
     FEEDBACK_FOR_ACCEPTED = "feedback-for-accepted-answer"
     """A `text` question gives wrong-answer feedback for an answer it accepts."""
@@ -154,9 +168,9 @@ class Code(StrEnum):
     """A code cell is not valid Python."""
     MISSING_ASSET = "missing-asset"
     """A Markdown image or link points at a file that does not exist."""
-    RAW_HTML = "raw-html"
+    RAW_HTML = "raw-html", Severity.WARNING
     """Raw HTML in Markdown while `allow_html` is off; it is shown escaped (warning)."""
-    UNSAFE_LINK = "unsafe-link"
+    UNSAFE_LINK = "unsafe-link", Severity.WARNING
     """A `javascript:` or `data:` link; it is neutralised (warning)."""
     OUTSIDE_COURSE = "outside-course"
     """A link or image names a file outside the course folder: an absolute path
@@ -167,27 +181,27 @@ class Code(StrEnum):
     UNSAFE_SVG = "unsafe-svg"
     """An SVG file or figure holds script, event handlers or active links; it is not
     published."""
-    MATH_MARKUP = "math-markup"
+    MATH_MARKUP = "math-markup", Severity.WARNING
     """Math carries markup (`\\text{<b>}`), a link (`\\href`) or a style; the markup is
     shown as text and the rest removed (warning)."""
-    CONTROL_CHARACTER = "control-character"
+    CONTROL_CHARACTER = "control-character", Severity.WARNING
     """Text holds a control character (ESC, NUL, BEL, ...); it is removed (warning)."""
     SLOW_PATTERN = "slow-pattern"
     """A `pattern` can take exponential time on some answers (nested or overlapping
     repetition such as `(a+)+`): rewrite it without repeating a repetition."""
-    FOLDED_MARKDOWN = "folded-markdown"
+    FOLDED_MARKDOWN = "folded-markdown", Severity.WARNING
     """A Markdown field uses a folded scalar (`>`), which merges lines and breaks lists."""
     UNKNOWN_SUPPRESS = "unknown-suppress"
     """`suppress:` names a code that does not exist or is not a warning."""
-    UNKNOWN_UI_LANGUAGE = "unknown-ui-language"
+    UNKNOWN_UI_LANGUAGE = "unknown-ui-language", Severity.WARNING
     """No interface strings exist for `ui_language`; English is used (warning)."""
     # Renderers
-    UNSUPPORTED = "unsupported"
+    UNSUPPORTED = "unsupported", Severity.WARNING
     """A renderer could not carry a feature to its format (fidelity warning)."""
     # Importers
     IMPORT_SYNTAX = "import-syntax"
     """A question bank being imported is malformed at this place (GIFT, XML, zip)."""
-    IMPORT_UNSUPPORTED = "import-unsupported"
+    IMPORT_UNSUPPORTED = "import-unsupported", Severity.WARNING
     """Part of an imported question bank has no lessonkit equivalent and was left out or
     changed (essay and calculated questions, missing images, scripts); warning."""
     IMPORT_REFUSED = "import-refused"
@@ -230,27 +244,7 @@ def code_docs() -> dict[Code, str]:
     return dict(_DOCS)
 
 
-WARNING_CODES = frozenset(
-    {
-        Code.ORPHAN_CHAPTER,
-        Code.MARKER_SPACES,
-        Code.EMPTY_SECTION,
-        Code.EMPTY_CHAPTER,
-        Code.MISSING_EXPLANATION,
-        Code.MISSING_FEEDBACK,
-        Code.EMPTY_HINT,
-        Code.HINT_PENALTY_TOO_HIGH,
-        Code.RAW_HTML,
-        Code.UNSAFE_LINK,
-        Code.MATH_MARKUP,
-        Code.CONTROL_CHARACTER,
-        Code.FOLDED_MARKDOWN,
-        Code.UNKNOWN_UI_LANGUAGE,
-        Code.UNSUPPORTED,
-        Code.IMPORT_UNSUPPORTED,
-        Code.BOM,
-    }
-)
+WARNING_CODES = frozenset(code for code in Code if code.severity is Severity.WARNING)
 """Codes reported as warnings; every other code is an error."""
 
 
@@ -270,8 +264,7 @@ class Diagnostic:
     @classmethod
     def of(cls, code: Code, message: str, span: Span | None = None, **kw: object) -> Diagnostic:
         """A diagnostic whose severity follows from its code."""
-        severity = Severity.WARNING if code in WARNING_CODES else Severity.ERROR
-        return cls(code, message, span, severity, **kw)  # type: ignore[arg-type]
+        return cls(code, message, span, code.severity, **kw)  # type: ignore[arg-type]
 
     def sort_key(self) -> tuple[str, int, int, str]:
         s = self.span

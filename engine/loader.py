@@ -16,6 +16,7 @@ from engine.model import Chapter, Course, CourseFile, Section
 from engine.node import set_source, source_of
 from engine.salvage import attach_kept, mark_dropped_ids, salvage
 from engine.source import Path_, SourceMap, load_yaml_file
+from engine.span import display_path
 from engine.validate import errors_to_diagnostics
 
 COURSE_FILE = "course.yaml"
@@ -41,14 +42,6 @@ def course_folder(path: str | Path) -> Path:
     """The course folder for a folder or a course.yaml path."""
     p = Path(path)
     return p.parent if p.name == COURSE_FILE or p.suffix in (".yaml", ".yml") else p
-
-
-def display_path(path: Path) -> str:
-    """How to show a path to the author: relative to the working directory when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 @dataclass

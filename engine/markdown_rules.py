@@ -22,7 +22,7 @@ from engine.diagnostics import Code, Diagnostic
 from engine.mathml import math_problems
 from engine.model import Chapter, Course, Markdown
 from engine.node import Node, source_of
-from engine.span import Span
+from engine.span import Span, display_path
 
 # --- which fields hold Markdown: the model's `Markdown` annotation says -------------------
 
@@ -165,7 +165,7 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
             where = finder.find(line, target)
             if code is Code.MISSING_ASSET:
                 yield Diagnostic.of(code, f"'{target}' does not exist", where,
-                                    hint=f"looked in {_shown_dir(chapter_dir)}")
+                                    hint=f"looked in {display_path(chapter_dir)}/")
             else:
                 yield Diagnostic.of(code, message, where)
         for start, latex in maths:
@@ -257,13 +257,6 @@ def _may_be_unsafe(text: str) -> bool:
         return False
     lowered = text.lower()
     return ("script" in lowered or "data" in lowered) and bool(_UNSAFE_SCHEME.search(lowered))
-
-
-def _shown_dir(folder: Path) -> str:
-    try:
-        return folder.resolve().relative_to(Path.cwd().resolve()).as_posix() + "/"
-    except ValueError:
-        return folder.as_posix() + "/"
 
 
 def _text_line_span(span: Span | None, text: str, line_offset: int) -> Span | None:

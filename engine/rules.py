@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine.diagnostics import Code, Diagnostic
+from engine.diagnostics import Code, Diagnostic, Severity
 from engine.markdown_rules import is_markdown_path, markdown_rules, span_at
 from engine.model import (
     LARGEST,
@@ -110,9 +110,7 @@ def _unique_ids(course: Course) -> Iterator[Diagnostic]:
 
 
 def _suppress_codes(course: Course) -> Iterator[Diagnostic]:
-    from engine.diagnostics import WARNING_CODES
-
-    warnings = {c.value for c in WARNING_CODES}
+    warnings = {c.value for c in Code if c.severity is Severity.WARNING}
     for i, name in enumerate(course.suppress):
         if name not in warnings:
             known = [c.value for c in Code]

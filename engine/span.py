@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+
+def display_path(path: str | Path) -> str:
+    """A path as the author should see it, in spans and messages: relative to the working
+    directory when it is inside it (as editors and CI annotations link it), else whole."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return Path(path).as_posix()
 
 
 @dataclass(frozen=True, order=True)

@@ -73,10 +73,10 @@ def check(path: str, strict: bool, fmt: str, execute: bool, quiet: bool) -> None
 )
 def codes(fmt: str) -> None:
     """List every diagnostic code, its severity and what it means."""
-    from engine.diagnostics import WARNING_CODES, code_docs
+    from engine.diagnostics import code_docs
 
     for code, doc in code_docs().items():
-        severity = "warning" if code in WARNING_CODES else "error"
+        severity = code.severity.value
         if fmt == "markdown":
             click.echo(f"| `{code.value}` | {severity} | {doc} |")
         else:

@@ -18,6 +18,7 @@ from engine.execute import ExecutionResult
 from engine.model import Chapter, CodeCell, Course, Numeric
 from engine.model import Text as TextQuestion
 from engine.outputs import CellOutput
+from engine.span import display_path
 
 
 @click.command()
@@ -180,15 +181,8 @@ def _show_cell(console: Console, cell: CodeCell, output: CellOutput | None,
     if output.error:
         console.print(Text(f"  error: {output.error}", style="bold red"))
     for figure in figures:
-        console.print(Text.assemble(("  figure: ", "green"), _shown(figure)))
+        console.print(Text.assemble(("  figure: ", "green"), display_path(figure)))
 
 
 def _indent(text: str) -> str:
     return "\n".join(f"  {line}" for line in text.rstrip("\n").split("\n"))
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
