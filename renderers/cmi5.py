@@ -27,18 +27,19 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 from typing import ClassVar, Literal
+from xml.etree.ElementTree import Element
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from engine.model import Course, Section
 from renderers.base import Bundle, RenderContext
 from renderers.lms.numbers import decimal_text
+from renderers.lms.xml import add, element, manifest_bytes
 from renderers.packaging.archive import package_zip
 from renderers.packaging.bridge import language_tag
 from renderers.packaging.package import assemble
 from renderers.packaging.plain import plain_text
 from renderers.packaging.units import Layout, Unit
-from renderers.packaging.xml import Element, element, to_bytes
 
 COURSE_STRUCTURE = PurePosixPath("cmi5.xml")
 NAMESPACE = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
@@ -112,15 +113,15 @@ def course_structure(
         au = _au(unit, base, options, course.passing_score, lang)
         section: Section | None = unit.section
         if section is None:
-            root.add(au)
+            add(root, au)
             continue
         if section.id not in blocks:
-            blocks[section.id] = root.add(element(
+            blocks[section.id] = add(root, element(
                 "block", {"id": _iri(base, "section", section.id)},
                 _text("title", section.title, lang), _text("description", section.title, lang),
             ))
-        blocks[section.id].add(au)
-    return to_bytes(root)
+        add(blocks[section.id], au)
+    return manifest_bytes(root)
 
 
 class Cmi5Renderer:

@@ -26,11 +26,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 from urllib.parse import quote
+from xml.etree.ElementTree import Element
 
 from engine.model import Course
 from renderers.lms.numbers import decimal_text
+from renderers.lms.xml import add, element, manifest_bytes
 from renderers.packaging.units import Unit
-from renderers.packaging.xml import Element, element, to_bytes
 
 Version = Literal["1.2", "2004"]
 
@@ -83,13 +84,14 @@ def _item(unit: Unit, version: Version, mastery: float) -> Element:
     )
     if version == "1.2":
         if unit.graded:
-            item.add(element("adlcp:masteryscore", text=decimal_text(round(mastery * 100, 2))))
+            add(item, element("adlcp:masteryscore",
+                              text=decimal_text(round(mastery * 100, 2))))
         return item
-    item.add(element("adlcp:completionThreshold",
-                     {"completedByMeasure": "true", "minProgressMeasure": "1.0"}))
-    sequencing = item.add(element("imsss:sequencing"))
+    add(item, element("adlcp:completionThreshold",
+                      {"completedByMeasure": "true", "minProgressMeasure": "1.0"}))
+    sequencing = add(item, element("imsss:sequencing"))
     if unit.graded:
-        sequencing.add(element(
+        add(sequencing, element(
             "imsss:objectives", {},
             element(
                 "imsss:primaryObjective",
@@ -97,8 +99,8 @@ def _item(unit: Unit, version: Version, mastery: float) -> Element:
                 element("imsss:minNormalizedMeasure", text=decimal_text(mastery)),
             ),
         ))
-    sequencing.add(element("imsss:deliveryControls",
-                           {"completionSetByContent": "true", "objectiveSetByContent": "true"}))
+    add(sequencing, element("imsss:deliveryControls",
+                            {"completionSetByContent": "true", "objectiveSetByContent": "true"}))
     return item
 
 
@@ -113,20 +115,20 @@ def _flow(version: Version) -> list[Element]:
 def _organization(course: Course, units: Sequence[Unit], version: Version) -> Element:
     org = element("organization", {"identifier": f"ORG-{course.id}"}, _title(course.title))
     if len(units) == 1 and units[0].section is None:
-        org.add(_item(units[0], version, course.passing_score))
+        add(org, _item(units[0], version, course.passing_score))
         return org
     groups: dict[str, Element] = {}
     for unit in units:
         assert unit.section is not None
         section = unit.section
         if section.id not in groups:
-            groups[section.id] = org.add(
-                element("item", {"identifier": f"SECTION-{section.id}"}, _title(section.title))
+            groups[section.id] = add(
+                org, element("item", {"identifier": f"SECTION-{section.id}"}, _title(section.title))
             )
-        groups[section.id].add(_item(unit, version, course.passing_score))
+        add(groups[section.id], _item(unit, version, course.passing_score))
     for group in groups.values():
-        group.children.extend(_flow(version))
-    org.children.extend(_flow(version))
+        group.extend(_flow(version))
+    org.extend(_flow(version))
     return org
 
 
@@ -178,4 +180,4 @@ def manifest(
                 _organization(course, units, version)),
         element("resources", {}, *_resources(units, site_files, version)),
     )
-    return to_bytes(root)
+    return manifest_bytes(root)

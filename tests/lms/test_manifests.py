@@ -13,9 +13,10 @@ import pytest
 
 from engine.model import Course
 from renderers.cmi5 import Cmi5Options, course_structure
+from renderers.lms.xml import element
+from renderers.lms.xml import manifest_bytes as to_bytes
 from renderers.packaging.scorm_manifest import manifest
 from renderers.packaging.units import units
-from renderers.packaging.xml import element, to_bytes
 
 from . import xsd
 from .checks import cmi5_problems, manifest_problems
