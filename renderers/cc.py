@@ -37,9 +37,10 @@ from renderers.lms.cc_pages import chapter_page
 from renderers.lms.fidelity import FidelityReport
 from renderers.lms.ids import stable_id
 from renderers.lms.labels import word
+from renderers.lms.manifest import ims_manifest, resource
 from renderers.lms.markup import Markup
 from renderers.lms.media import Media
-from renderers.lms.xml import XSI, el, sub, to_bytes
+from renderers.lms.xml import XSI, sub, to_bytes
 
 CC = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
 LOM_MANIFEST = "http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest"
@@ -119,12 +120,10 @@ def _id(course: Course, *parts: str) -> str:
 
 def _manifest(course: Course, chapter_quizzes: list[Quiz], pages: dict[str, set[str]],
               media: list[str]) -> Element:
-    manifest = el("manifest", {
+    manifest, metadata = ims_manifest({
         "identifier": _id(course, "manifest"), "xmlns": CC, "xmlns:lomimscc": LOM_MANIFEST,
-        "xmlns:xsi": XSI, "xsi:schemaLocation": SCHEMA_LOCATION})
-    metadata = sub(manifest, "metadata")
-    sub(metadata, "schema", "IMS Common Cartridge")
-    sub(metadata, "schemaversion", "1.3.0")
+        "xmlns:xsi": XSI, "xsi:schemaLocation": SCHEMA_LOCATION},
+        "IMS Common Cartridge", "1.3.0")
     general = sub(sub(metadata, "lomimscc:lom"), "lomimscc:general")
     sub(sub(general, "lomimscc:title"), "lomimscc:string", {"language": course.language},
         course.title)
@@ -151,18 +150,14 @@ def _manifest(course: Course, chapter_quizzes: list[Quiz], pages: dict[str, set[
     resources = sub(manifest, "resources")
     for chapter in course.chapters:
         path = _page_path(chapter.id)
-        page = sub(resources, "resource", {"identifier": _id(course, "page", chapter.id),
-                                           "type": "webcontent", "href": path})
-        sub(page, "file", {"href": path})
-        for used in sorted(pages[chapter.id]):
-            sub(page, "dependency", {"identifierref": _id(course, "file", used)})
+        resource(resources, {"identifier": _id(course, "page", chapter.id),
+                             "type": "webcontent", "href": path},
+                 [path], [_id(course, "file", used) for used in sorted(pages[chapter.id])])
     for quiz in chapter_quizzes:
-        resource = sub(resources, "resource", {"identifier": quiz.ident, "type": ASSESSMENT})
-        sub(resource, "file", {"href": f"{quiz.ident}/assessment_qti.xml"})
-        for used in sorted(quiz.images):
-            sub(resource, "dependency", {"identifierref": _id(course, "file", used)})
+        resource(resources, {"identifier": quiz.ident, "type": ASSESSMENT},
+                 [f"{quiz.ident}/assessment_qti.xml"],
+                 [_id(course, "file", used) for used in sorted(quiz.images)])
     for path in media:
-        resource = sub(resources, "resource", {"identifier": _id(course, "file", path),
-                                               "type": "webcontent", "href": quote(path)})
-        sub(resource, "file", {"href": quote(path)})
+        resource(resources, {"identifier": _id(course, "file", path),
+                             "type": "webcontent", "href": quote(path)}, [quote(path)])
     return manifest

@@ -33,9 +33,10 @@ from renderers.lms.canvas_quiz import Grouping, Quiz, assessment, assessment_met
 from renderers.lms.canvas_quiz import quizzes as make_quizzes
 from renderers.lms.fidelity import FidelityReport
 from renderers.lms.ids import stable_id
+from renderers.lms.manifest import ims_manifest, resource
 from renderers.lms.markup import Markup
 from renderers.lms.media import Media
-from renderers.lms.xml import XSI, el, sub, to_bytes
+from renderers.lms.xml import XSI, sub, to_bytes
 
 CP = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 MD = "http://www.imsglobal.org/xsd/imsmd_v1p2"
@@ -88,30 +89,23 @@ class Qti12Renderer:
 
 
 def _manifest(course: Course, quizzes: list[Quiz], media: list[str]) -> Element:
-    manifest = el("manifest", {
+    manifest, metadata = ims_manifest({
         "identifier": stable_id(course.id, "qti12-manifest"), "xmlns": CP, "xmlns:imsmd": MD,
-        "xmlns:xsi": XSI, "xsi:schemaLocation": SCHEMA_LOCATION})
-    metadata = sub(manifest, "metadata")
-    sub(metadata, "schema", "IMS Content")
-    sub(metadata, "schemaversion", "1.1.3")
+        "xmlns:xsi": XSI, "xsi:schemaLocation": SCHEMA_LOCATION}, "IMS Content", "1.1.3")
     title = sub(sub(sub(metadata, "imsmd:lom"), "imsmd:general"), "imsmd:title")
     sub(title, "imsmd:string", course.title)
     sub(manifest, "organizations")
     resources = sub(manifest, "resources")
     for quiz in quizzes:
         meta_id = stable_id(course.id, "quiz-meta", quiz.ident)
-        resource = sub(resources, "resource", {"identifier": quiz.ident,
-                                               "type": "imsqti_xmlv1p2"})
-        sub(resource, "file", {"href": f"{quiz.ident}/{quiz.ident}.xml"})
-        sub(resource, "dependency", {"identifierref": meta_id})
-        meta = sub(resources, "resource", {
+        resource(resources, {"identifier": quiz.ident, "type": "imsqti_xmlv1p2"},
+                 [f"{quiz.ident}/{quiz.ident}.xml"], [meta_id])
+        resource(resources, {
             "identifier": meta_id,
             "type": "associatedcontent/imscc_xmlv1p1/learning-application-resource",
-            "href": f"{quiz.ident}/assessment_meta.xml"})
-        sub(meta, "file", {"href": f"{quiz.ident}/assessment_meta.xml"})
+            "href": f"{quiz.ident}/assessment_meta.xml"}, [f"{quiz.ident}/assessment_meta.xml"])
     for path in media:
-        resource = sub(resources, "resource", {
+        resource(resources, {
             "identifier": stable_id(course.id, "media", path), "type": "webcontent",
-            "href": quote(path)})
-        sub(resource, "file", {"href": quote(path)})
+            "href": quote(path)}, [quote(path)])
     return manifest

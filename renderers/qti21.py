@@ -23,6 +23,7 @@ from engine.model import Chapter, Course, QuestionType
 from renderers.base import Bundle, NoOptions, RenderContext, zip_bundle
 from renderers.lms.fidelity import FidelityReport
 from renderers.lms.ids import ncname, stable_id
+from renderers.lms.manifest import ims_manifest, resource
 from renderers.lms.markup import Markup
 from renderers.lms.media import Media
 from renderers.lms.numbers import decimal_text
@@ -107,12 +108,9 @@ def _resource_id(course: Course, kind: str, key: str) -> str:
 
 
 def _manifest(course: Course, item_images: dict[str, set[str]], media: list[str]) -> Element:
-    manifest = el("manifest", {
+    manifest, metadata = ims_manifest({
         "xmlns": CP, "xmlns:imsmd": MD, "xmlns:xsi": XSI, "xsi:schemaLocation": SCHEMA_LOCATION,
-        "identifier": _resource_id(course, "manifest", course.id)})
-    metadata = sub(manifest, "metadata")
-    sub(metadata, "schema", "QTIv2.1 Package")
-    sub(metadata, "schemaversion", "1.0.0")
+        "identifier": _resource_id(course, "manifest", course.id)}, "QTIv2.1 Package", "1.0.0")
     general = sub(sub(metadata, "imsmd:lom"), "imsmd:general")
     title = sub(general, "imsmd:title")
     sub(title, "imsmd:langstring", {"xml:lang": course.language}, course.title)
@@ -121,27 +119,27 @@ def _manifest(course: Course, item_images: dict[str, set[str]], media: list[str]
     for chapter in course.chapters:
         if not chapter.questions:
             continue
-        test = sub(resources, "resource", {
+        resource(resources, {
             "identifier": _resource_id(course, "test", chapter.id),
-            "type": "imsqti_test_xmlv2p1", "href": test_path(chapter)})
-        sub(test, "file", {"href": test_path(chapter)})
-        for question in chapter.questions:
-            sub(test, "dependency", {"identifierref": _resource_id(course, "item", question.id)})
+            "type": "imsqti_test_xmlv2p1", "href": test_path(chapter)},
+            [test_path(chapter)],
+            [_resource_id(course, "item", question.id) for question in chapter.questions])
     for question in course.questions:
-        item = sub(resources, "resource", {
-            "identifier": _resource_id(course, "item", question.id),
-            "type": "imsqti_item_xmlv2p1", "href": item_path(question)})
+        keywords = None
         if question.tags:
-            general = sub(sub(sub(item, "metadata"), "imsmd:lom"), "imsmd:general")
+            keywords = el("metadata")
+            general = sub(sub(keywords, "imsmd:lom"), "imsmd:general")
             for tag in question.tags:
                 keyword = sub(general, "imsmd:keyword")
                 sub(keyword, "imsmd:langstring", {"xml:lang": course.language}, tag)
-        sub(item, "file", {"href": item_path(question)})
-        for path in sorted(item_images[question.id]):
-            sub(item, "dependency", {"identifierref": _resource_id(course, "media", path)})
+        resource(resources, {
+            "identifier": _resource_id(course, "item", question.id),
+            "type": "imsqti_item_xmlv2p1", "href": item_path(question)},
+            [item_path(question)],
+            [_resource_id(course, "media", path) for path in sorted(item_images[question.id])],
+            metadata=keywords)
     for path in media:
-        resource = sub(resources, "resource", {
+        resource(resources, {
             "identifier": _resource_id(course, "media", path), "type": "webcontent",
-            "href": path})
-        sub(resource, "file", {"href": path})
+            "href": path}, [path])
     return manifest
