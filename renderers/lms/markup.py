@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 from engine.markdown import render_markdown
 from engine.model import MARKER, Chapter, Course
 from renderers.lms.media import Media, is_relative_link
-from renderers.lms.xhtml import parse_fragment, plain_text, to_html, walk
+from renderers.lms.xhtml import element_text, parse_fragment, to_html, walk
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Html:
     @property
     def text(self) -> str:
         """The content as plain text."""
-        return plain_text(self.tree)
+        return element_text(self.tree)
 
 
 def blank_token(index: int) -> str:

@@ -95,7 +95,7 @@ def _element_html(element: Element) -> str:
     return html + escape(element.tail or "", quote=False)
 
 
-def plain_text(root: Element) -> str:
+def element_text(root: Element) -> str:
     """The text of a fragment with tags removed and whitespace runs made single spaces."""
     return " ".join("".join(root.itertext()).split())
 
