@@ -59,6 +59,10 @@ _running: dict[int, tuple[subprocess.Popen[bytes], int]] = {}
 _lock = threading.Lock()
 
 
+class StoppedError(Exception):
+    """The run was stopped (Ctrl-C) before or while this chapter's process started."""
+
+
 def launch(
     job: cellrunner.Job,
     cwd: Path,
@@ -66,11 +70,15 @@ def launch(
     sandbox: Sandbox,
     readable: Iterable[Path] = (),
     fonts: Path | None = None,
+    stopping: threading.Event | None = None,
 ) -> Finished:
     """Run `job` in a fresh, confined interpreter in `cwd`; stop it after `timeout` s.
 
     `readable` are folders the cells read (the course, its python_path); `fonts`, where
     matplotlib's font list is kept so that each chapter need not scan the fonts again.
+    `stopping`, once set, keeps a process from starting (raises StoppedError): `stop_all` only
+    reaches processes already registered, and a chapter may be between its check and
+    its registration when Ctrl-C comes.
     """
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lessonkit-cells-") as temp:
@@ -84,6 +92,10 @@ def launch(
             **job, "limits": sandbox.limits(timeout), "lifeline": lifeline,
         }
         job_file.write_text(json.dumps(launched), encoding="utf-8")
+        if stopping is not None and stopping.is_set():
+            os.close(lifeline)
+            os.close(keep)
+            raise StoppedError
         argv = sandbox.command(
             [sys.executable, "-P", cellrunner.__file__, str(job_file), str(results)],
             cwd=cwd, writable=folder, readable=[cwd, *readable],
@@ -98,6 +110,10 @@ def launch(
             os.close(lifeline)
         with _lock:
             _running[child.pid] = (child, keep)
+        # Set before stop_all looked at _running (see execute_course), or seen here.
+        if stopping is not None and stopping.is_set():
+            _stop(child, keep)
+            raise StoppedError
         try:
             tail, flooded, timed_out = _watch(child, timeout)
         finally:

@@ -17,6 +17,7 @@ values: fixing an answer does not re-execute anything.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -131,8 +132,9 @@ def execute_course(
         _tell(announce, running_line(course, pending, sandbox))
         workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
         pending = _longest_first(pending, cache) if workers > 1 else pending
+        stopping = threading.Event()
         with ThreadPoolExecutor(workers, thread_name_prefix="lessonkit-cells") as pool:
-            futures = {pool.submit(_execute, course, plan, sandbox, cache_dir): plan
+            futures = {pool.submit(_execute, course, plan, sandbox, cache_dir, stopping): plan
                        for plan in pending}
             try:
                 for future in as_completed(futures):
@@ -144,6 +146,7 @@ def execute_course(
             except BaseException:  # Ctrl-C or a bug: stop the children before the pool waits
                 for future in futures:
                     future.cancel()
+                stopping.set()  # before stop_all: a chapter starting now sees it
                 cellprocess.stop_all()
                 raise
     ran = {plan.chapter.id for plan in pending}
@@ -264,7 +267,8 @@ def _plan(chapter: Chapter, fingerprint: str, root: Path) -> Plan | None:
 # --- running one chapter ---------------------------------------------------------------------
 
 
-def _execute(course: Course, plan: Plan, sandbox: Sandbox, cache_dir: Path) -> Outcome:
+def _execute(course: Course, plan: Plan, sandbox: Sandbox, cache_dir: Path,
+             stopping: threading.Event | None = None) -> Outcome:
     root = Path(course.root).resolve()
     python_path = [(root / entry).resolve() for entry in course.code.python_path]
     job: Job = {
@@ -274,7 +278,8 @@ def _execute(course: Course, plan: Plan, sandbox: Sandbox, cache_dir: Path) -> O
         "cells": plan.cells,
     }
     process = cellprocess.launch(job, root, course.code.timeout, sandbox, python_path,
-                                 fonts=cache_dir / cellprocess.MATPLOTLIB_CACHE)
+                                 fonts=cache_dir / cellprocess.MATPLOTLIB_CACHE,
+                                 stopping=stopping)
     outcome = interpret(course, plan, process)
     outcome.seconds = process.seconds
     return outcome

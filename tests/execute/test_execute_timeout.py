@@ -56,14 +56,18 @@ def test_an_interrupt_stops_the_running_chapters_at_once(
     course = loaded.model_copy(update={"code": loaded.code.model_copy(update={"timeout": 60})})
     helper = helper_of(folder)
 
+    interrupted: list[float] = []
+
     def interrupt(line: str) -> None:
         assert wait_for(lambda: bool(processes_naming(helper)), 30)
+        interrupted.append(time.perf_counter())
         raise KeyboardInterrupt(line)
 
-    started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt, match="quick: executed"):
         execute_course(course, jobs=2, progress=interrupt)
-    assert time.perf_counter() - started < 45  # well before the 60 s timeout
+    # Measured from the interrupt, not from the start: starting the chapters may take long
+    # on a busy machine, stopping them must not wait for their 60 s timeout.
+    assert time.perf_counter() - interrupted[0] < 30
     assert processes_naming(helper) == []
 
 
