@@ -40,7 +40,7 @@ class MarkdownFields:
     maps: tuple[str, ...]
     """`dict[str, Markdown]`."""
     nodes: tuple[str, ...]
-    """Fields that may hold model nodes (blocks, choices, pairs...), which may hold Markdown."""
+    """Fields holding model nodes that hold Markdown (blocks, choices, pairs...)."""
 
 
 def _without_none(annotation: Any) -> Any:
@@ -48,12 +48,6 @@ def _without_none(annotation: Any) -> Any:
         rest = [arg for arg in get_args(annotation) if arg is not type(None)]
         return rest[0] if len(rest) == 1 else annotation
     return annotation
-
-
-def _holds_nodes(annotation: Any) -> bool:
-    if isinstance(annotation, type):
-        return issubclass(annotation, Node)
-    return any(_holds_nodes(arg) for arg in get_args(annotation))
 
 
 @functools.cache
@@ -69,9 +63,15 @@ def markdown_fields(cls: type[Node]) -> MarkdownFields:
             lists.append(name)
         elif get_origin(annotation) is dict and args[1:] == (Markdown,):
             maps.append(name)
-        elif _holds_nodes(annotation):
+        elif any(_holds_markdown(node) for node in _node_classes(annotation)):
             nodes.append(name)
     return MarkdownFields(tuple(texts), tuple(lists), tuple(maps), tuple(nodes))
+
+
+def _holds_markdown(cls: type[Node]) -> bool:
+    """Whether `cls`, or a node below it, has a Markdown field."""
+    fields = markdown_fields(cls)
+    return bool(fields.texts or fields.lists or fields.maps or fields.nodes)
 
 
 def _model_classes() -> set[type[Node]]:
