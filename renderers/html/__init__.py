@@ -43,8 +43,8 @@ Contract with the LMS packaging renderers (SCORM 1.2/2004, cmi5)
 
 2. Persistence: lessonkit.js keeps all learner state in one JSON-serialisable object
    `{version: 1, course, answers: {<question id>: {response, fraction, score, points,
-   maxPoints, hintsUsed, attempts, at}}, hints: {<question id>: n},
-   chapters: {<chapter id>: {completed, score, maxScore, at}},
+   maxPoints, hintsUsed, attempts, at, misses, revealed}}, hints: {<question id>: n},
+   chapters: {<chapter id>: {completed, passed, score, maxScore, at}},
    feedback: {<chapter id>: {clear, comment, sent, at}}}`. If `window.lessonkitStorage`
    exists when lessonkit.js runs, it is used: `{load(): object | null,
    save(state: object): void}`; otherwise localStorage under `lessonkit:v1:<course id>`
@@ -54,13 +54,17 @@ Contract with the LMS packaging renderers (SCORM 1.2/2004, cmi5)
 
        new CustomEvent('lessonkit:answer', {detail: {course, chapter, question, type,
          response, responseText, correctResponse, fraction, score, points, maxPoints,
-         hintsUsed, latencySeconds}})
+         hintsUsed, latencySeconds, keptPoints, keptFraction}})
 
    `response` and `correctResponse` have the shapes documented in engine/grading.py
    (indices into the author's order); `fraction` is before and `score` after hint
-   penalties (both 0..1); `points = score * maxPoints`. When all questions of a chapter
-   have an answer, and again whenever a later answer changes its score,
-   `lessonkit:chapter-complete` fires with `{course, chapter, score, maxScore}` (points).
+   penalties (both 0..1); `points = score * maxPoints`. `keptPoints` and `keptFraction`
+   are what the question keeps after this answer (engine/standing.py: the best answer's;
+   "Show answer" is an answer worth 0; answers after the answer was shown are practice),
+   and what an LMS should record. When all questions of a chapter have an answer, and
+   again whenever a later answer changes its score or verdict,
+   `lessonkit:chapter-complete` fires with `{course, chapter, score, maxScore, passed}`
+   (points; `passed` by engine/standing.py's pass rule against `passingScore`).
    A chapter without questions completes when its end is scrolled into view.
 
 4. `window.lessonkitGrade(question, response, hintsUsed)` (grading.js) returns

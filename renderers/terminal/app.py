@@ -34,7 +34,13 @@ from renderers.terminal.store import (
     content_hash,
     utc_iso,
 )
-from renderers.terminal.view import blank_prompt, instructions, question_lines, verdict_lines
+from renderers.terminal.view import (
+    blank_prompt,
+    instructions,
+    of_points,
+    question_lines,
+    verdict_lines,
+)
 
 if TYPE_CHECKING:
     from fsrs import Scheduler
@@ -167,6 +173,8 @@ class QuizApp:
             self.screen.say("Skipped.", style="yellow")
             return
         result = grade(question, response, hints)
+        # engine.standing: the question keeps its best score; a worse retry says so.
+        kept = self.store.kept_points(self.course.id).get(question.id)
         rating = fsrs_review.rating_for(result, hints)
         cards = self.store.cards(self.course.id)
         card = fsrs_review.review(
@@ -176,6 +184,9 @@ class QuizApp:
         attempt = self._attempt(session, item, response, result, hints, seconds, when)
         self.store.record(attempt, (card[0], utc_iso(card[1])))
         shown = verdict_lines(question, layout, response, result, hints)
+        if kept is not None and kept > result.points:
+            shown.append(Text(f"Your best score, {of_points(kept, result.max_points)}, is kept.",
+                              style="bold"))
         if question.explanation:
             shown.append(Text("Explanation:", style="bold"))
             shown.extend(render_markdown(question.explanation, self.screen.width))

@@ -1,8 +1,9 @@
 """`lessonkit progress`: scores, completion and due reviews per section and chapter.
 
-Computed from each question's latest answer. A question whose content changed since
-that answer (its hash differs) still counts, and is flagged as changed, so an author's
-typo fix never wipes a learner's history.
+Computed from each question's latest answer, except the points: a question keeps the
+best score of its answers (engine.standing), so a worse retry never lowers it. A question
+whose content changed since that answer (its hash differs) still counts, and is flagged
+as changed, so an author's typo fix never wipes a learner's history.
 """
 
 from __future__ import annotations
@@ -78,12 +79,13 @@ class Report:
 def build_report(course: Course, store: ProgressStore, now: datetime) -> Report:
     """The progress of the course as recorded in `store`."""
     latest = store.latest_attempts(course.id)
+    kept = store.kept_points(course.id)
     due = set(due_ids(store.cards(course.id), now))
     total = Tally(course.id, course.title)
     sections = []
     for section in course.sections:
         section_tally = Tally(section.id, section.title)
-        chapters = [_chapter(chapter, latest, due) for chapter in section.chapters]
+        chapters = [_chapter(chapter, latest, kept, due) for chapter in section.chapters]
         for chapter_tally in chapters:
             section_tally.add(chapter_tally)
         total.add(section_tally)
@@ -91,7 +93,9 @@ def build_report(course: Course, store: ProgressStore, now: datetime) -> Report:
     return Report(total, sections)
 
 
-def _chapter(chapter: Chapter, latest: dict[str, Attempt], due: set[str]) -> Tally:
+def _chapter(
+    chapter: Chapter, latest: dict[str, Attempt], kept: dict[str, float], due: set[str]
+) -> Tally:
     tally = Tally(chapter.id, chapter.title)
     for question in chapter.questions:
         tally.questions += 1
@@ -102,7 +106,7 @@ def _chapter(chapter: Chapter, latest: dict[str, Attempt], due: set[str]) -> Tal
             continue
         tally.answered += 1
         tally.right += attempt.fraction >= 1.0
-        tally.points += attempt.points
+        tally.points += kept.get(question.id, attempt.points)
         if attempt.content_hash != content_hash(question):
             tally.changed.append(question.id)
     return tally

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.standing import kept_points
 from renderers.terminal.schema import StoreError, connect, is_damage, move_aside
 
 if TYPE_CHECKING:
@@ -238,6 +239,18 @@ class ProgressStore:
             (course_id,),
         ).fetchall()
         return {row["question_id"]: _attempt(row) for row in rows}
+
+    def kept_points(self, course_id: str) -> dict[str, float]:
+        """The points each answered question keeps (engine.standing: the best answer's)."""
+        rows = self._db.execute(
+            "SELECT question_id, points FROM attempts WHERE course_id = ? AND answered = 1 "
+            "ORDER BY id",
+            (course_id,),
+        ).fetchall()
+        kept: dict[str, float] = {}
+        for question_id, earned in rows:
+            kept[question_id] = kept_points(kept.get(question_id), float(earned))
+        return kept
 
     def latest_attempt(self, course_id: str, question_id: str) -> Attempt | None:
         """The most recent answer to one question, if any."""

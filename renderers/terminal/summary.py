@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 
+from engine.standing import passes
 from renderers.terminal.items import Item
 from renderers.terminal.store import Attempt
 from renderers.terminal.view import of_points
@@ -88,7 +89,7 @@ def duration(seconds: float) -> str:
 def summary_lines(summary: Summary, passing_score: float) -> list[Text]:
     """The summary as lines: score, pass mark, chapters, missed questions, time."""
     percent = round(100 * summary.fraction)
-    passed = summary.fraction >= passing_score
+    passed = passes(summary.points, summary.max_points, passing_score)
     lines = [
         Text("Session complete.", style="bold"),
         Text(f"Score: {of_points(summary.points, summary.max_points)} ({percent}%), "

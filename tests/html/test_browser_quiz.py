@@ -21,6 +21,10 @@ window.__events = [];
 """
 
 
+ONE_MORE_TRY = "One more try before the answer is shown."
+ONE_MORE_TRY_HINT = "One more try before the answer is shown: try again, or take a hint."
+
+
 def open_chapter(page: Page, server: str, chapter: str, course: str = "complete") -> None:
     page.goto(f"{server}/{course}/chapters/{chapter}.html")
     expect(page.locator("html")).to_have_class("js")
@@ -54,9 +58,9 @@ def test_choice_questions(page: Page, context: BrowserContext, server: str) -> N
     expect(single.locator("[data-q-solution]")).to_be_hidden()
     single.get_by_label("A plain feed-forward network").check()
     result = check(single)
-    expect(result).to_have_text("Not quite. 0 of 2 points.")
+    expect(result).to_have_text(f"Not quite. 0 of 2 points. {ONE_MORE_TRY_HINT}")
     expect(single.get_by_text("It has no loop through time.")).to_be_visible()
-    expect(single.get_by_text("An RNN feeds its hidden state back in")).to_be_visible()
+    expect(single.get_by_text("An RNN feeds its hidden state back in")).to_be_hidden()
     expect(single.get_by_label("An RNN")).to_be_disabled()
     answer_event = events(page)[-1]
     assert answer_event[0] == "lessonkit:answer"
@@ -84,7 +88,7 @@ def test_choice_questions(page: Page, context: BrowserContext, server: str) -> N
     partial = page.locator("#multiple-partial")
     partial.get_by_label("Input gate").check()
     partial.get_by_label("Reset gate").check()
-    expect(check(partial)).to_have_text("Not quite. 0 of 1 point.")
+    expect(check(partial)).to_have_text(f"Not quite. 0 of 1 point. {ONE_MORE_TRY}")
     expect(partial.get_by_text("That one belongs to the GRU.")).to_be_visible()
     retry(partial)
     partial.get_by_label("Reset gate").uncheck()
@@ -97,14 +101,14 @@ def test_choice_questions(page: Page, context: BrowserContext, server: str) -> N
 
     strict = page.locator("#multiple-strict")
     strict.get_by_label("2", exact=True).check()
-    expect(check(strict)).to_have_text("Not quite. 0 of 1 point.")
+    expect(check(strict)).to_have_text(f"Not quite. 0 of 1 point. {ONE_MORE_TRY}")
     retry(strict)
     strict.get_by_label("4", exact=True).check()
     expect(check(strict)).to_have_text("Correct! 1 of 1 point.")
 
     truth = page.locator("#tf-true")
     truth.get_by_label("False").check()
-    expect(check(truth)).to_have_text("Not quite. 0 of 1 point.")
+    expect(check(truth)).to_have_text(f"Not quite. 0 of 1 point. {ONE_MORE_TRY}")
     expect(truth.get_by_text("Look at the powers of the matrix.")).to_be_visible()
     retry(truth)
     truth.get_by_label("True").check()
@@ -113,10 +117,10 @@ def test_choice_questions(page: Page, context: BrowserContext, server: str) -> N
 
     score = page.locator("[data-chapter-score-text]")
     expect(score).to_have_text(
-        "Your score in this chapter: 4.5 of 5 points (90%). Chapter completed.")
+        "Your score in this chapter: 4.5 of 5 points (90%). Passed (pass mark 70%).")
     complete = [e for e in events(page) if e[0] == "lessonkit:chapter-complete"]
     assert complete[-1][1] == {"course": "complete", "chapter": "choices", "score": 4.5,
-                               "maxScore": 5}
+                               "maxScore": 5, "passed": True}
     expect(page.locator('[data-chapter-link="choices"]')).to_have_class("is-complete")
 
 
@@ -133,7 +137,7 @@ def test_typed_answers(page: Page, server: str) -> None:
         question = page.locator(f"#{question_id}")
         field = question.get_by_label("Your answer")
         field.fill(wrong)
-        expect(check(question)).to_have_text("Not quite. 0 of 1 point.")
+        expect(check(question)).to_have_text(f"Not quite. 0 of 1 point. {ONE_MORE_TRY}")
         expect(field).to_have_attribute("aria-invalid", "true")
         retry(question)
         field.fill(right)
@@ -185,7 +189,7 @@ def test_structured_questions_with_the_keyboard_only(page: Page, server: str) ->
     cloze.get_by_label("Blank 1").fill("lstm")
     cloze.get_by_label("Blank 2").fill("2")
     cloze.get_by_label("Blank 3").select_option("GRU")
-    expect(check(cloze)).to_have_text("Partly right. 0.67 of 1 point.")
+    expect(check(cloze)).to_have_text(f"Partly right. 0.67 of 1 point. {ONE_MORE_TRY}")
     expect(cloze.get_by_label("Blank 2")).to_have_attribute("aria-invalid", "true")
     expect(cloze.get_by_label("Blank 1")).to_have_attribute("aria-invalid", "false")
 
@@ -207,7 +211,7 @@ def test_structured_questions_with_the_keyboard_only(page: Page, server: str) ->
     expect(check(matching)).to_have_text("Correct! 1 of 1 point.")
 
     ordering = page.locator("#ordering-all")
-    expect(check(ordering)).to_have_text("Not quite. 0 of 1 point.")
+    expect(check(ordering)).to_have_text(f"Not quite. 0 of 1 point. {ONE_MORE_TRY}")
     retry(ordering)
     wanted = ["Forward pass", "Compute the loss", "Backward pass", "Clip the gradient",
               "Update the weights"]
@@ -228,7 +232,7 @@ def test_structured_questions_with_the_keyboard_only(page: Page, server: str) ->
     order = partial.locator(".order-text").all_inner_texts()
     right = sum(a == b for a, b in zip(order, ["0.1", "1", "10"], strict=True))
     expected = {0: "Not quite. 0", 1: "Partly right. 0.33", 3: "Correct! 1"}[right]
-    expect(check(partial)).to_have_text(f"{expected} of 1 point.")
+    expect(check(partial)).to_contain_text(f"{expected} of 1 point.")
 
 
 def test_progress_survives_a_reload_and_reset_clears_it(page: Page, server: str) -> None:
@@ -353,7 +357,8 @@ def test_an_lms_bridge_storage_replaces_local_storage(page: Page, context: Brows
     open_chapter(page, server, "choices")
     question = page.locator("#tf-true")
     expect(question.get_by_label("False")).to_be_checked()
-    expect(question.locator("[data-q-result]")).to_have_text("Not quite. 0 of 1 point.")
+    expect(question.locator("[data-q-result]")).to_have_text(
+        f"Not quite. 0 of 1 point. {ONE_MORE_TRY}")
     retry(question)
     question.get_by_label("True").check()
     check(question)

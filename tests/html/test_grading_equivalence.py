@@ -18,6 +18,7 @@ from pydantic import TypeAdapter
 
 from engine.grading import correct_response, grade, number_readings
 from engine.model import Course, Question, QuestionType
+from engine.standing import kept_points, passes
 from renderers.html.grader import grader_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("html")]
@@ -175,3 +176,37 @@ def test_the_table_exercises_every_outcome(complete_course: Course) -> None:
     for qtype in ("multiple", "cloze", "matching", "ordering", "single"):
         assert "between" in seen[qtype], qtype
     assert "penalty" in seen["single"] and "penalty" in seen["multiple"]
+
+
+STANDING_CASES: list[tuple[float | None, float, float, float]] = [
+    # (points kept so far, a new answer's points, points available, pass mark)
+    (None, 0.0, 5.0, 0.8), (None, 3.0, 5.0, 0.8), (4.0, 3.0, 5.0, 0.8), (3.0, 4.0, 5.0, 0.8),
+    (0.7 + 0.7, 0.7, 3.0, 0.7), (2.0, 0.0, 0.0, 0.8), (None, 0.0, 0.0, 1.0),
+    (0.5, 0.5, 1.0, 0.5), (None, 0.4999999, 1.0, 0.5), (None, 1.0, 1.0, 1.0),
+]
+
+
+def test_browser_keeps_scores_and_passes_as_the_engine_does(browser: Browser) -> None:
+    """engine.standing's two rules, mirrored in grading.js: the best score is kept, and the
+    pass mark (with its rounding slack) decides passed, on the site as in the terminal."""
+    page = browser.new_page()
+    try:
+        page.set_content("<!DOCTYPE html><title>standing</title>")
+        source = files("renderers.html").joinpath("static", "grading.js").read_text("utf-8")
+        page.add_script_tag(content=source)
+        got = page.evaluate("""cases => cases.map(([kept, latest, max, mark]) => {
+            const points = lessonkitGrading.keptPoints(kept, latest);
+            return [points, lessonkitGrading.passes(points, max, mark),
+                    lessonkitGrading.passes(kept === null ? latest : kept + latest, max, mark)];
+        })""", STANDING_CASES)
+    finally:
+        page.close()
+    expected = []
+    for kept, latest, max_points, mark in STANDING_CASES:
+        points = kept_points(kept, latest)
+        both = latest if kept is None else kept + latest
+        expected.append([points, passes(points, max_points, mark),
+                         passes(both, max_points, mark)])
+    assert got == expected
+    assert [row[2] for row in expected].count(True) >= 3  # both verdicts occur
+    assert [row[2] for row in expected].count(False) >= 3

@@ -1,5 +1,5 @@
 // @ts-check
-/* lessonkit grader: a line-for-line mirror of engine/grading.py.
+/* lessonkit grader: a line-for-line mirror of engine/grading.py (and engine/standing.py).
  *
  * window.lessonkitGrade(question, response, hintsUsed) grades one response to a question
  * given as renderers.html.grader.grader_data(q) and returns the same numbers as
@@ -294,10 +294,25 @@
     };
   }
 
+  // --- engine/standing.py: the score a question keeps, and the pass mark ---------------
+
+  var PASS_SLACK = 1e-9;
+
+  function keptPoints(previous, latest) {
+    return previous === null || previous === undefined ? latest : Math.max(previous, latest);
+  }
+
+  function scoreFraction(points, maxPoints) { return maxPoints > 0 ? points / maxPoints : 1.0; }
+
+  function passes(points, maxPoints, passingScore) {
+    return scoreFraction(points, maxPoints) >= passingScore - PASS_SLACK;
+  }
+
   window.lessonkitGrade = grade;
   window.lessonkitGrading = {
     grade: grade, parseNumber: parseNumber, numberReadings: numberReadings,
     normaliseText: normaliseText,
-    numberIsRight: numberIsRight
+    numberIsRight: numberIsRight,
+    keptPoints: keptPoints, scoreFraction: scoreFraction, passes: passes
   };
 })();

@@ -107,30 +107,52 @@
     return result;
   }
 
+  // Completed (every question answered) is not passed: engine/standing.py's pass rule,
+  // the one the terminal applies, decides `passed`.
+  function chapterPassed(s) {
+    return window.lessonkitGrading.passes(s.score, s.maxScore, course.passingScore);
+  }
+
   function completeChapter(chapterId) {
     var s = chapterScore(chapterId);
     if (s.answered < s.total) return false;
+    var passed = chapterPassed(s);
     var previous = state.chapters[chapterId];
-    if (previous && previous.completed && previous.score === s.score && previous.maxScore === s.maxScore) {
+    if (previous && previous.completed && previous.score === s.score && previous.maxScore === s.maxScore &&
+        previous.passed === passed) {
       return true;
     }
-    state.chapters[chapterId] = { completed: true, score: s.score, maxScore: s.maxScore, at: Date.now() };
+    state.chapters[chapterId] = { completed: true, passed: passed, score: s.score, maxScore: s.maxScore, at: Date.now() };
     save();
-    emit('lessonkit:chapter-complete', { course: course.id, chapter: chapterId, score: s.score, maxScore: s.maxScore });
+    emit('lessonkit:chapter-complete', {
+      course: course.id, chapter: chapterId, score: s.score, maxScore: s.maxScore, passed: passed
+    });
     markProgress();
     return true;
   }
 
+  // A question keeps the best score of its answers (engine/standing.py): `response` and
+  // `hintsUsed` are the latest answer's, `fraction`, `score` and `points` the kept ones.
+  // `misses` counts wrong answers, and `revealed` says the answer and explanation were
+  // shown (right answer, second miss, Show answer).
   function recordAnswer(detail) {
     var previous = state.answers[detail.question];
+    var kept = window.lessonkitGrading.keptPoints(previous ? previous.points : null, detail.points);
+    var best = previous && kept > detail.points ? previous : detail;
     state.answers[detail.question] = {
-      response: detail.response, fraction: detail.fraction, score: detail.score,
-      points: detail.points, maxPoints: detail.maxPoints, hintsUsed: detail.hintsUsed,
-      attempts: (previous ? previous.attempts : 0) + 1, at: Date.now()
+      response: detail.response, fraction: best.fraction, score: best.score,
+      points: kept, maxPoints: detail.maxPoints, hintsUsed: detail.hintsUsed,
+      attempts: (previous ? previous.attempts : 0) + 1, at: Date.now(),
+      misses: detail.misses || 0, revealed: !!(detail.revealed || (previous && previous.revealed))
     };
     save();
-    emit('lessonkit:answer', Object.assign({ course: course.id }, detail));
+    var event = Object.assign({ course: course.id }, detail,
+                              { keptPoints: kept, keptFraction: best.fraction });
+    delete event.misses;
+    delete event.revealed;
+    emit('lessonkit:answer', event);
     completeChapter(detail.chapter);
+    return state.answers[detail.question];
   }
 
   function useHint(questionId) {
@@ -379,6 +401,7 @@
     formatNumber: formatNumber,
     formatPercent: formatPercent,
     chapterScore: chapterScore,
+    chapterPassed: chapterPassed,
     recordAnswer: recordAnswer,
     useHint: useHint,
     save: save,

@@ -118,10 +118,37 @@
   }
 
   function clearMarks(el) {
-    all(el, '.is-right, .is-wrong').forEach(function (n) { n.classList.remove('is-right', 'is-wrong'); });
+    all(el, '.is-right, .is-wrong, .is-missed').forEach(function (n) {
+      n.classList.remove('is-right', 'is-wrong', 'is-missed');
+    });
     all(el, '[aria-invalid]').forEach(function (n) { n.removeAttribute('aria-invalid'); });
-    all(el, '.part-verdict').forEach(function (n) { n.remove(); });
+    all(el, '.part-verdict').forEach(function (n) {
+      if (n.previousSibling && n.previousSibling.nodeType === 3 && n.previousSibling.data === ' ') {
+        n.previousSibling.remove();
+      }
+      n.remove();
+    });
     all(el, '[data-feedback-for], [data-note]').forEach(function (n) { n.hidden = true; });
+  }
+
+  // Once the answer is shown, the right options the learner did not pick are marked too,
+  // in the option's label so that a screen reader reads it with the option.
+  function markMissed(el, q, g) {
+    if (q.type !== 'single' && q.type !== 'multiple') return;
+    var picked = {};
+    g.parts.forEach(function (p) { picked[p.key] = true; });
+    q.choices.forEach(function (choice, index) {
+      if (!choice.correct || picked[String(index)]) return;
+      var target = el.querySelector('[data-part="' + index + '"]');
+      if (!target) return;
+      target.classList.add('is-missed');
+      var verdict = document.createElement('span');
+      verdict.className = 'part-verdict verdict-missed';
+      verdict.textContent = t('question.missed_part');
+      var label = target.querySelector('label') || target;
+      label.appendChild(document.createTextNode(' '));
+      label.appendChild(verdict);
+    });
   }
 
   function mark(el, q, g) {
@@ -183,7 +210,29 @@
     actions.hidden = false;
     all(el, '[data-order-buttons]').forEach(function (b) { b.hidden = false; });
 
+    // After a miss the learner gets per-option feedback and hints, not the answer: the
+    // explanation comes with a right answer, a second miss, or "Show answer".
+    var reveal = document.createElement('button');
+    reveal.type = 'button';
+    reveal.hidden = true;
+    reveal.setAttribute('data-q-reveal', '');
+    actions.appendChild(reveal);
+    var rule = document.createElement('p');
+    rule.className = 'q-rule';
+    rule.hidden = true;
+    result.insertAdjacentElement('afterend', rule);
+
     function hintsUsed() { return lk.state().hints[q.id] || 0; }
+    function record() {
+      var r = lk.state().answers[q.id] || null;
+      // Answers saved before misses were counted: a wrong one is one miss.
+      if (r && r.misses === undefined) {
+        r.misses = r.fraction < 1 ? 1 : 0;
+        r.revealed = r.fraction >= 1;
+      }
+      return r;
+    }
+    function revealed() { var r = record(); return !!(r && r.revealed); }
 
     function showHints() {
       if (!hintBox) return;
@@ -193,9 +242,19 @@
       hintBox.hidden = used === 0;
       all(hintBox, '[data-hint]').forEach(function (li, i) { li.hidden = i >= used; });
       if (hintButton) {
-        hintButton.disabled = used >= q.hints;
+        // Once the answer is shown a hint has nothing left to help with (and no cost).
+        hintButton.disabled = used >= q.hints || revealed();
         if (used >= q.hints) hintButton.textContent = t('question.no_more_hints');
       }
+    }
+
+    function showReveal() {
+      var r = record();
+      reveal.hidden = !(r && !r.revealed && r.misses > 0);
+      if (reveal.hidden) return;
+      // Show answer is an answer worth 0: the label says what the question keeps then.
+      var keeps = window.lessonkitGrading.keptPoints(r.points, 0);
+      reveal.textContent = t('question.reveal', { points: lk.formatNumber(keeps), n: q.points });
     }
 
     function setLocked(locked) {
@@ -204,27 +263,52 @@
       retry.hidden = !locked;
     }
 
-    function show(g) {
+    function scoringRule() {
+      if (q.type !== 'multiple') return '';
+      if (q.scoring === 'all_or_nothing') return t('question.rule_all');
+      var right = q.choices.filter(function (c) { return c.correct; }).length;
+      return t('question.rule_partial', { n: right });
+    }
+
+    function show(g, r, shownByButton) {
       clearMarks(el);
       mark(el, q, g);
+      if (r.revealed) markMissed(el, q, g);
       var headline = g.correct ? t('question.correct') : g.fraction > 0 ? t('question.partial') : t('question.wrong');
       var line = headline + ' ' + t('question.score', { points: lk.formatNumber(g.points), n: g.maxPoints });
-      if (hintsUsed() > 0) line += ' ' + t('question.hint_cost_note', { n: hintsUsed() });
+      if (shownByButton) {
+        line = t('question.revealed', { points: lk.formatNumber(r.points), n: q.points });
+      } else if (r.points > g.points) {
+        // Never silent: a worse retry keeps the better score, and says so.
+        line += ' ' + t('question.kept', { points: lk.formatNumber(r.points), n: q.points });
+      }
+      if (hintsUsed() > 0 && !shownByButton) line += ' ' + t('question.hint_cost_note', { n: hintsUsed() });
+      if (!r.revealed) {
+        line += ' ' + t(hintsUsed() < q.hints ? 'question.one_more_try_hint' : 'question.one_more_try');
+      }
       result.textContent = line;
-      result.className = 'q-result ' + (g.correct ? 'is-right' : g.fraction > 0 ? 'is-partial' : 'is-wrong');
-      review.hidden = false;
-      solution.hidden = false;
+      result.className = 'q-result ' + (shownByButton ? 'is-wrong'
+        : g.correct ? 'is-right' : g.fraction > 0 ? 'is-partial' : 'is-wrong');
+      rule.textContent = scoringRule();
+      rule.hidden = !rule.textContent;
+      review.hidden = !r.revealed;
+      solution.hidden = !r.revealed;
       setLocked(true);
+      showHints();
+      showReveal();
     }
 
     function reset() {
       clearMarks(el);
       result.textContent = '';
       result.className = 'q-result';
+      rule.hidden = true;
       review.hidden = true;
       solution.hidden = true;
       solution.open = false;
       setLocked(false);
+      showHints();
+      showReveal();
       shownAt = performance.now();
     }
 
@@ -278,30 +362,55 @@
         result.className = 'q-result is-empty';
         return;
       }
-      show(g);
-      lk.recordAnswer({
-        chapter: data.chapter, question: q.id, type: q.type, response: response,
-        responseText: responseText(q, data.labels, response), correctResponse: data.correctResponse,
-        fraction: g.fraction, score: g.score, points: g.points, maxPoints: g.maxPoints,
-        hintsUsed: hintsUsed(), latencySeconds: Math.round((performance.now() - shownAt) / 100) / 10
-      });
+      var before = record();
+      var misses = (before ? before.misses || 0 : 0) + (g.correct ? 0 : 1);
+      var r = save(response, g, misses, g.correct || misses >= 2);
+      show(g, r, false);
       updateChapterScore();
       retry.focus();
     });
 
+    function save(response, g, misses, isRevealed) {
+      return lk.recordAnswer({
+        chapter: data.chapter, question: q.id, type: q.type, response: response,
+        responseText: responseText(q, data.labels, response), correctResponse: data.correctResponse,
+        fraction: g.fraction, score: g.score, points: g.points, maxPoints: g.maxPoints,
+        hintsUsed: hintsUsed(), latencySeconds: Math.round((performance.now() - shownAt) / 100) / 10,
+        misses: misses, revealed: isRevealed
+      });
+    }
+
+    reveal.addEventListener('click', function () {
+      var before = record();
+      if (!before || before.revealed) return;
+      // An answer worth 0 points: the last answer given stays on screen, marked.
+      writeResponse(el, q, before.response);
+      var zero = { fraction: 0, score: 0, points: 0, maxPoints: q.points };
+      var r = save(before.response, zero, before.misses, true);
+      show(grade(q, before.response, hintsUsed()), r, true);
+      updateChapterScore();
+      retry.focus();
+    });
+
+    // Back where the learner answered: the checked radio of a group, else the first field.
+    function focusAnswer() {
+      var first = form.querySelector('input[type=radio]:checked') ||
+        form.querySelector('input, select, button[data-move]');
+      if (first) first.focus();
+    }
+
     retry.addEventListener('click', function () {
       reset();
-      var first = form.querySelector('input, select');
-      if (first) first.focus();
+      focusAnswer();
     });
 
     if (hintButton) {
       hintButton.addEventListener('click', function () {
-        if (hintsUsed() >= q.hints) return;
+        if (hintsUsed() >= q.hints || revealed()) return;
         var used = lk.useHint(q.id);
         showHints();
-        var revealed = hintBox.querySelector('[data-hint="' + (used - 1) + '"]');
-        if (revealed) { revealed.setAttribute('tabindex', '-1'); revealed.focus(); }
+        var hint = hintBox.querySelector('[data-hint="' + (used - 1) + '"]');
+        if (hint) { hint.setAttribute('tabindex', '-1'); hint.focus(); }
       });
     }
 
@@ -331,35 +440,78 @@
       if (q.type === 'ordering') writeResponse(el, q, initialOrder.map(Number));
     }
 
-    document.addEventListener('lessonkit:reset', function () { reset(); clearResponse(); showHints(); });
+    document.addEventListener('lessonkit:reset', function () { reset(); clearResponse(); });
+    // The chapter's "Retry the ones I missed": open again, the last answer kept to edit.
+    el.addEventListener('lessonkit:retry', function (event) {
+      reset();
+      if (event.detail && event.detail.focus) focusAnswer();
+    });
 
     showHints();
-    var stored = lk.state().answers[q.id];
+    var stored = record();
     if (stored) {
       writeResponse(el, q, stored.response);
-      show(grade(q, stored.response, stored.hintsUsed));
+      show(grade(q, stored.response, stored.hintsUsed), stored, false);
     }
   }
 
   // --- the chapter's score -----------------------------------------------------------
 
+  // Completed is not passed: the verdict is engine/standing.py's, as in the terminal, and
+  // the questions not fully right can be opened again from here.
+  var retryMissed = null, retryStatus = null;
+
+  function missedQuestions() {
+    var answers = lk.state().answers;
+    return all(document, '[data-question]').filter(function (el) {
+      var answer = answers[el.getAttribute('data-question')];
+      return answer && answer.fraction < 1;
+    });
+  }
+
+  function setupRetryMissed(box) {
+    retryMissed = document.createElement('button');
+    retryMissed.type = 'button';
+    retryMissed.hidden = true;
+    retryMissed.textContent = t('chapter.retry_missed');
+    retryStatus = document.createElement('p');
+    retryStatus.setAttribute('role', 'status');
+    retryStatus.className = 'retry-status';
+    box.appendChild(retryMissed);
+    box.appendChild(retryStatus);
+    retryMissed.addEventListener('click', function () {
+      var missed = missedQuestions();
+      missed.forEach(function (el, i) {
+        el.dispatchEvent(new CustomEvent('lessonkit:retry', { detail: { focus: i === 0 } }));
+      });
+      retryStatus.textContent = t('chapter.retrying', { n: missed.length });
+    });
+  }
+
   function updateChapterScore() {
     var box = /** @type {HTMLElement | null} */ (document.querySelector('[data-chapter-score]'));
     if (!box || !chapterId) return;
+    if (!retryMissed) setupRetryMissed(box);
     var s = lk.chapterScore(chapterId);
     var text = box.querySelector('[data-chapter-score-text]');
     box.hidden = s.answered === 0;
+    retryMissed.hidden = true;
     if (s.answered < s.total) {
       text.textContent = t('chapter.score_pending', { done: s.answered, total: s.total });
-    } else {
-      text.textContent = t('chapter.score', {
-        points: lk.formatNumber(s.score), n: s.maxScore,
-        percent: lk.formatPercent(s.maxScore ? s.score / s.maxScore : 1)
-      }) + ' ' + t('chapter.complete');
+      return;
     }
+    var pass = { percent: lk.formatPercent(lk.course.passingScore) };
+    text.textContent = t('chapter.score', {
+      points: lk.formatNumber(s.score), n: s.maxScore,
+      percent: lk.formatPercent(window.lessonkitGrading.scoreFraction(s.score, s.maxScore))
+    }) + ' ' + (lk.chapterPassed(s) ? t('chapter.passed', pass) : t('chapter.not_passed', pass));
+    retryMissed.hidden = missedQuestions().length === 0;
   }
 
   all(document, '[data-question]').forEach(setup);
   updateChapterScore();
-  document.addEventListener('lessonkit:reset', updateChapterScore);
+  document.addEventListener('lessonkit:reset', function () {
+    updateChapterScore();
+    if (retryStatus) retryStatus.textContent = '';
+  });
 })();

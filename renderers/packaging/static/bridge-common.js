@@ -222,13 +222,15 @@
     return this.ids.indexOf(id) >= 0;
   };
 
-  /* Keep (points earned, fraction right) per question; the latest answer counts. */
+  /* Keep (points earned, fraction right) per question: the points the site says the
+   * question keeps (its best answer's, engine/standing.py), else the latest answer's. */
   Tally.prototype.record = function (id, detail) {
     var q = config.questions[id] || {};
     var max = Number(q.weighting) || 0;
-    var points = Number(detail.points);
+    var kept = detail.keptPoints !== undefined;
+    var points = Number(kept ? detail.keptPoints : detail.points);
     if (!isFinite(points)) points = (Number(detail.score) || 0) * max;
-    var fraction = Number(detail.fraction);
+    var fraction = Number(kept ? detail.keptFraction : detail.fraction);
     this.grades[id] = [Math.min(max, Math.max(0, points)),
                        isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0];
   };
