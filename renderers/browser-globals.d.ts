@@ -38,7 +38,10 @@ interface LessonkitSite {
   formatNumber(value: number, decimals?: number): string;
   formatPercent(fraction: number): string;
   chapterScore(chapterId: string): LessonkitChapterScore;
-  recordAnswer(detail: any): void;
+  /** engine/standing.py's pass rule applied to a chapter's score. */
+  chapterPassed(score: LessonkitChapterScore): boolean;
+  /** Saves an answer; returns the question's record (the kept score, misses, revealed). */
+  recordAnswer(detail: any): any;
   useHint(questionId: string): number;
   save(): void;
   emit(name: string, detail: unknown): void;
@@ -83,6 +86,10 @@ interface Window {
     numberReadings(text: string): number[];
     normaliseText(text: string, caseSensitive?: boolean): string;
     numberIsRight(question: any, value: number): boolean;
+    /** engine/standing.py: the points a question keeps after a new answer. */
+    keptPoints(previous: number | null | undefined, latest: number): number;
+    scoreFraction(points: number, maxPoints: number): number;
+    passes(points: number, maxPoints: number, passingScore: number): boolean;
   };
   lessonkitStorage?: LessonkitStorage;
   lessonkitLauncher?: { session: any; ready: boolean };

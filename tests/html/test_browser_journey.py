@@ -16,7 +16,7 @@ from html_helpers import folder_handler, render, serving
 from playwright.sync_api import Locator, Page, expect
 
 from engine.model import Course
-from renderers.base import write_bundle
+from renderers.output import write_bundle
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("html")]
 
