@@ -91,6 +91,16 @@ interface Window {
     scoreFraction(points: number, maxPoints: number): number;
     passes(points: number, maxPoints: number, passingScore: number): boolean;
   };
+  /** responses.js, for quiz.js. */
+  lessonkitResponses?: {
+    all(el: ParentNode, selector: string): any[];
+    read(el: Element, q: any): any;
+    write(el: Element, q: any, response: any): void;
+    text(q: any, labels: any, response: any): string;
+    clearMarks(el: Element): void;
+    mark(el: Element, q: any, g: any): void;
+    markMissed(el: Element, q: any, g: any): void;
+  };
   lessonkitStorage?: LessonkitStorage;
   lessonkitLauncher?: { session: any; ready: boolean };
   LessonkitBridge?: LessonkitBridgeKit;

@@ -13,7 +13,8 @@ Layout of the bundle (paths relative to the site root)::
     assets/course.js           window.LESSONKIT_COURSE (below)
     assets/lessonkit.js        learner state, progress, events, theme, reset
     assets/grading.js          window.lessonkitGrade, a mirror of engine/grading.py
-    assets/quiz.js             the question widgets (chapter pages)
+    assets/responses.js        reading, writing and marking responses (chapter pages)
+    assets/quiz.js             the question widgets and the chapter's score (chapter pages)
     assets/search.js           the search page; assets/theme.js: saved colour theme
     assets/*.css, *.svg        styles (screen, print), icon
     media/<course path>        course files that Markdown links to (images, data)
@@ -27,9 +28,9 @@ Contract with the LMS packaging renderers (SCORM 1.2/2004, cmi5)
    once the page is parsed): `assets/course.js`, then `assets/lms-bridge.js` only when
    `HtmlOptions.lms_bridge` is true (the packaging renderer adds that file to the
    bundle), then `assets/grading.js`, `assets/lessonkit.js`, and on chapter pages
-   `assets/quiz.js` (search page: `assets/search.js`). Only `assets/theme.js`, which
-   applies the saved colour theme before the first paint, comes earlier, without
-   `defer`. `course.js` sets::
+   `assets/responses.js` and `assets/quiz.js` (search page: `assets/search.js`). Only
+   `assets/theme.js`, which applies the saved colour theme before the first paint, comes
+   earlier, without `defer`. `course.js` sets::
 
        window.LESSONKIT_COURSE = {
          id, title, version, language, uiLanguage, passingScore, storageKey,

@@ -17,7 +17,7 @@ from renderers.html.reuse import PerObject
 
 STATIC_FILES = (
     "grading.js", "icon.svg", "lessonkit.css", "lessonkit.js", "print.css", "quiz.js",
-    "search.js", "theme.js",
+    "responses.js", "search.js", "theme.js",
 )
 """Files copied from `static/` as they are (lessonkit.css gets the code colours appended)."""
 
