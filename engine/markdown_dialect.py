@@ -98,28 +98,42 @@ def is_plain(text: str) -> bool:
     return _PLAIN.fullmatch(text) is not None
 
 
-def plain_text(text: str) -> str:
-    """The visible text of inline Markdown, without markup, math as Unicode (`Wₕₕ`).
+_TEXT_TOKENS = frozenset({"text", "code_inline", "html_inline", "html_block", "fence",
+                          "code_block"})
 
-    For places that hold text only, such as `<option>` labels, `<title>` and accessible
-    names: a screen reader must not read "W underscore brace h h".
+
+def plain_text(text: str, limit: int | None = None, *, blocks: bool = False) -> str:
+    """The visible text of Markdown on one line, without markup, math as Unicode (`Wₕₕ`).
+
+    For places that hold text only: `<option>` labels, `<title>` and accessible names on
+    the site (a screen reader must not read "W underscore brace h h"), and the
+    descriptions LMS reports show. `blocks` reads `text` as a whole document (paragraphs,
+    lists, code blocks become words on one line) rather than one paragraph's inline
+    content; `limit` cuts the result at that many characters, ending it with "…".
     """
     if is_plain(text):
-        return " ".join(text.split())  # nothing in it is markup (see `_PLAIN`)
-    parts: list[str] = []
+        flat = " ".join(text.split())  # nothing in it is markup (see `_PLAIN`)
+    else:
+        parts: list[str] = []
 
-    def collect(tokens: Sequence[Token]) -> None:
-        for token in tokens:
-            if token.type in ("text", "code_inline"):
-                parts.append(token.content)
-            elif token.type in ("math_inline", "math_inline_double"):
-                parts.append(to_unicode(token.content.strip()))
-            elif token.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-            elif token.type == "image":
-                parts.append(token.content)  # the alt text; its children repeat it
-            elif token.children:
-                collect(token.children)
+        def collect(tokens: Sequence[Token]) -> None:
+            for token in tokens:
+                if token.type in _TEXT_TOKENS:
+                    parts.append(token.content)
+                elif token.type in ("math_inline", "math_inline_double", "math_block"):
+                    parts.append(to_unicode(token.content.strip()))
+                elif token.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+                elif token.type == "image":
+                    parts.append(token.content)  # the alt text; its children repeat it
+                elif token.children:
+                    collect(token.children)
+                if token.block and token.type.endswith("_close"):
+                    parts.append(" ")
 
-    collect(parser().parseInline(text, {}))
-    return " ".join("".join(parts).split())
+        md = parser()
+        collect(md.parse(text, {}) if blocks else md.parseInline(text, {}))
+        flat = " ".join("".join(parts).split())
+    if limit is not None and len(flat) > limit:
+        flat = flat[: max(0, limit - 1)].rstrip() + "…"
+    return flat

@@ -31,6 +31,7 @@ from xml.etree.ElementTree import Element
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from engine.markdown_dialect import plain_text
 from engine.model import Course, Section
 from renderers.base import Bundle, RenderContext
 from renderers.lms.numbers import decimal_text
@@ -38,7 +39,6 @@ from renderers.lms.xml import add, element, manifest_bytes
 from renderers.packaging.archive import package_zip
 from renderers.packaging.bridge import language_tag
 from renderers.packaging.package import assemble
-from renderers.packaging.plain import plain_text
 from renderers.packaging.units import Layout, Unit
 
 COURSE_STRUCTURE = PurePosixPath("cmi5.xml")
@@ -102,7 +102,7 @@ def course_structure(
 ) -> bytes:
     """`cmi5.xml`: the course, then its AUs (inside one block per section for chapter AUs)."""
     lang = language_tag(course)
-    description = plain_text(course.description) or course.title
+    description = plain_text(course.description, blocks=True) or course.title
     root = element(
         "courseStructure", {"xmlns": NAMESPACE},
         element("course", {"id": base},

@@ -125,15 +125,6 @@ def choice_order(question_id: str, choices: Sequence[Choice], shuffle: bool) -> 
     return order
 
 
-def blank_option_order(question_id: str, blank_name: str, blank: Blank) -> list[int]:
-    """The order a drop-down blank's options are shown in: the choices' rule, per blank.
-
-    Authors tend to write the right option first; unshuffled, "pick the first" would
-    score full marks.
-    """
-    return display_order(question_id, len(blank.choices), f"blank:{blank_name}")
-
-
 def ordering_order(question: Ordering) -> list[int]:
     """The order items are shown in: shuffled, and never already the right one."""
     order = display_order(question.id, len(question.items))
@@ -364,7 +355,7 @@ class QuestionBuilder:
         if blank.blank_kind == "choice":
             options = Markup("").join(
                 Markup('<option value="{}">{}</option>').format(c, option_label(c))
-                for c in (blank.choices[k] for k in blank_option_order(question_id, name, blank)))
+                for c in blank.choices)
             return Markup(
                 '<select class="blank" id="{}" data-blank="{}" aria-label="{}">'
                 '<option value="">{}</option>{}</select>'

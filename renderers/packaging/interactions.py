@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from typing import Literal, assert_never
 
 from engine.grading import matching_options, parse_number
+from engine.markdown_dialect import plain_text
 from engine.model import (
+    MARKER,
     Blank,
     Cloze,
     Matching,
@@ -36,7 +38,6 @@ from engine.model import (
     TrueFalse,
 )
 from renderers.lms.numbers import accepted_intervals, decimal_text
-from renderers.packaging.plain import plain_text
 
 Standard = Literal["scorm12", "scorm2004", "xapi"]
 
@@ -93,8 +94,13 @@ class Interaction:
         return data
 
 
+def _plain(markdown: str) -> str:
+    """What LMS reports show of a text: its words on one line; cloze markers become `___`."""
+    return plain_text(MARKER.sub("___", markdown), 250, blocks=True)
+
+
 def _ids(texts: list[str] | None) -> tuple[tuple[str, str], ...]:
-    return tuple((ALPHABET[i], plain_text(t, 250)) for i, t in enumerate((texts or [])[:MAX_IDS]))
+    return tuple((ALPHABET[i], _plain(t)) for i, t in enumerate((texts or [])[:MAX_IDS]))
 
 
 class _Syntax:
@@ -124,7 +130,7 @@ class _Syntax:
 def describe(question: QuestionType, standard: Standard, report: Reporter) -> Interaction:
     """The interaction of `question` in `standard`; losses go to `report`."""
     syntax = _Syntax(standard)
-    description = plain_text(question.prompt, 250)
+    description = _plain(question.prompt)
 
     def build(
         type_: str,

@@ -226,8 +226,8 @@ class QuizApp:
         if isinstance(question, Cloze):
             filled: dict[str, str] = {}
             for name, blank in question.blanks.items():
-                answer = self.read(session, item, blank_prompt(question, name, layout),
-                                   functools.partial(parse_blank, blank, layout.blank_order(name)))
+                answer = self.read(session, item, blank_prompt(question, name),
+                                   functools.partial(parse_blank, blank))
                 if isinstance(answer, _Skip):
                     return SKIP
                 filled[name] = str(answer)

@@ -129,14 +129,13 @@ def question_lines(question: QuestionType, layout: Layout, width: int | None) ->
     return lines
 
 
-def blank_prompt(question: Cloze, name: str, layout: Layout) -> str:
-    """The prompt for one blank: its number, and its options (in `layout`'s order) if any."""
+def blank_prompt(question: Cloze, name: str) -> str:
+    """The prompt for one blank: its number, and its options when it has any."""
     names = list(question.blanks)
     blank = question.blanks[name]
     head = f"Blank {names.index(name) + 1} of {len(names)}"
     if blank.blank_kind == "choice":
-        order = layout.blank_order(name) or tuple(range(len(blank.choices)))
-        options = ", ".join(f"{label(p)} {blank.choices[a]}" for p, a in enumerate(order))
+        options = ", ".join(f"{n}) {c}" for n, c in enumerate(blank.choices, 1))
         return f"{head}, one of [{options}]: "
     return f"{head}: "
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from engine.markdown_dialect import plain_text as dialect_plain_text
 from engine.model import Course, QuestionType, SingleChoice, Text
 from renderers.packaging.interactions import Interaction, Standard, describe
-from renderers.packaging.plain import plain_text
 
 # (question id) -> (interaction type, SCORM 1.2 patterns, SCORM 2004 / xAPI patterns)
 EXPECTED: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -78,6 +78,10 @@ def test_a_pattern_only_text_question_is_reported(complete_course: Course) -> No
     interaction = describe(only_pattern, "scorm2004", lambda q, m: messages.append(m))
     assert interaction.correct == () and len(messages) == 1
     assert "no correct response can be listed" in messages[0]
+
+
+def plain_text(text: str, limit: int | None = None) -> str:
+    return dialect_plain_text(text, limit, blocks=True)
 
 
 def test_plain_text_strips_markdown_and_cuts() -> None:
