@@ -37,6 +37,7 @@ interface LessonkitSite {
   t(key: string, params?: Record<string, string | number>): string;
   formatNumber(value: number, decimals?: number): string;
   formatPercent(fraction: number): string;
+  formatDate(ms: number): string;
   chapterScore(chapterId: string): LessonkitChapterScore;
   /** engine/standing.py's pass rule applied to a chapter's score. */
   chapterPassed(score: LessonkitChapterScore): boolean;
@@ -79,6 +80,8 @@ interface Window {
   LESSONKIT_COURSE?: LessonkitCourseData;
   LESSONKIT_LMS?: LessonkitLmsConfig;
   lessonkit?: LessonkitSite;
+  /** progress.js: where to continue and the questions answered wrongly. */
+  lessonkitProgress?: { resumeTarget(): any; mistakes(): any[] };
   lessonkitGrade?: LessonkitGrade;
   lessonkitGrading?: {
     grade: LessonkitGrade;

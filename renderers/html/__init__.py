@@ -10,6 +10,7 @@ Layout of the bundle (paths relative to the site root)::
     index.html                 title, description, progress, full course outline
     chapters/<chapter-id>.html one page per chapter
     search.html                full-text search (pagefind; needs http, titles on file://)
+    progress.html              the learner's scores, mistakes to review, printable summary
     assets/course.js           window.LESSONKIT_COURSE (below)
     assets/lessonkit.js        learner state, progress, events, theme, reset
     assets/grading.js          window.lessonkitGrade, a mirror of engine/grading.py
@@ -27,10 +28,11 @@ Contract with the LMS packaging renderers (SCORM 1.2/2004, cmi5)
 1. Every page loads, in this order and all with `defer` (so they run in document order
    once the page is parsed): `assets/course.js`, then `assets/lms-bridge.js` only when
    `HtmlOptions.lms_bridge` is true (the packaging renderer adds that file to the
-   bundle), then `assets/grading.js`, `assets/lessonkit.js`, and on chapter pages
-   `assets/responses.js` and `assets/quiz.js` (search page: `assets/search.js`). Only
-   `assets/theme.js`, which applies the saved colour theme before the first paint, comes
-   earlier, without `defer`. `course.js` sets::
+   bundle), then `assets/grading.js`, `assets/lessonkit.js`, `assets/progress.js`
+   (course-level progress: "Continue", partly done chapters, the progress page), and
+   on chapter pages `assets/responses.js` and `assets/quiz.js` (search page:
+   `assets/search.js`). Only `assets/theme.js`, which applies the saved colour theme
+   before the first paint, comes earlier, without `defer`. `course.js` sets::
 
        window.LESSONKIT_COURSE = {
          id, title, version, language, uiLanguage, passingScore, storageKey,

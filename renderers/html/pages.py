@@ -19,7 +19,7 @@ from markupsafe import Markup
 from engine.model import Course, Section
 from renderers.html.i18n import Catalog, safe_language_tag, text_direction
 from renderers.html.options import HtmlOptions
-from renderers.html.paths import INDEX_PAGE, chapter_page, relative_url
+from renderers.html.paths import INDEX_PAGE, PROGRESS_PAGE, chapter_page, relative_url
 
 
 @cache
@@ -300,6 +300,23 @@ def render_index(
         description=description,
         first_url=relative_url(INDEX_PAGE, chapter_page(chapters[0])) if chapters else None,
         sections=index_sections(course, catalog),
+    )
+
+
+def render_progress(course: Course, site: SiteView, catalog: Catalog) -> bytes:
+    """The learner's progress page: scores per section and chapter, the questions to
+    review and a printable summary. `assets/progress.js` fills it in from the learner
+    state; without JavaScript it says why it is empty."""
+    return render_template(
+        "progress.html.j2",
+        catalog,
+        site=site,
+        root="",
+        page_kind="progress",
+        chapter_id=None,
+        page_title=f"{catalog.text('progress.title')} · {course.title}",
+        csp=content_security_policy(site.endpoint, lms=site.lms_bridge),
+        index_url=relative_url(PROGRESS_PAGE, INDEX_PAGE),
     )
 
 

@@ -20,6 +20,7 @@ from engine.model import Chapter
 
 INDEX_PAGE = PurePosixPath("index.html")
 SEARCH_PAGE = PurePosixPath("search.html")
+PROGRESS_PAGE = PurePosixPath("progress.html")
 ASSETS = PurePosixPath("assets")
 MEDIA = PurePosixPath("media")
 FIGURES = PurePosixPath("figures")

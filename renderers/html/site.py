@@ -31,6 +31,7 @@ from renderers.html.pages import (
     frame_key,
     render_chapter,
     render_index,
+    render_progress,
     render_search,
 )
 from renderers.html.parallel import ordered_map
@@ -38,6 +39,7 @@ from renderers.html.paths import (
     ASSETS,
     INDEX_PAGE,
     MEDIA,
+    PROGRESS_PAGE,
     SEARCH_PAGE,
     LinkResolver,
     chapter_page,
@@ -144,6 +146,7 @@ class SiteBuilder:
                                (), ())
             self.cache.put_page(key, index)
         self.bundle[INDEX_PAGE] = index.html
+        self.bundle[PROGRESS_PAGE] = render_progress(self.course, self.site, self.catalog)
         if self.options.search:
             self.bundle[SEARCH_PAGE] = render_search(self.course, self.site, self.catalog)
         self.bundle.update(static_bundle())

@@ -81,6 +81,17 @@ def test_no_serious_accessibility_violation_on_any_page(
         found = run_axe(page)
         if found:
             problems[f"{first} answered, {scheme}"] = found
+        # The course-level views with something in them: progress, mistakes, partly
+        # done chapters, on wide and narrow screens.
+        for width in (1280, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            for path in ("index.html", "progress.html", f"chapters/{first}.html"):
+                page.goto(f"{server}/{name}/{path}")
+                expect(page.locator("html")).to_have_class("js")
+                found = run_axe(page)
+                if found:
+                    problems[f"{path} answered, {scheme}, {width} px"] = found
+        page.set_viewport_size({"width": 1280, "height": 900})
     context.close()
     assert problems == {}
 

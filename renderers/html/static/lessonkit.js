@@ -191,38 +191,7 @@
       var s = perSection[el.getAttribute('data-section-progress')];
       el.textContent = s && s.done ? ' · ' + t('site.section_progress', { done: s.done, total: s.total }) : '';
     });
-    courseProgress();
-  }
-
-  function courseProgress() {
-    var text = document.querySelector('[data-progress-text]');
-    var next = document.querySelector('[data-continue]');
-    if (!text) return;
-    var done = 0, points = 0, max = 0;
-    /** @type {{title: string, url: string} | null} */
-    var firstOpen = null;
-    course.chapters.forEach(function (c) {
-      var record = state.chapters[c.id];
-      if (record && record.completed) done += 1;
-      else if (!firstOpen) firstOpen = c;
-      var s = chapterScore(c.id);
-      points += s.score;
-      max += s.maxScore;
-    });
-    var lines = [t('index.progress', { done: done, total: course.chapters.length })];
-    if (Object.keys(state.answers).length) {
-      lines.push(t('index.score', { points: formatNumber(points), n: max }));
-    }
-    text.textContent = lines.join(' · ');
-    if (next && (done > 0 || Object.keys(state.answers).length)) {
-      if (firstOpen) {
-        next.textContent = t('index.continue', { title: firstOpen.title });
-        next.setAttribute('href', firstOpen.url);
-      } else {
-        next.textContent = t('index.review');
-        next.setAttribute('href', course.chapters[0].url);
-      }
-    }
+    // The index's "Continue" and the progress page are assets/progress.js.
   }
 
   // --- theme -------------------------------------------------------------------------
@@ -232,9 +201,10 @@
   function setupTheme() {
     var button = /** @type {HTMLElement | null} */ (document.querySelector('[data-theme-toggle]'));
     if (!button) return;
+    var label = button.querySelector('[data-theme-label]') || button;
     function show() {
       var theme = root.getAttribute('data-theme') || 'auto';
-      button.textContent = t('site.theme_' + theme);
+      label.textContent = t('site.theme_' + theme);
     }
     button.hidden = false;
     show();
@@ -394,12 +364,70 @@
     if (outline && window.matchMedia('(max-width: 52rem)').matches) outline.open = false;
   }
 
+  // --- copy buttons on code ------------------------------------------------------------
+
+  function copyText(text) {
+    // The Clipboard API needs a secure context and permission; the old command works
+    // from file:// and in LMS frames where it is refused.
+    function fallback() {
+      var area = document.createElement('textarea');
+      area.value = text;
+      area.setAttribute('readonly', '');
+      area.className = 'visually-hidden';
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand('copy'); } catch { ok = false; }
+      area.remove();
+      return ok ? Promise.resolve() : Promise.reject(new Error('copy refused'));
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(fallback);
+    }
+    return fallback();
+  }
+
+  function setupCopyButtons() {
+    var blocks = document.querySelectorAll('pre.highlight');
+    if (!blocks.length) return;
+    var status = document.createElement('p');
+    status.className = 'visually-hidden';
+    status.setAttribute('role', 'status');
+    document.body.appendChild(status);
+    blocks.forEach(function (pre) {
+      var wrap = document.createElement('div');
+      wrap.className = 'code-wrap';
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'copy-button';
+      button.textContent = t('code.copy');
+      button.setAttribute('aria-label', t('code.copy_label'));
+      button.setAttribute('data-pagefind-ignore', '');
+      wrap.insertBefore(button, pre);
+      var timer = null;
+      button.addEventListener('click', function () {
+        copyText(/** @type {HTMLElement} */ (pre).innerText.replace(/\n$/, '')).then(function () {
+          button.textContent = t('code.copied');
+          status.textContent = t('code.copied');
+        }, function () {
+          button.textContent = t('code.copy');
+          status.textContent = t('code.copy_failed');
+        });
+        clearTimeout(timer);
+        timer = setTimeout(function () { button.textContent = t('code.copy'); status.textContent = ''; }, 2500);
+      });
+    });
+  }
+
   window.lessonkit = {
     course: course,
     state: function () { return state; },
     t: t,
     formatNumber: formatNumber,
     formatPercent: formatPercent,
+    formatDate: formatDate,
     chapterScore: chapterScore,
     chapterPassed: chapterPassed,
     recordAnswer: recordAnswer,
@@ -415,6 +443,7 @@
     setupFeedback();
     setupReading();
     setupLayout();
+    setupCopyButtons();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
