@@ -147,6 +147,12 @@ class Code(StrEnum):
     """All hints together cost more than the question is worth (warning)."""
     FEEDBACK_FOR_ACCEPTED = "feedback-for-accepted-answer"
     """A `text` question gives wrong-answer feedback for an answer it accepts."""
+    ANSWER_KEY_POSITION = "answer-key-position", Severity.WARNING
+    """The answer keys of a course all sit in one authored position: at least 5
+    single-choice questions whose right choice is, say, always the first, or at least 5
+    drop-down blanks whose answer is always the same option (warning). Wherever options are
+    not shuffled (an LMS that does not, a printed copy) "always pick the first" scores
+    full marks: spread the keys. Reported at the first key."""
     # Code and references
     UNKNOWN_CELL = "unknown-cell"
     """`verify:` names a code cell that is not in the chapter."""

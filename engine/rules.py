@@ -35,6 +35,7 @@ from engine.node import Node, source_of
 from engine.patterns import slow_pattern_reason
 from engine.salvage import dropped_ids
 from engine.scalar_map import text_offset_span, text_position_span, value_offset_span
+from engine.shuffle_rules import shuffle_rules
 from engine.source import SourceMap
 from engine.span import Span
 
@@ -54,6 +55,7 @@ def check_rules(
     out: list[Diagnostic] = []
     out.extend(_unique_ids(course))
     out.extend(_suppress_codes(course))
+    out.extend(shuffle_rules(course))
     for section, listed in zip(course.sections, course_file.sections, strict=True):
         if not listed.chapters:
             out.append(
