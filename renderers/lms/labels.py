@@ -2,31 +2,28 @@
 
 True/false choices in QTI 2.1, the positions of an ordering question exported as a
 matching question, and the unit note under a numeric question. Keyed by the course's
-`ui_language`; English when a language is missing here.
+`ui_language`, from the shared catalog's `lms.*` entries (engine.i18n); English when the
+language has none.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape
 
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {"true": "True", "false": "False", "position": "Position {n}", "unit": "Unit: {unit}",
-           "quiz": "Quiz"},
-    "pt": {"true": "Verdadeiro", "false": "Falso", "position": "Posição {n}",
-           "unit": "Unidade: {unit}", "quiz": "Questionário"},
-    "es": {"true": "Verdadero", "false": "Falso", "position": "Posición {n}",
-           "unit": "Unidad: {unit}", "quiz": "Cuestionario"},
-    "fr": {"true": "Vrai", "false": "Faux", "position": "Position {n}", "unit": "Unité : {unit}",
-           "quiz": "Quiz"},
-    "de": {"true": "Wahr", "false": "Falsch", "position": "Position {n}",
-           "unit": "Einheit: {unit}", "quiz": "Quiz"},
-}
+from engine.i18n import Catalog
+
+
+@cache
+def _catalog(language: str) -> Catalog:
+    return Catalog.for_language(language, "lms")
 
 
 def word(language: str, key: str, **values: object) -> str:
     """The interface word `key` in `language` (plain text), with `values` filled in."""
-    table = _WORDS.get(language.split("-")[0].lower(), _WORDS["en"])
-    return table[key].format(**values)
+    template = _catalog(language).entries[f"lms.{key}"]
+    assert isinstance(template, str), key  # the lms words have no plural forms
+    return template.format(**values)
 
 
 def unit_note_html(language: str, unit: str) -> str:
