@@ -75,18 +75,20 @@ def chapter_markdown(rng: random.Random, n: int) -> str:
 def chapter_yaml(rng: random.Random, n: int) -> str:
     body = chapter_markdown(rng, n).replace("\n", "\n      ")
     qs = []
+    prompt = _sentence(rng)
+    choices = [
+        f"      - text: Right {n}\n        correct: true\n",
+        f"      - text: Wrong {n}\n        feedback: {_sentence(rng)}\n",
+        f"      - text: Also wrong {n}\n        feedback: {_sentence(rng)}\n",
+    ]
+    turn = n % len(choices)  # the key moves, as a careful author's would (answer-key-position)
+    choices = choices[turn:] + choices[:turn]
     qs.append(f"""  - kind: question
     id: c{n}-single
     type: single
-    prompt: {_sentence(rng)}
+    prompt: {prompt}
     choices:
-      - text: Right {n}
-        correct: true
-      - text: Wrong {n}
-        feedback: {_sentence(rng)}
-      - text: Also wrong {n}
-        feedback: {_sentence(rng)}
-    explanation: {_sentence(rng)}
+{"".join(choices)}    explanation: {_sentence(rng)}
 """)
     qs.append(f"""  - kind: question
     id: c{n}-multiple
