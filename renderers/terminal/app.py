@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from engine.grading import Grade, Response, grade
+from engine.i18n import Catalog
 from engine.model import Chapter, Cloze, Course
 from renderers.terminal import review as fsrs_review
 from renderers.terminal.cells import CellRunner
@@ -46,14 +47,10 @@ if TYPE_CHECKING:
     from fsrs import Scheduler
 
 
-KEYS = {
-    "h": "show the next hint",
-    "s": "skip this question",
-    "q": "save and quit (run the same command to continue)",
-    "r": "run this chapter's code cells and show their outputs",
-    "?": "show this help",
-}
-"""Single-key commands typed at any answer prompt (then Enter)."""
+KEYS = ("h", "s", "q", "r", "?")
+"""Single-key commands typed at any answer prompt (then Enter); `term.key.*` explains each."""
+BACK = "<"
+"""Typed at a cloze blank's prompt: go back to the previous blank and answer it again."""
 
 
 READING_ORDER = "quiz"
@@ -74,6 +71,15 @@ class _Skip:
 SKIP = _Skip()
 
 
+class _Back:
+    """The learner typed `BACK` at a cloze blank."""
+
+
+BACK_TO_PREVIOUS = _Back()
+
+KEY_NAMES = {"h": "hint", "s": "skip", "q": "quit", "r": "run", "?": "help"}
+
+
 @dataclass
 class QuizApp:
     """Takes a learner through the questions of one session."""
@@ -91,6 +97,20 @@ class QuizApp:
     def __post_init__(self) -> None:
         self.lesson = Lesson(self.course, self.cells)
 
+    @property
+    def t(self) -> Catalog:
+        """The interface strings, in the course's `ui_language` (the screen holds them)."""
+        return self.screen.words
+
+    @property
+    def yes_words(self) -> frozenset[str]:
+        """What counts as "yes" at a y/n question: English and the interface language's."""
+        return frozenset({"y", "yes", *self.t.text("term.yes_words").split()})
+
+    @property
+    def no_words(self) -> frozenset[str]:
+        return frozenset({"n", "no", *self.t.text("term.no_words").split()})
+
     # --- a session ------------------------------------------------------------------------
 
     def run(self, session: Session, items: Sequence[Item], *, lesson: bool) -> None:
@@ -103,7 +123,7 @@ class QuizApp:
         done = {a.question_id for a in self.store.session_attempts(session.id)}
         pending = [i for i in items if i.question.id not in done]
         if done and pending:
-            self.screen.say(f"Resuming: {len(done)} of {len(items)} questions already done.",
+            self.screen.say(self.t.text("term.resuming", done=len(done), total=len(items)),
                             style="dim")
         previous: Chapter | None = None
         for index, item in enumerate(pending):
@@ -122,13 +142,12 @@ class QuizApp:
         self.screen.say()
         self.screen.say(Text(f"{item.section.title} > {item.chapter.title}", style="bold"))
         if item.chapter.objectives:
-            self.screen.say("After this chapter you can:")
+            self.screen.say(self.t.text("term.objectives"))
             for objective in item.chapter.objectives:
                 self.screen.say(Text("  - ") + render_inline(objective))
         cells = item.chapter.code_cells
         if cells and not lesson:
-            self.screen.say(f"This chapter has {len(cells)} code cell(s): type r at a prompt "
-                            "to run them and see their outputs.", style="dim")
+            self.screen.say(self.t.text("term.has_cells", n=len(cells)), style="dim")
 
     def read_blocks(self, chapter: Chapter, blocks: Sequence[Reading]) -> None:
         """Lesson text and code, one block at a time, each paged, Enter between them.
@@ -136,7 +155,7 @@ class QuizApp:
         Printed at once, 150 lines of lesson scrolled past before the first question.
         """
         for block in blocks:
-            self.screen.page(self.lesson.lines(chapter, [block], self.screen.width))
+            self.screen.page(self.lesson.lines(chapter, [block], self.screen.width, self.t))
             self.screen.pause()
 
     def chapter_end(self, session: Session, chapter: Chapter, lesson: bool) -> None:
@@ -153,12 +172,12 @@ class QuizApp:
         question = item.question
         layout = layout_for(question, session.seed)
         self.screen.say()
-        self.screen.progress(position, total, f"{item.chapter.title} · {question.id}")
+        self.screen.progress(position, total, item.chapter.title)
         before = self.store.latest_attempt(self.course.id, question.id)
         if before is not None and before.content_hash != content_hash(question):
-            self.screen.say("This question was edited since you last answered it.", style="dim")
-        self.screen.say_all(question_lines(question, layout, self.screen.width))
-        self.screen.say(instructions(question), style="dim")
+            self.screen.say(self.t.text("term.edited"), style="dim")
+        self.screen.say_all(question_lines(question, layout, self.screen.width, self.t))
+        self.screen.say(instructions(question, self.t), style="dim")
         self.screen.say(self.legend(item), style="dim")
         revealed = self.store.hints_revealed(session.id, question.id)
         for n in range(revealed):
@@ -170,7 +189,7 @@ class QuizApp:
         when = self.now()
         if isinstance(response, _Skip):
             self.store.record(self._attempt(session, item, None, None, hints, seconds, when))
-            self.screen.say("Skipped.", style="yellow")
+            self.screen.say(self.t.text("term.skipped"), style="yellow")
             return
         result = grade(question, response, hints)
         # engine.standing: the question keeps its best score; a worse retry says so.
@@ -183,12 +202,12 @@ class QuizApp:
         )
         attempt = self._attempt(session, item, response, result, hints, seconds, when)
         self.store.record(attempt, (card[0], utc_iso(card[1])))
-        shown = verdict_lines(question, layout, response, result, hints)
+        shown = verdict_lines(question, layout, response, result, hints, self.t)
         if kept is not None and kept > result.points:
-            shown.append(Text(f"Your best score, {of_points(kept, result.max_points)}, is kept.",
-                              style="bold"))
+            shown.append(Text(self.t.text(
+                "term.best_kept", points=of_points(kept, result.max_points, self.t)), style="bold"))
         if question.explanation:
-            shown.append(Text("Explanation:", style="bold"))
+            shown.append(Text(self.t.text("term.explanation"), style="bold"))
             shown.extend(render_markdown(question.explanation, self.screen.width))
         self.screen.page(shown)
         # The verdict stays on screen until the learner has read it: the next question
@@ -213,33 +232,52 @@ class QuizApp:
         keys = []
         if hints:
             cost = item.question.hint_penalty
-            price = f", -{round(cost * 100)}% each" if cost else ""
-            keys.append(f"h hint ({len(hints)}{price})")
-        keys += ["s skip", "q save & quit"]
+            keys.append(self.t.text("term.legend.hint_cost" if cost else "term.legend.hint",
+                                    count=len(hints), percent=round(cost * 100)))
+        keys += [self.t.text("term.legend.skip"), self.t.text("term.legend.quit")]
         if item.chapter.code_cells:
-            keys.append("r run code")
-        keys.append("? help")
-        return "Keys: " + " · ".join(keys)
+            keys.append(self.t.text("term.legend.run"))
+        if isinstance(item.question, Cloze) and len(item.question.blanks) > 1:
+            keys.append(self.t.text("term.legend.back", back=BACK))
+        keys.append(self.t.text("term.legend.help"))
+        return self.t.text("term.legend", keys=" · ".join(keys))
 
     def read_response(self, session: Session, item: Item, layout: Layout) -> Response | _Skip:
         question = item.question
         if isinstance(question, Cloze):
+            names = list(question.blanks)
             filled: dict[str, str] = {}
-            for name, blank in question.blanks.items():
-                answer = self.read(session, item, blank_prompt(question, name),
-                                   functools.partial(parse_blank, blank))
+            index = 0
+            while index < len(names):
+                name = names[index]
+                answer = self.read(session, item, blank_prompt(question, name, self.t),
+                                   functools.partial(parse_blank, question.blanks[name]),
+                                   back=index > 0)
                 if isinstance(answer, _Skip):
                     return SKIP
+                if isinstance(answer, _Back):
+                    index -= 1
+                    self.screen.say(self.t.text("term.back", number=index + 1,
+                                                answer=filled.pop(names[index])), style="dim")
+                    continue
                 filled[name] = str(answer)
+                index += 1
             return filled
-        return self.read(session, item, "> ", lambda text: parse_answer(question, layout, text))
+        answer = self.read(session, item, "> ", lambda text: parse_answer(question, layout, text))
+        assert not isinstance(answer, _Back)  # only a cloze's later blanks go back
+        return answer
 
     def read(self, session: Session, item: Item, prompt: str,
-             parse: Callable[[str], Response]) -> Response | _Skip:
-        """Read until the input parses; run the single-key commands on the way."""
+             parse: Callable[[str], Response], back: bool = False) -> Response | _Skip | _Back:
+        """Read until the input parses; run the single-key commands on the way.
+
+        `back`: the learner may type `BACK` to return to the previous cloze blank.
+        """
         while True:
             line = self.screen.ask(prompt)
             key = line.strip().lower()
+            if back and key == BACK:
+                return BACK_TO_PREVIOUS
             if key in KEYS:
                 if key == "s":
                     return SKIP
@@ -251,32 +289,34 @@ class QuizApp:
             try:
                 return parse(line)
             except AnswerError as error:
-                self.screen.say(str(error), style="yellow")
+                self.screen.say(error.message(self.t), style="yellow")
 
     def command(self, session: Session, item: Item, key: str) -> None:
         if key == "q":
             raise QuitRequested
         if key == "?":
-            for name, meaning in KEYS.items():
-                self.screen.say(f"  {name}  {meaning}")
-            self.screen.say("  To answer with one of these letters, type it after a "
-                            "backslash: \\h")
-            self.screen.say(instructions(item.question))
+            for name in KEYS:
+                self.screen.say(f"  {name}  {self.t.text(f'term.key.{KEY_NAMES[name]}')}")
+            if isinstance(item.question, Cloze) and len(item.question.blanks) > 1:
+                self.screen.say(f"  {BACK}  {self.t.text('term.key.back')}")
+            self.screen.say("  " + self.t.text("term.key.escape"))
+            self.screen.say(instructions(item.question, self.t))
         elif key == "h":
             revealed = self.store.hints_revealed(session.id, item.question.id)
             if revealed >= len(item.question.hints):
-                self.screen.say("No more hints." if revealed else "This question has no hints.")
+                self.screen.say(self.t.text("term.no_more_hints" if revealed else "term.no_hints"))
                 return
             self.store.reveal_hint(session.id, item.question.id, revealed + 1)
             self.show_hint(item, revealed)
         elif key == "r":
-            self.screen.say(f"Running the code of {item.chapter.title} ...", style="dim")
-            self.screen.say_all(self.lesson.run(item.chapter))
+            self.screen.say(self.t.text("term.running", title=item.chapter.title), style="dim")
+            self.screen.say_all(self.lesson.run(item.chapter, self.t))
 
     def show_hint(self, item: Item, index: int) -> None:
         hints, cost = item.question.hints, item.question.hint_penalty
-        price = f" (costs {round(cost * 100)}% of the points)" if cost else ""
-        head = Text(f"Hint {index + 1} of {len(hints)}{price}: ", style="bold magenta")
+        head_key = "term.hint_costs" if cost else "term.hint"
+        head = Text(self.t.text(head_key, number=index + 1, total=len(hints),
+                                percent=round(cost * 100)) + ": ", style="bold magenta")
         self.screen.say(head + render_inline(hints[index]))
 
     # --- feedback -------------------------------------------------------------------------
@@ -284,19 +324,19 @@ class QuizApp:
     def ask_feedback(self, session: Session, chapter: Chapter) -> None:
         self.screen.say()
         try:
-            answer = self.screen.ask(f"Was everything clear in {chapter.title}? (y/n, Enter "
-                                     "to skip) ").strip().lower()
-            if answer not in {"y", "yes", "n", "no"}:
+            answer = self.screen.ask(
+                self.t.text("term.feedback.ask", title=chapter.title) + " ").strip().lower()
+            if answer not in self.yes_words | self.no_words:
                 return
-            clear = answer in {"y", "yes"}
+            clear = answer in self.yes_words
             comment = "" if clear else self.screen.ask(
-                "What was unclear? (one line, Enter to skip) ").strip()
+                self.t.text("term.feedback.unclear") + " ").strip()
         except EOFError:
             return
         self.store.add_feedback(
             Feedback(self.course.id, chapter.id, clear, comment, utc_iso(self.now())), session.id
         )
-        self.screen.say("Thank you, noted.", style="dim")
+        self.screen.say(self.t.text("term.feedback.thanks"), style="dim")
 
 
 def _jsonable(response: Response) -> object:

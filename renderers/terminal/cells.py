@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 
-from renderers.terminal.render import CODE_STYLE, render_inline
-from renderers.terminal.view import counted
+from engine.i18n import Catalog
+from renderers.terminal.render import CODE_STYLE, preformatted, render_inline
 
 if TYPE_CHECKING:
     from engine.model import Chapter, CodeCell, Course
@@ -54,38 +54,42 @@ class EngineCells:
         return execute.run_chapter(course, chapter)
 
 
-def cell_lines(cell: CodeCell, output: CellOutput | None, have_outputs: bool) -> list[Text]:
+def cell_lines(cell: CodeCell, output: CellOutput | None, have_outputs: bool,
+               t: Catalog) -> list[Text]:
     """One code cell: its id, its source (unless hidden) and what it printed."""
-    lines = [Text(f"Code cell {cell.id}:", style="bold")]
+    lines = [Text(t.text("term.code.cell", id=cell.id), style="bold")]
     if cell.show_source:
-        lines.extend(Text("    " + line, style=CODE_STYLE) for line in cell.source.splitlines())
+        lines.extend(preformatted(Text("    " + line, style=CODE_STYLE))
+                     for line in cell.source.splitlines())
     if cell.caption:
         lines.append(Text("  ") + render_inline(cell.caption))
     if not cell.run:
-        lines.append(Text("  (this cell is shown, not run)", style="dim"))
+        lines.append(Text("  " + t.text("term.code.shown_only"), style="dim"))
     elif output is None:
-        why = "no outputs cached" if not have_outputs else "no output recorded for this cell"
-        lines.append(Text(f"  ({why}; type r to run the chapter's code)", style="dim"))
+        why = t.text("term.code.no_cache" if not have_outputs else "term.code.no_output")
+        lines.append(Text("  " + t.text("term.code.type_r", why=why), style="dim"))
     else:
-        lines.extend(output_lines(output))
+        lines.extend(output_lines(output, t))
     return lines
 
 
-def output_lines(output: CellOutput) -> list[Text]:
+def output_lines(output: CellOutput, t: Catalog) -> list[Text]:
     """What a cell printed, its error and a count of its figures."""
     lines: list[Text] = []
     if output.stdout.strip():
-        lines.append(Text("  Output:", style="bold"))
-        lines.extend(Text("    " + line) for line in output.stdout.rstrip("\n").splitlines())
+        lines.append(Text("  " + t.text("term.code.output"), style="bold"))
+        lines.extend(preformatted(Text("    " + line))
+                     for line in output.stdout.rstrip("\n").splitlines())
     if output.stderr.strip():
-        lines.append(Text("  Standard error:", style="bold"))
-        lines.extend(Text("    " + line, style="yellow")
+        lines.append(Text("  " + t.text("term.code.stderr"), style="bold"))
+        lines.extend(preformatted(Text("    " + line, style="yellow"))
                      for line in output.stderr.rstrip("\n").splitlines())
     if output.error:
-        lines.append(Text(f"  Error: {output.error}", style="bold red"))
+        lines.append(Text("  " + t.text("term.code.error", error=output.error),
+                          style="bold red"))
     if output.figures:
-        figures = counted(len(output.figures), "figure")
-        lines.append(Text(f"  ({figures}: see the web version of the course)", style="dim"))
+        lines.append(Text("  " + t.text("term.code.figures", n=len(output.figures)),
+                          style="dim"))
     if not lines:
-        lines.append(Text("  (no output)", style="dim"))
+        lines.append(Text("  " + t.text("term.code.no_print"), style="dim"))
     return lines

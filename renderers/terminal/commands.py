@@ -124,7 +124,7 @@ def _opened(path: Path, progress_db: Path | None, plain: bool) -> Iterator[_Cont
             f"{store.moved_aside} and a new, empty one was started.", err=True,
         )
     try:
-        yield _Context(course, store, make_screen(plain))
+        yield _Context(course, store, make_screen(plain, ui_language=course.ui_language))
     except StoreError as error:
         click.echo(f"\nerror: {error}", err=True)
         raise SystemExit(1) from None
@@ -151,12 +151,12 @@ def _leaving(screen: Screen, run: Callable[[], None]) -> None:
     try:
         run()
     except QuitRequested:
-        screen.say("Saved. Run the same command to continue where you left off.")
+        screen.say(screen.words.text("term.left.quit"))
     except EOFError:
-        screen.say("End of input: progress saved. Run the same command to continue.")
+        screen.say(screen.words.text("term.left.eof"))
     except KeyboardInterrupt:
         screen.say()
-        screen.say("Interrupted: progress saved. Run the same command to continue.")
+        screen.say(screen.words.text("term.left.interrupted"))
 
 
 @click.command(help=QUIZ_HELP)
@@ -239,7 +239,8 @@ def progress(path: Path, as_json: bool, reset: bool, chapter: str | None, yes: b
 
             click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         else:
-            context.screen.say_all(report_lines(report))
+            context.screen.say_all(report_lines(report, context.screen.words,
+                                                context.screen.width))
 
 
 def _reset(course: Course, store: ProgressStore, chapter_id: str | None, yes: bool) -> None:

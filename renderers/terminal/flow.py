@@ -20,7 +20,6 @@ from renderers.terminal import review as fsrs_review
 from renderers.terminal.app import READING_ORDER, RETRY, REVIEW, SHUFFLED, QuizApp
 from renderers.terminal.items import Item, scope_items, scope_key
 from renderers.terminal.summary import summarize, summary_lines
-from renderers.terminal.view import counted
 
 
 @dataclass(frozen=True)
@@ -44,17 +43,17 @@ def run_quiz(app: QuizApp, options: QuizOptions) -> None:
     in_scope = scope_items(course, options.section, options.chapter)
     by_id = {item.question.id: item for item in in_scope}
     if not in_scope:
-        screen.say("There are no questions here.")
+        screen.say(screen.words.text("term.no_questions"))
         return
     session = None if options.restart or options.retry_mistakes else store.open_session(
         course.id, scope
     )
     if session is not None:
-        screen.say("Continuing where you left off (use --restart to start again).", style="dim")
+        screen.say(screen.words.text("term.continuing"), style="dim")
     else:
         chosen = _choose(app, options, in_scope)
         if not chosen:
-            screen.say("No mistakes to retry here: every question's last answer was right.")
+            screen.say(screen.words.text("term.no_mistakes"))
             return
         mode = RETRY if options.retry_mistakes else SHUFFLED if options.shuffle else READING_ORDER
         session = store.start_session(course.id, scope, mode, _seed(options),
@@ -65,9 +64,10 @@ def run_quiz(app: QuizApp, options: QuizOptions) -> None:
         app.run(session, items, lesson=lesson)
         summary = summarize(items, store.session_attempts(session.id))
         screen.say()
-        screen.say_all(summary_lines(summary, course.passing_score))
-        missed_count = counted(len(summary.missed), "question")
-        if not summary.missed or not _yes(app, f"Retry the missed {missed_count}? (y/N) "):
+        screen.say_all(summary_lines(summary, course.passing_score, screen.words))
+        if not summary.missed or not _yes(
+                app, screen.words.text("term.retry_missed", n=len(summary.missed)) + " "):
+            say_next_step(app, scope_items(course, None, None))
             return
         missed = [item.question.id for item, _ in summary.missed]
         session = store.start_session(course.id, scope, RETRY, _seed(options), missed, app.now())
@@ -89,8 +89,8 @@ def _choose(app: QuizApp, options: QuizOptions, in_scope: Sequence[Item]) -> lis
         if not chosen:
             chosen = list(in_scope)  # everything was answered: a new round from the top
         elif len(chosen) < len(in_scope):
-            app.screen.say(f"Starting with the {counted(len(chosen), 'question')} not answered yet "
-                           "(use --restart for all).", style="dim")
+            app.screen.say(app.screen.words.text("term.starting_with", n=len(chosen)),
+                           style="dim")
     if options.shuffle:
         random.Random(_seed(options)).shuffle(chosen)
     return chosen[: options.count] if options.count else chosen
@@ -102,7 +102,7 @@ def _seed(options: QuizOptions) -> int:
 
 def _yes(app: QuizApp, prompt: str) -> bool:
     try:
-        return app.screen.ask(prompt).strip().lower() in {"y", "yes"}
+        return app.screen.ask(prompt).strip().lower() in app.yes_words
     except EOFError:
         return False
 
@@ -115,18 +115,19 @@ def run_review(app: QuizApp, limit: int | None, seed: int | None = None) -> None
     cards = {qid: card for qid, card in store.cards(course.id).items() if qid in known}
     due = fsrs_review.due_ids(cards, now)[: limit or None]
     if not due:
-        screen.say("Nothing is due for review yet.")
+        screen.say(screen.words.text("term.nothing_due"))
         _say_next_due(app, cards, now)
         return
-    screen.say(f"{counted(len(due), 'question')} to review.")
+    screen.say(screen.words.text("term.to_review", n=len(due)))
     chosen_seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
     session = store.start_session(course.id, REVIEW, REVIEW, chosen_seed, due, now)
     items = [known[q] for q in due]
     app.run(session, items, lesson=False)
     summary = summarize(items, store.session_attempts(session.id))
     screen.say()
-    screen.say_all(summary_lines(summary, course.passing_score))
+    screen.say_all(summary_lines(summary, course.passing_score, screen.words))
     _say_next_due(app, store.cards(course.id), app.now())
+    say_next_step(app, list(known.values()))
 
 
 def _say_next_due(app: QuizApp, cards: dict[str, tuple[str, str]], now: datetime) -> None:
@@ -134,5 +135,22 @@ def _say_next_due(app: QuizApp, cards: dict[str, tuple[str, str]], now: datetime
                       if d > now)
     if upcoming:
         first = upcoming[0].astimezone()
-        app.screen.say(Text(f"Next review: {first:%Y-%m-%d %H:%M} "
-                            f"({counted(len(upcoming), 'question')} scheduled)."))
+        app.screen.say(Text(app.screen.words.text(
+            "term.next_review", when=f"{first:%Y-%m-%d %H:%M}", n=len(upcoming))))
+
+
+def say_next_step(app: QuizApp, everything: Sequence[Item]) -> None:
+    """What to do now: the reviews due, else the first chapter with questions never
+    answered, else that the course is done (the end of a session should not be a wall)."""
+    store, screen, course_id = app.store, app.screen, app.course.id
+    due = fsrs_review.due_ids(store.cards(course_id), app.now())
+    if due:
+        screen.say(screen.words.text("term.next.review", n=len(due)), style="bold")
+        return
+    answered = store.answered_ids(course_id)
+    waiting = next((item for item in everything if item.question.id not in answered), None)
+    if waiting is not None:
+        screen.say(screen.words.text("term.next.chapter", title=waiting.chapter.title,
+                                     id=waiting.chapter.id), style="bold")
+    else:
+        screen.say(screen.words.text("term.next.done"), style="bold")

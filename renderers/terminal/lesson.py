@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from engine.i18n import Catalog
 from engine.model import Chapter, CodeCell, Course, Explanation
 from renderers.terminal.cells import CellRunner, CellsUnavailableError, cell_lines, output_lines
 from renderers.terminal.render import render_markdown
@@ -31,7 +32,8 @@ class Lesson:
     runner: CellRunner
     outputs: dict[str, Mapping[str, CellOutput] | None] = field(default_factory=dict)
 
-    def lines(self, chapter: Chapter, blocks: Sequence[Reading], width: int | None) -> list[Text]:
+    def lines(self, chapter: Chapter, blocks: Sequence[Reading], width: int | None,
+              t: Catalog) -> list[Text]:
         """The blocks, each after a blank line."""
         lines: list[Text] = []
         for block in blocks:
@@ -41,7 +43,7 @@ class Lesson:
             else:
                 outputs = self.cached_outputs(chapter)
                 output = outputs.get(block.id) if outputs else None
-                lines.extend(cell_lines(block, output, outputs is not None))
+                lines.extend(cell_lines(block, output, outputs is not None, t))
         return lines
 
     def cached_outputs(self, chapter: Chapter) -> Mapping[str, CellOutput] | None:
@@ -52,22 +54,23 @@ class Lesson:
                 self.outputs[chapter.id] = None
         return self.outputs[chapter.id]
 
-    def run(self, chapter: Chapter) -> list[Text]:
+    def run(self, chapter: Chapter, t: Catalog) -> list[Text]:
         """Run the chapter's cells now; their outputs, or why they could not run."""
         if not chapter.code_cells:
-            return [Text("This chapter has no code cells.")]
+            return [Text(t.text("term.code.none"))]
         try:
             outputs = self.runner.run(self.course, chapter)
         except CellsUnavailableError as error:
-            return [Text(f"Cannot run the code: {error}.", style="yellow")]
+            return [Text(t.text("term.code.cannot_run", error=error), style="yellow")]
         except Exception as error:  # the author's code failing must not end the quiz
-            return [Text(f"Running the code failed: {error}", style="red")]
+            return [Text(t.text("term.code.failed", error=error), style="red")]
         self.outputs[chapter.id] = outputs
         lines: list[Text] = []
         for cell in chapter.code_cells:
-            lines.append(Text(f"Code cell {cell.id}:", style="bold"))
+            lines.append(Text(t.text("term.code.cell", id=cell.id), style="bold"))
             output = outputs.get(cell.id)
-            lines.extend(output_lines(output) if output else [Text("  (not run)")])
+            lines.extend(output_lines(output, t) if output else
+                         [Text("  " + t.text("term.code.not_run"))])
         return lines
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import assert_never
 
 from engine.grading import Response, matching_options, number_readings
+from engine.i18n import Catalog
 from engine.model import (
     Blank,
     Cloze,
@@ -41,12 +42,29 @@ from engine.model import (
 )
 
 LETTERS = string.ascii_lowercase
-TRUE_WORDS = frozenset({"t", "true", "y", "yes"})
-FALSE_WORDS = frozenset({"f", "false", "n", "no"})
+TRUE_WORDS = frozenset({"t", "true", "y", "yes", "v", "verdadeiro"})
+FALSE_WORDS = frozenset({"f", "false", "n", "no", "falso", "não", "nao"})
+"""English and Portuguese words (the catalog's `term.how.true_false` names them)."""
 
 
 class AnswerError(ValueError):
-    """The input is not in the form the question expects; the message says which form is."""
+    """The input is not in the form the question expects; the message says which form is.
+
+    Carried as a catalog key and its values, so the quiz shows it in the course's
+    interface language (`message`); `str()` gives the English text.
+    """
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    def message(self, t: Catalog) -> str:
+        template, _ = t.form(f"term.error.{self.key}", None)
+        return template.format_map(self.values) if self.values else template
+
+    def __str__(self) -> str:
+        return self.message(Catalog.for_language("en", "terminal"))
 
 
 @dataclass(frozen=True)
@@ -117,20 +135,17 @@ def parse_answer(question: QuestionType, layout: Layout, text: str) -> Response:
     """The response for `text` typed at `question`'s prompt (cloze: see `parse_blank`)."""
     typed = text.strip()
     if not typed:
-        raise AnswerError("Type an answer, or s to skip.")
+        raise AnswerError("empty")
     match question:
         case SingleChoice():
             position = _pick(typed.rstrip(").").lower(), len(question.choices))
             if position is None:
-                raise AnswerError(f"Type one option: {_range_words(len(question.choices))}.")
+                raise AnswerError("one_option", **_range(len(question.choices)))
             return layout.authored(position)
         case MultipleChoice():
             positions = _picks(typed.lower(), len(question.choices))
             if positions is None:
-                raise AnswerError(
-                    "Type every right option, separated by commas or spaces, such as 1,3 or ac "
-                    f"({_range_words(len(question.choices))})."
-                )
+                raise AnswerError("every_option", **_range(len(question.choices)))
             return sorted(layout.authored(p) for p in positions)
         case TrueFalse():
             word = typed.lower().rstrip(".")
@@ -138,23 +153,21 @@ def parse_answer(question: QuestionType, layout: Layout, text: str) -> Response:
                 return True
             if word in FALSE_WORDS:
                 return False
-            raise AnswerError("Type t for true or f for false.")
+            raise AnswerError("true_false")
         case Numeric():
             return _number(_without_unit(typed, question.unit))
         case Text():
             return typed
         case Cloze():
-            raise AnswerError("A cloze question is answered one blank at a time.")
+            raise AnswerError("cloze")
         case Matching():
             return _parse_matching(question, layout, typed.lower())
         case Ordering():
             count = len(question.items)
             positions = _picks(typed.lower(), count, allow_repeats=True)
             if positions is None or sorted(positions) != list(range(count)):
-                raise AnswerError(
-                    f"Type all {count} numbers once each, in the right order, such as "
-                    f"{' '.join(str(n) for n in range(count, 0, -1))}."
-                )
+                raise AnswerError("ordering", count=count,
+                                  example=" ".join(str(n) for n in range(count, 0, -1)))
             return [layout.authored(p) for p in positions]
         case other:
             assert_never(other)
@@ -164,16 +177,13 @@ def parse_blank(blank: Blank, text: str) -> str:
     """The text to grade for one cloze blank (a choice blank also takes its number or letter)."""
     typed = text.strip()
     if not typed:
-        raise AnswerError("Type an answer for this blank, or s to skip the question.")
+        raise AnswerError("empty_blank")
     match blank.blank_kind:
         case "choice":
             position = _pick(typed.lower().rstrip(")."), len(blank.choices))
             if position is not None:
                 return blank.choices[position]
-            for choice in blank.choices:
-                if choice.strip().lower() == typed.lower():
-                    return choice
-            raise AnswerError(f"Type one option: {_range_words(len(blank.choices))}.")
+            return _choice_by_text(blank.choices, typed)
         case "numeric":
             _number(typed)
             return typed
@@ -183,19 +193,33 @@ def parse_blank(blank: Blank, text: str) -> str:
             assert_never(other)
 
 
+def _choice_by_text(choices: list[str], typed: str) -> str:
+    """The option whose text is `typed`, or the only one that starts with it (any case).
+
+    "vanish" picks "vanishing"; a prefix two options share asks again, naming them.
+    """
+    wanted = " ".join(typed.split()).casefold()
+    for choice in choices:
+        if " ".join(choice.split()).casefold() == wanted:
+            return choice
+    starting = [c for c in choices if " ".join(c.split()).casefold().startswith(wanted)]
+    if len(starting) == 1:
+        return starting[0]
+    if len(starting) > 1:
+        raise AnswerError("prefix", typed=typed, options=" / ".join(starting))
+    raise AnswerError("one_option", **_range(len(choices)))
+
+
 def _number(typed: str) -> float:
     """The one number `typed` means; asks again when it is not a number or is ambiguous."""
     readings = number_readings(typed)
     if not readings:
-        raise AnswerError("Type a number, such as 0.25 (a comma works too: 0,25).")
+        raise AnswerError("number")
     if len(readings) > 1:
         # 1,440 is 1440 or 1.44 depending on the reader's habits: grading one reading
         # silently would mark a right answer wrong.
         decimal, whole = (_plain(r) for r in readings)
-        raise AnswerError(
-            f"{typed.strip()} can be read as {whole} or as {decimal}. "
-            f"Type {whole} or {decimal}, without the thousands separator."
-        )
+        raise AnswerError("ambiguous_number", typed=typed.strip(), whole=whole, decimal=decimal)
     return readings[0]
 
 
@@ -227,8 +251,8 @@ def _picks(text: str, count: int, allow_repeats: bool = False) -> list[int] | No
     return positions
 
 
-def _range_words(count: int) -> str:
-    return f"a number from 1 to {count} or a letter from a to {LETTERS[count - 1]}"
+def _range(count: int) -> dict[str, object]:
+    return {"count": count, "last": LETTERS[count - 1]}
 
 
 def _without_unit(text: str, unit: str | None) -> str:
@@ -240,10 +264,8 @@ def _without_unit(text: str, unit: str | None) -> str:
 def _parse_matching(question: Matching, layout: Layout, typed: str) -> list[int | None]:
     lefts = len(question.pairs)
     options = len(layout.order)
-    expected = (
-        f"Type one letter (a to {LETTERS[options - 1]}) for each of the {lefts} numbered items, "
-        f"in order, such as {LETTERS[:lefts][::-1]}, or as pairs such as 1b 2a."
-    )
+    expected = AnswerError("matching", last=LETTERS[options - 1], count=lefts,
+                           example=LETTERS[:lefts][::-1])
     pairs = re.findall(r"(\d+)\s*[-=:>)]*\s*([a-z])", typed)
     if pairs:
         leftover = re.sub(r"(\d+)\s*[-=:>)]*\s*([a-z])", "", typed)
@@ -251,10 +273,10 @@ def _parse_matching(question: Matching, layout: Layout, typed: str) -> list[int 
         for number, letter in pairs:
             chosen[int(number)] = letter
         if leftover.strip(" ,;") or sorted(chosen) != list(range(1, lefts + 1)):
-            raise AnswerError(expected)
+            raise expected
         letters = [chosen[n] for n in range(1, lefts + 1)]
     else:
         letters = [ch for ch in typed if not ch.isspace() and ch not in ",;"]
     if len(letters) != lefts or any(ch not in LETTERS[:options] for ch in letters):
-        raise AnswerError(expected)
+        raise expected
     return [layout.authored(LETTERS.index(ch)) for ch in letters]

@@ -52,6 +52,15 @@ def hanging(text: Text, indent: int, width: int | None) -> Text:
     return Text("\n").join([pieces[0], *(Text(" " * indent) + piece for piece in pieces[1:])])
 
 
+def preformatted(text: Text) -> Text:
+    """`text` marked as a line that must never be folded: the rich front end crops it at
+    the terminal's edge with a visible `…` (a folded code line or diagram reads as two
+    lines of a different program). The plain front end prints it whole."""
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text
+
+
 def render_markdown(source: str, width: int | None = None) -> list[Text]:
     """Markdown as lines of styled text, wrapped to `width` (None: never wrapped)."""
     # Imported here: a quiz whose text comes from the course cache never parses Markdown.
@@ -86,15 +95,21 @@ class _Writer:
     # --- output ---------------------------------------------------------------------
 
     def emit(
-        self, text: Text, *, style: str = "", blank_after: bool = True, wrap: bool = True
+        self, text: Text, *, style: str = "", blank_after: bool = True, wrap: bool = True,
+        crop: bool = False,
     ) -> None:
+        """Add `text`'s lines: wrapped to the width, or (`crop`) never folded."""
         indent = "".join(self.prefixes)
         first = indent + (self.bullet or "")
         rest = indent + " " * len(self.bullet or "")
         self.bullet = None
         for n, line in enumerate(text.split("\n", allow_blank=True)):
             lead = first if n == 0 else rest
-            if wrap:
+            if crop:
+                if style:
+                    line.stylize(style)
+                self.lines.append(preformatted(Text(lead) + line))
+            elif wrap:
                 self.lines.extend(self._wrapped(line, lead, rest, style))
             else:
                 self.lines.append(Text(lead) + line)
@@ -151,7 +166,7 @@ class _Writer:
             self.prefixes.pop()
         elif kind in {"fence", "code_block"}:
             self.prefixes.append("    ")
-            self.emit(Text(token.content.rstrip("\n")), style=CODE_STYLE)
+            self.emit(Text(token.content.rstrip("\n")), style=CODE_STYLE, crop=True)
             self.prefixes.pop()
         elif kind in {"math_block", "math_block_label"}:
             self.prefixes.append("    ")
@@ -188,6 +203,10 @@ class _Writer:
     def emit_table(self, rows: list[list[Text]]) -> None:
         columns = max((len(r) for r in rows), default=0)
         widths = [max((len(r[c]) for r in rows if c < len(r)), default=0) for c in range(columns)]
+        indent = len("".join(self.prefixes))
+        if self.width is not None and indent + sum(widths) + 3 * (columns - 1) > self.width:
+            self.emit_stacked(rows)
+            return
         for n, row in enumerate(rows):
             cells = [
                 row[c] + " " * (widths[c] - len(row[c])) if c < len(row) else Text(" " * widths[c])
@@ -198,11 +217,23 @@ class _Writer:
             if n == 0:
                 line.stylize("bold")
             # A table row never wraps: a wrapped row reads as two rows.
-            self.emit(line, blank_after=False, wrap=False)
+            self.emit(line, blank_after=False, crop=True)
             if n == 0:
                 rule = Text("-+-".join("-" * w for w in widths))
-                self.emit(rule, blank_after=False, wrap=False)
+                self.emit(rule, blank_after=False, crop=True)
         self.lines.append(Text())
+
+    def emit_stacked(self, rows: list[list[Text]]) -> None:
+        """A table too wide for the terminal, one record at a time: `header: value` lines,
+        each wrapped under its value, a blank line between records (no row is cut)."""
+        header, *records = rows
+        for record in records:
+            for c, value in enumerate(record):
+                name = header[c].copy() if c < len(header) else Text()
+                name.append(": ")
+                name.stylize("bold", 0, len(name))
+                self.emit(name + value, blank_after=False)
+            self.lines.append(Text())
 
     def collect_footnotes(self, tokens: Sequence[Token], index: int) -> int:
         label = ""

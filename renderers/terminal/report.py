@@ -13,10 +13,10 @@ from datetime import datetime
 
 from rich.text import Text
 
+from engine.i18n import Catalog
 from engine.model import Chapter, Course
 from renderers.terminal.review import due_ids
 from renderers.terminal.store import Attempt, ProgressStore, content_hash
-from renderers.terminal.view import points
 
 
 @dataclass
@@ -112,25 +112,50 @@ def _chapter(
     return tally
 
 
-def report_lines(report: Report) -> list[Text]:
-    """The report as lines: the course, then each section and its chapters, indented."""
-    lines = [_line(report.course, "", bold=True)]
-    for section, chapters in report.sections:
-        lines.append(_line(section, "  ", bold=True))
-        lines.extend(_line(chapter, "    ") for chapter in chapters)
-    changed = report.course.changed
+BAR = 10
+"""Characters in a score bar."""
+
+
+def report_lines(report: Report, t: Catalog, width: int | None) -> list[Text]:
+    """The report as a compact table: one row per chapter begun, with a score bar (rich
+    mode), and the chapters not begun yet folded into one line per section.
+
+    `width` None (plain mode) draws no bars: a screen reader would read every block.
+    """
+    rows = [(section, chapters) for section, chapters in report.sections]
+    titles = [c.title for _, chapters in rows for c in chapters if c.answered or c.due]
+    numbers = _numbers(report.course, t)
+    room = (width or 10_000) - 4 - len(numbers) - (BAR + 1 if width else 0) - 12
+    title_width = max(8, min(max((len(x) for x in titles), default=8), room))
+    lines = [_row(report.course.title, report.course, t, width, title_width + 4, bold=True)]
+    for section, chapters in rows:
+        lines.append(Text(section.title, style="bold"))
+        begun = [c for c in chapters if c.answered or c.due]
+        lines.extend(_row("  " + c.title, c, t, width, title_width + 2) for c in begun)
+        waiting = len(chapters) - len(begun)
+        if waiting:
+            lines.append(Text("  " + t.text("term.report.not_started", n=waiting), style="dim"))
+    changed = len(report.course.changed)
     if changed:
-        lines.append(Text(f"Changed since last answered: {', '.join(changed)}", style="yellow"))
+        lines.append(Text(t.text("term.report.changed", n=changed), style="yellow"))
     return lines
 
 
-def _line(tally: Tally, indent: str, bold: bool = False) -> Text:
-    text = Text(indent) + Text(f"{tally.title} ({tally.id})", style="bold" if bold else "")
-    text.append(
-        f": {round(100 * tally.score)}% score ({points(tally.points)} of "
-        f"{points(tally.max_points)} points), {tally.answered} of {tally.questions} answered "
-        f"({round(100 * tally.completion)}%), {tally.right} right"
-    )
+def _numbers(tally: Tally, t: Catalog) -> str:
+    return t.text("term.report.numbers", score=f"{round(100 * tally.score):>3}%",
+                  answered=tally.answered, total=tally.questions, right=tally.right)
+
+
+def _row(title: str, tally: Tally, t: Catalog, width: int | None, title_width: int,
+         bold: bool = False) -> Text:
+    if len(title) > title_width:
+        title = title[: title_width - 1] + "…"
+    text = Text(f"{title:<{title_width}} ", style="bold" if bold else "")
+    if width:
+        filled = round(BAR * tally.score)
+        text += Text("█" * filled, style="green") + Text("░" * (BAR - filled), style="grey50")
+        text.append(" ")
+    text.append(_numbers(tally, t))
     if tally.due:
-        text.append(f", {tally.due} due for review", style="magenta")
+        text.append("  " + t.text("term.report.due", n=tally.due), style="magenta")
     return text

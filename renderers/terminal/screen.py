@@ -19,14 +19,23 @@ from rich.console import Console
 from rich.text import Text
 
 from engine.controls import CONTROL
+from engine.i18n import Catalog
+
+
+def terminal_words(ui_language: str = "en") -> Catalog:
+    """The terminal's interface strings in `ui_language` (English when it has none)."""
+    return Catalog.for_language(ui_language, "terminal")
 
 
 class Screen:
     """Where the quiz writes lines and reads answers."""
 
     def __init__(
-        self, console: Console, stdin: TextIO, *, plain: bool, echo_input: bool = False
+        self, console: Console, stdin: TextIO, *, plain: bool, echo_input: bool = False,
+        words: Catalog | None = None,
     ) -> None:
+        self.words = words or terminal_words()
+        """Every string the terminal shows comes from here (the course's `ui_language`)."""
         self.console = console
         self.stdin = stdin
         self.plain = plain
@@ -42,7 +51,10 @@ class Screen:
         shown = _inert(Text(text, style=style) if isinstance(text, str) else text)
         # Plain mode never wraps (a screen reader or a pipe gets whole lines); the rich
         # front end wraps to the terminal's width (Markdown arrives wrapped already).
-        self.console.print(shown, soft_wrap=self.plain)
+        if shown.no_wrap and not self.plain:  # preformatted: cropped with "…", never folded
+            self.console.print(shown, no_wrap=True, overflow=shown.overflow or "ellipsis")
+        else:
+            self.console.print(shown, soft_wrap=self.plain)
 
     def say_all(self, lines: Iterable[Text]) -> None:
         for line in lines:
@@ -89,12 +101,11 @@ class Screen:
         """
         if self.plain:
             return
-        label = "Enter: more" if why == "more" else "Enter: go on"
-        self.ask(f"[{label}] ")
+        self.ask(f"[{self.words.text('term.pause.more' if why == 'more' else 'term.pause.next')}] ")
 
     def progress(self, position: int, total: int, title: str) -> None:
         """A one-line progress indicator, printed once (never redrawn)."""
-        head = f"Question {position} of {total}"
+        head = self.words.text("term.progress", position=position, total=total)
         if self.plain:
             self.say(f"[{head}] {title}")
             return
@@ -130,7 +141,8 @@ def _isatty(stream: TextIO) -> bool:
 
 
 def make_screen(
-    plain_flag: bool, stdin: TextIO | None = None, stdout: TextIO | None = None
+    plain_flag: bool, stdin: TextIO | None = None, stdout: TextIO | None = None,
+    ui_language: str = "en",
 ) -> Screen:
     """The screen for this process's terminal (or pipes)."""
     stdin = stdin or sys.stdin
@@ -146,7 +158,8 @@ def make_screen(
         console = Console(file=stdout, highlight=False, emoji=False, markup=False)
         if stdin is sys.stdin:
             _enable_line_editing()
-    return Screen(console, stdin, plain=plain, echo_input=plain and not _isatty(stdin))
+    return Screen(console, stdin, plain=plain, echo_input=plain and not _isatty(stdin),
+                  words=terminal_words(ui_language))
 
 
 def _enable_line_editing() -> None:

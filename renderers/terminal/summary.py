@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 
+from engine.i18n import Catalog
 from engine.standing import passes
 from renderers.terminal.items import Item
+from renderers.terminal.render import render_inline
 from renderers.terminal.store import Attempt
 from renderers.terminal.view import of_points
 
@@ -39,6 +41,13 @@ class Summary:
     missed: list[tuple[Item, Attempt | None]] = field(default_factory=list)
     """Questions not fully right (skipped ones with no attempt), in session order."""
 
+    positions: dict[str, int] = field(default_factory=dict)
+    """Each question's number in the session (1-based), as its header showed it."""
+
+    def missed_positions(self) -> list[tuple[Item, Attempt | None, int]]:
+        return [(item, attempt, self.positions[item.question.id])
+                for item, attempt in self.missed]
+
     @property
     def fraction(self) -> float:
         return self.points / self.max_points if self.max_points else 0.0
@@ -49,8 +58,9 @@ def summarize(items: Sequence[Item], attempts: Sequence[Attempt]) -> Summary:
     latest = {a.question_id: a for a in attempts}
     summary = Summary()
     by_chapter: dict[str, ChapterScore] = {}
-    for item in items:
+    for position, item in enumerate(items, 1):
         question, chapter = item.question, item.chapter
+        summary.positions[question.id] = position
         score = by_chapter.get(chapter.id)
         if score is None:
             score = by_chapter[chapter.id] = ChapterScore(chapter.id, chapter.title)
@@ -75,7 +85,7 @@ def summarize(items: Sequence[Item], attempts: Sequence[Attempt]) -> Summary:
 
 
 def duration(seconds: float) -> str:
-    """`42 s`, `3 min 05 s`, `1 h 02 min`."""
+    """`42 s`, `3 min 05 s`, `1 h 02 min` (the SI symbols read the same in every language)."""
     whole = round(seconds)
     if whole < 60:
         return f"{whole} s"
@@ -86,33 +96,41 @@ def duration(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
-def summary_lines(summary: Summary, passing_score: float) -> list[Text]:
+def short_prompt(item: Item, limit: int = 48) -> str:
+    """The first words of a question's prompt, as plain text, to name it in a list."""
+    plain = " ".join(render_inline(item.question.prompt.split("\n\n", 1)[0]).plain.split())
+    if len(plain) <= limit:
+        return plain
+    return plain[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def summary_lines(summary: Summary, passing_score: float, t: Catalog) -> list[Text]:
     """The summary as lines: score, pass mark, chapters, missed questions, time."""
-    percent = round(100 * summary.fraction)
     passed = passes(summary.points, summary.max_points, passing_score)
     lines = [
-        Text("Session complete.", style="bold"),
-        Text(f"Score: {of_points(summary.points, summary.max_points)} ({percent}%), "
-             f"{summary.right} of {summary.questions} questions right. ")
+        Text(t.text("term.summary.done"), style="bold"),
+        Text(t.text("term.summary.score", points=of_points(summary.points, summary.max_points, t),
+                    percent=round(100 * summary.fraction), right=summary.right,
+                    n=summary.questions) + " ")
         + Text(
-            f"{'Passed' if passed else 'Not passed yet'} "
-            f"(pass mark {round(100 * passing_score)}%).",
+            t.text("term.summary.passed" if passed else "term.summary.not_passed",
+                   mark=round(100 * passing_score)),
             style="green" if passed else "yellow",
         ),
-        Text("By chapter:", style="bold"),
+        Text(t.text("term.summary.by_chapter"), style="bold"),
     ]
     for chapter in summary.chapters:
-        lines.append(Text(
-            f"  {chapter.title} ({chapter.chapter_id}): "
-            f"{of_points(chapter.points, chapter.max_points)}, "
-            f"{chapter.right} of {chapter.questions} right"
-        ))
+        lines.append(Text("  " + t.text(
+            "term.summary.chapter", title=chapter.title,
+            points=of_points(chapter.points, chapter.max_points, t), right=chapter.right,
+            n=chapter.questions)))
     if summary.missed:
-        lines.append(Text("Missed:", style="bold"))
-        for item, attempt in summary.missed:
-            how = "skipped" if attempt is None or not attempt.answered else (
-                of_points(attempt.points, attempt.max_points)
+        lines.append(Text(t.text("term.summary.missed"), style="bold"))
+        for item, attempt, position in summary.missed_positions():
+            how = t.text("term.summary.skipped") if attempt is None or not attempt.answered else (
+                of_points(attempt.points, attempt.max_points, t)
             )
-            lines.append(Text(f"  {item.question.id} in {item.chapter.title}: {how}"))
-    lines.append(Text(f"Time: {duration(summary.seconds)}."))
+            lines.append(Text("  " + t.text("term.summary.missed_one", number=position,
+                                            prompt=short_prompt(item), how=how)))
+    lines.append(Text(t.text("term.summary.time", time=duration(summary.seconds))))
     return lines

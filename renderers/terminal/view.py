@@ -13,6 +13,7 @@ from rich.text import Text
 
 from engine.cloze_math import tighten_math_around_markers
 from engine.grading import Grade, matching_options, parse_number
+from engine.i18n import Catalog
 from engine.model import (
     MARKER,
     Blank,
@@ -40,47 +41,41 @@ def number(value: float) -> str:
     return f"{value:.6g}"
 
 
-def points(value: float) -> str:
-    """Points rounded for display: 2, 1.5, 0.67."""
-    return number(round(value, 2))
+def points(value: float, t: Catalog) -> str:
+    """Points rounded for display: 2, 1.5, 0.67 (1,5 in Portuguese)."""
+    return t.number(round(value, 2))
 
 
-def of_points(earned: float, available: float) -> str:
+def of_points(earned: float, available: float, t: Catalog) -> str:
     """`1.5 of 2 points`, `1 of 1 point`."""
-    return f"{points(earned)} of {counted(available, 'point')}"
+    return t.text("term.of_points", n=round(available, 2), earned=points(earned, t))
 
 
-def counted(n: float, noun: str, plural: str | None = None) -> str:
-    """`1 hint`, `2 hints`, `0 questions`: the noun agrees with the number."""
-    return f"{points(n)} {noun if n == 1 else plural or noun + 's'}"
-
-
-def instructions(question: QuestionType) -> str:
+def instructions(question: QuestionType, t: Catalog) -> str:
     """One line that says what to type."""
     match question:
         case SingleChoice():
-            return "Answer with one number, such as 2 (or its letter, b)."
+            return t.text("term.how.single")
         case MultipleChoice():
-            return "Answer with every right number, such as 1,3 (or letters, ac)."
+            return t.text("term.how.multiple")
         case TrueFalse():
-            return "Answer t (true) or f (false)."
+            return t.text("term.how.true_false")
         case Numeric():
-            unit = f" in {question.unit}" if question.unit else ""
-            return f"Answer with a number{unit}, such as 0.25 (or 0,25)."
+            if question.unit:
+                return t.text("term.how.numeric_unit", unit=question.unit)
+            return t.text("term.how.numeric")
         case TextQuestion():
-            return "Type your answer."
+            return t.text("term.how.text")
         case Cloze():
-            return "Fill in each blank at its own prompt."
+            return t.text("term.how.cloze")
         case Matching():
             count = len(question.pairs)
-            return (
-                f"Answer with one letter per numbered item, in order, such as "
-                f"{LETTERS[:count][::-1]} (or pairs: 1{LETTERS[count - 1]} 2{LETTERS[0]} ...)."
-            )
+            return t.text("term.how.matching", example=LETTERS[:count][::-1],
+                          pairs=f"1{LETTERS[count - 1]} 2{LETTERS[0]}")
         case Ordering():
             count = len(question.items)
             example = " ".join(str(n) for n in range(count, 0, -1))
-            return f"Answer with all the numbers in the right order, such as {example}."
+            return t.text("term.how.ordering", example=example)
         case other:
             assert_never(other)
 
@@ -99,7 +94,9 @@ def cloze_prompt(question: Cloze) -> str:
     return MARKER.sub(gap, tighten_math_around_markers(question.prompt))
 
 
-def question_lines(question: QuestionType, layout: Layout, width: int | None) -> list[Text]:
+def question_lines(
+    question: QuestionType, layout: Layout, width: int | None, t: Catalog
+) -> list[Text]:
     """The prompt and the options, as shown before the learner answers."""
     prompt = cloze_prompt(question) if isinstance(question, Cloze) else question.prompt
     lines = render_markdown(prompt, width)
@@ -111,7 +108,7 @@ def question_lines(question: QuestionType, layout: Layout, width: int | None) ->
             lines.extend(
                 _option(f"{n}.", pair.left, width) for n, pair in enumerate(question.pairs, 1)
             )
-            lines.append(Text("Match each with one of:"))
+            lines.append(Text(t.text("term.match_with")))
             options = matching_options(question)
             lines.extend(
                 _option(f"{LETTERS[position]})", options[authored], width)
@@ -129,14 +126,14 @@ def question_lines(question: QuestionType, layout: Layout, width: int | None) ->
     return lines
 
 
-def blank_prompt(question: Cloze, name: str) -> str:
+def blank_prompt(question: Cloze, name: str, t: Catalog) -> str:
     """The prompt for one blank: its number, and its options when it has any."""
     names = list(question.blanks)
     blank = question.blanks[name]
-    head = f"Blank {names.index(name) + 1} of {len(names)}"
+    head = t.text("term.blank", number=names.index(name) + 1, total=len(names))
     if blank.blank_kind == "choice":
         options = ", ".join(f"{n}) {c}" for n, c in enumerate(blank.choices, 1))
-        return f"{head}, one of [{options}]: "
+        return t.text("term.blank_choice", head=head, options=options) + ": "
     return f"{head}: "
 
 
@@ -148,20 +145,21 @@ def _option(tag: str, markdown: str, width: int | None = None) -> Text:
 
 
 def verdict_lines(
-    question: QuestionType, layout: Layout, response: object, grade: Grade, hints_used: int
+    question: QuestionType, layout: Layout, response: object, grade: Grade, hints_used: int,
+    t: Catalog,
 ) -> list[Text]:
     """Right or wrong, the points, what was right in the response, and the right answer."""
     if grade.correct:
-        head = Text("Correct.", style=f"bold {RIGHT}")
+        head = Text(t.text("term.verdict.correct"), style=f"bold {RIGHT}")
     elif grade.fraction > 0:
-        head = Text("Partly right.", style="bold yellow")
+        head = Text(t.text("term.verdict.partial"), style="bold yellow")
     else:
-        head = Text("Incorrect.", style=f"bold {WRONG}")
-    head.append(f" {of_points(grade.points, grade.max_points)}.")
+        head = Text(t.text("term.verdict.wrong"), style=f"bold {WRONG}")
+    head.append(f" {of_points(grade.points, grade.max_points, t)}.")
     if hints_used and question.hint_penalty:
         lost = min(grade.fraction, hints_used * question.hint_penalty) * grade.max_points
-        head.append(f" {points(lost)} taken off for {counted(hints_used, 'hint')}.")
-    lines = [head, *_details(question, layout, response, grade)]
+        head.append(" " + t.text("term.hint_cost", n=hints_used, lost=points(lost, t)))
+    lines = [head, *_details(question, layout, response, grade, t)]
     verdict = head.plain.split(" ", 1)[0]
     for message in grade.feedback:
         lines.append(Text("  ") + render_inline(_without_verdict(message, verdict)))
@@ -179,13 +177,16 @@ def _without_verdict(message: str, verdict: str) -> str:
     return message
 
 
-def _mark(ok: bool) -> Text:
-    return Text("right", style=RIGHT) if ok else Text("wrong", style=WRONG)
+def _mark(ok: bool, t: Catalog) -> Text:
+    if ok:
+        return Text(t.text("term.mark.right"), style=RIGHT)
+    return Text(t.text("term.mark.wrong"), style=WRONG)
 
 
 def _details(  # the per-type verdict; long, but one case per question type
-    question: QuestionType, layout: Layout, response: object, grade: Grade
+    question: QuestionType, layout: Layout, response: object, grade: Grade, t: Catalog
 ) -> list[Text]:
+    right_answer = Text(t.text("term.right_answer") + " ", style="bold")
     match question:
         case SingleChoice() | MultipleChoice():
             right = [p for p, a in enumerate(layout.order) if question.choices[a].correct]
@@ -197,32 +198,34 @@ def _details(  # the per-type verdict; long, but one case per question type
                     choice = question.choices[int(part.key)]
                     lines.append(
                         Text(f"  {label(position)} ") + render_inline(choice.text) + " - "
-                        + _mark(part.correct)
+                        + _mark(part.correct, t)
                     )
             answer = Text(", ").join(
                 Text(f"{label(p)} ") + render_inline(question.choices[layout.authored(p)].text)
                 for p in right
             )
-            return [*lines, Text("Right answer: ", style="bold") + answer]
+            return [*lines, right_answer + answer]
         case TrueFalse():
-            return [Text("Right answer: ", style="bold") + ("true" if question.answer else "false")]
+            return [right_answer + t.text("term.true" if question.answer else "term.false")]
         case Numeric():
-            return [Text("Right answer: ", style="bold") + numeric_answer(question)]
+            return [right_answer + numeric_answer(question, t)]
         case TextQuestion():
-            shown = question.accept[0] if question.accept else f"matching /{question.pattern}/"
-            line = Text("Right answer: ", style="bold") + shown
+            shown = question.accept[0] if question.accept else t.text(
+                "term.matching_pattern", pattern=question.pattern)
+            line = right_answer + shown
             if len(question.accept) > 1:
-                line.append(f" (also accepted: {', '.join(question.accept[1:])})")
+                line.append(" " + t.text("term.also_accepted",
+                                         answers=", ".join(question.accept[1:])))
             return [line]
         case Cloze():
             filled = response if isinstance(response, dict) else {}
             lines = []
             for n, part in enumerate(grade.parts, 1):
                 blank = question.blanks[part.key]
-                given = filled.get(part.key) or "(empty)"
-                line = Text(f"  [{n}] {given} - ") + _mark(part.correct)
+                given = filled.get(part.key) or t.text("term.empty")
+                line = Text(f"  [{n}] {given} - ") + _mark(part.correct, t)
                 if not part.correct:
-                    line.append(f"; right: {blank_answer(blank)}")
+                    line.append("; " + t.text("term.right_is", answer=blank_answer(blank, t)))
                 lines.append(line)
             return lines
         case Matching():
@@ -235,15 +238,16 @@ def _details(  # the per-type verdict; long, but one case per question type
                 if pick is not None:
                     picked = f"{LETTERS[layout.position(pick)]}) {options[pick]}"
                 line = Text(f"  {n}. ") + render_inline(pair.left) + f" -> {picked} - "
-                line += _mark(part.correct)
+                line += _mark(part.correct, t)
                 if not part.correct:
                     shown_at = layout.position(options.index(pair.right))
-                    line.append(f"; right: {LETTERS[shown_at]}) {pair.right}")
+                    line.append("; " + t.text("term.right_is",
+                                              answer=f"{LETTERS[shown_at]}) {pair.right}"))
                 lines.append(line)
             return lines
         case Ordering():
             order = [label(layout.position(i)).rstrip(")") for i in range(len(question.items))]
-            lines = [Text("Right order: ", style="bold") + " ".join(order)]
+            lines = [Text(t.text("term.right_order") + " ", style="bold") + " ".join(order)]
             lines.extend(
                 Text(f"  {n}. ") + render_inline(item) for n, item in enumerate(question.items, 1)
             )
@@ -252,7 +256,7 @@ def _details(  # the per-type verdict; long, but one case per question type
             assert_never(other)
 
 
-def numeric_answer(question: Numeric) -> str:
+def numeric_answer(question: Numeric, t: Catalog) -> str:
     """The accepted answer of a numeric question, in words a learner reads."""
     unit = f" {question.unit}" if question.unit else ""
     parts = []
@@ -266,21 +270,23 @@ def numeric_answer(question: Numeric) -> str:
             parts.append(f"{number(question.answer)}{unit}")
     if question.range is not None:
         low, high = question.range
-        parts.append(f"anything from {number(low)} to {number(high)}{unit}")
-    return " or ".join(parts)
+        parts.append(t.text("term.between", low=number(low), high=f"{number(high)}{unit}"))
+    return t.text("term.or").join(parts)
 
 
-def blank_answer(blank: Blank) -> str:
+def blank_answer(blank: Blank, t: Catalog) -> str:
     """The accepted answer of one cloze blank."""
     match blank.blank_kind:
         case "choice":
             return str(blank.answer or "")
         case "text":
-            return blank.accept[0] if blank.accept else f"matching /{blank.pattern}/"
+            return blank.accept[0] if blank.accept else t.text("term.matching_pattern",
+                                                                pattern=blank.pattern)
         case "numeric":
             value = parse_number(blank.answer)
             if value is None and blank.range is not None:
-                return f"anything from {number(blank.range[0])} to {number(blank.range[1])}"
+                return t.text("term.between", low=number(blank.range[0]),
+                              high=number(blank.range[1]))
             return number(value) if value is not None else ""
         case other:
             assert_never(other)

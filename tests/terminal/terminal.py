@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pexpect
 
+from engine.i18n import Catalog
+
 from .helpers import ANSI, ROOT, plain
 
 
@@ -14,7 +16,7 @@ class Terminal:
     """The program under a pty (so it sees a real terminal); keys in, screen text out."""
 
     def __init__(self, args: list[str], env: dict[str, str], rows: int = 40,
-                 columns: int = 100) -> None:
+                 columns: int = 100, language: str = "en") -> None:
         self.child = pexpect.spawn(args[0], args[1:], env=env, cwd=str(ROOT), encoding="utf-8",
                                    dimensions=(rows, columns), timeout=30)
         self.raw = ""
@@ -22,6 +24,10 @@ class Terminal:
         self.auto_continue = True
         """Press Enter at each "[Enter: ...]" pause, as a reader would once done reading."""
         self.continued = 0
+        words = Catalog.for_language(language, "terminal")
+        self.pauses = tuple(f"[{words.text(key)}]"
+                            for key in ("term.pause.next", "term.pause.more"))
+        """The pause prompts in the course's interface language."""
 
     @property
     def screen(self) -> str:
@@ -61,7 +67,7 @@ class Terminal:
                     from error
 
     def _go_on(self, shown: str) -> None:
-        pauses = shown.count("[Enter: go on]") + shown.count("[Enter: more]")
+        pauses = sum(shown.count(pause) for pause in self.pauses)
         if pauses > self.continued and shown.rstrip().endswith("]"):
             self.continued = pauses
             self.child.sendline("")

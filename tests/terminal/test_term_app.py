@@ -108,8 +108,12 @@ def test_verdict_shows_right_answer_feedback_and_explanation(course: Course,
     assert "  It has no loop through time." in out or "  The literal" in out
     assert "Feedback:" not in out
     assert "Explanation:\nAn RNN feeds its hidden state back in at each step." in out
-    assert "Missed:\n  single-all-options in Choices" in out
-    assert "Retry the missed 4 questions? (y/N) n" in out
+    # Missed questions are named by their number and the start of their prompt, never
+    # by an internal id; the end says what to do next.
+    assert "Missed:\n  Question 1, “Which of these is a recurrent network?”: 0 of 2 points" in out
+    assert "single-all-options" not in out
+    assert "Retry the 4 missed questions? (y/N) n" in out
+    assert "Next: Values (lessonkit quiz --chapter values)." in out
 
 
 def test_wrong_input_is_asked_again_with_the_expected_form(course: Course,
@@ -146,7 +150,7 @@ def test_skip_quit_and_resume_at_the_next_question(course: Course, tmp_path: Pat
                                "y"], options)
     assert "Resuming: 2 of 4 questions already done." in second.output
     assert "[Question 3 of 4]" in second.output and "[Question 1 of 4]" not in second.output
-    assert "single-all-options in Choices & \"quotes\" <em>not html</em>: skipped" in second.output
+    assert "Question 1, “Which of these is a recurrent network?”: skipped" in second.output
     assert "Score: 3 of 5 points (60%), 3 of 4 questions right." in second.output
 
 
@@ -165,9 +169,10 @@ def test_retry_rounds_ask_only_the_mistakes(course: Course, tmp_path: Path) -> N
              *right_lines(questions[2], SEED), *wrong_lines(questions[3], SEED), "",
              "y", *right_lines(questions[1], SEED), *right_lines(questions[3], SEED)]
     run = quiz(course, tmp_path / "p.db", lines, QuizOptions(chapter="choices", seed=SEED))
-    assert "Retry the missed 2 questions? (y/N) y" in run.output
-    retry = run.output.split("Retry the missed 2 questions")[1]
-    assert "[Question 1 of 2]" in retry and "multiple-partial" in retry
+    assert "Retry the 2 missed questions? (y/N) y" in run.output
+    retry = run.output.split("Retry the 2 missed questions")[1]
+    assert "[Question 1 of 2]" in retry and "Which are gates of an LSTM?" in retry
+    assert "multiple-partial" not in retry  # no internal ids in headers
     assert "Score: 2 of 2 points (100%), 2 of 2 questions right." in retry
     assert "Was everything clear" not in retry  # asked once, at the end of the chapter
 
