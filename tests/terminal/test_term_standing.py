@@ -7,6 +7,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from engine.i18n import Catalog
 from engine.model import Course
 from renderers.terminal.summary import Summary, summary_lines
 
@@ -47,7 +48,7 @@ def test_exactly_the_pass_mark_passes_whatever_the_rounding() -> None:
     # 2.0999999999999996 in binary floating point, 70 % for a person.
     summary = Summary(points=0.7 + 0.7 + 0.7, max_points=3.0, questions=3, right=3)
     assert summary.points / summary.max_points < 0.7
-    score_line = summary_lines(summary, 0.7)[1].plain
+    score_line = summary_lines(summary, 0.7, Catalog.for_language("en", "terminal"))[1].plain
     assert "Passed (pass mark 70%)." in score_line
 
 
