@@ -223,7 +223,7 @@ def test_the_search_page_has_one_search_box(page: Page, server: str) -> None:
 
 def _mean_brightness(png: bytes) -> float:
     image = Image.open(io.BytesIO(png)).convert("L")
-    return sum(image.getdata()) / (image.width * image.height)
+    return sum(image.tobytes()) / (image.width * image.height)  # one byte per pixel in "L"
 
 
 def test_figures_are_dark_in_the_dark_theme(
