@@ -45,8 +45,9 @@ test: venv tools lint typecheck
 golden: venv tools
 	$(BIN)/python -m pytest -q -n 0 tests/golden --update-snapshots
 
+# `make bench BENCH_5000=1` adds the 5000-chapter real-content course (minutes more).
 bench: venv tools
-	$(BIN)/python benchmarks/run.py
+	BENCH_5000=$(BENCH_5000) $(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -9,7 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 BENCHMARKS = [
-    "bench_check", "bench_site", "bench_quiz", "bench_rnndemo", "bench_execute", "bench_import",
+    "bench_check", "bench_real", "bench_quiz", "bench_rnndemo", "bench_execute", "bench_import",
     "bench_sandbox", "bench_limits",
 ]
 
