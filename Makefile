@@ -10,7 +10,7 @@ OUT := _build
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 JOBS ?= 2
 
-.PHONY: demo test lint typecheck tools venv bench golden clean
+.PHONY: demo test lint typecheck tools venv bench golden screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test: venv tools lint typecheck
 # completeness course, after an intended change to an output; review `git diff tests/golden`.
 golden: venv tools
 	$(BIN)/python -m pytest -q -n 0 tests/golden --update-snapshots
+
+# Take the README's screenshots again (docs/screenshots/) from the sample course; the normal
+# test run takes them too, looks at them and checks the committed ones still fit.
+screenshots: venv tools
+	$(BIN)/python -m pytest -q -n 0 tests/html/test_screenshots.py --update-screenshots
 
 # `make bench BENCH_5000=1` adds the 5000-chapter real-content course (minutes more).
 bench: venv tools

@@ -28,11 +28,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="Rewrite golden snapshot files instead of comparing with them.",
     )
+    parser.addoption(
+        "--update-screenshots",
+        action="store_true",
+        default=False,
+        help="Write the README's screenshots into docs/screenshots/ (tests/gallery.py).",
+    )
 
 
 @pytest.fixture(scope="session")
 def update_snapshots(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-snapshots"))
+
+
+@pytest.fixture
+def gallery(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """Where a test keeps the README's pictures it takes (tests/gallery.py)."""
+    from gallery import Gallery
+
+    return Gallery(tmp_path / "screenshots", bool(request.config.getoption("--update-screenshots")))
 
 
 @pytest.fixture(scope="session")
