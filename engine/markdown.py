@@ -36,6 +36,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from engine.anchors import PageAnchors
 from engine.diagnostics import Code
 from engine.markdown_dialect import (
     browser_scheme,
@@ -180,6 +181,24 @@ def _rewrite_urls(state: StateCore) -> None:
                 token.attrSet(attr, new)
 
 
+def _heading_ids(state: StateCore) -> None:
+    anchors: PageAnchors | None = state.env.get("anchors")
+    if anchors is None:
+        return
+    tokens = state.tokens
+    for at, token in enumerate(tokens):
+        if token.type != "heading_open" or at + 1 >= len(tokens):
+            continue
+        written = token.attrGet("id")
+        if isinstance(written, str):
+            anchors.reserve([written])
+            continue
+        words = (child.content if child.type != "softbreak" else " "
+                 for child in tokens[at + 1].children or ()
+                 if child.type in ("text", "code_inline", "math_inline", "softbreak"))
+        token.attrSet("id", anchors.claim("".join(words)))
+
+
 def _walk(tokens: Sequence[Token]) -> Iterator[Token]:
     for token in tokens:
         yield token
@@ -208,6 +227,7 @@ def _build(*, html: bool, check_links: bool = True) -> MarkdownIt:
     for name, rule in rules.items():
         md.add_render_rule(name, rule)
     md.core.ruler.push("lessonkit_urls", _rewrite_urls)
+    md.core.ruler.push("lessonkit_heading_ids", _heading_ids)
     return md
 
 
@@ -232,12 +252,14 @@ def render_markdown(
     allow_html: bool = False,
     inline: bool = False,
     resolve_url: UrlResolver | None = None,
+    anchors: PageAnchors | None = None,
 ) -> str:
     """Safe HTML for an author's Markdown.
 
     `inline` renders one paragraph's worth of phrasing content (no `<p>`), for labels,
     options and titles. `resolve_url` rewrites link and image targets (the HTML site maps
-    `../assets/x.svg` to the copied file).
+    `../assets/x.svg` to the copied file). With `anchors`, every heading gets an id
+    unique on the page those anchors belong to (engine.anchors), so it can be linked to.
     """
     fast = _plain(text, inline)
     if fast is not None:
@@ -246,6 +268,8 @@ def render_markdown(
     env: dict[str, Any] = {}
     if resolve_url is not None:
         env["resolve_url"] = resolve_url
+    if anchors is not None:
+        env["anchors"] = anchors
     if "[^" in text:
         # Footnote ids must stay unique when several Markdown fields share one page.
         env["docId"] = hashlib.sha1(text.encode()).hexdigest()[:8]

@@ -101,7 +101,7 @@ def build_blocks(
     for block in chapter.blocks:
         match block:
             case Explanation():
-                views.append(BlockView("explanation", block.id, html=md.block(block.body)))
+                views.append(BlockView("explanation", block.id, html=md.explanation(block.body)))
             case CodeCell():
                 views.append(BlockView("code", block.id, cell=_cell(block, page, md, catalog,
                                                                    outputs.get(block.id))))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
+from engine.anchors import PageAnchors
 from engine.markdown import render_markdown
 from engine.markdown_dialect import plain_text
 
@@ -37,17 +38,31 @@ def json_script(data: object) -> Markup:
 
 
 class PageMarkdown:
-    """Renders one page's Markdown with its link resolver and the course's HTML setting."""
+    """Renders one page's Markdown with its link resolver and the course's HTML setting.
 
-    def __init__(self, allow_html: bool, resolve_url: Callable[[str], str | None]) -> None:
+    Headings of the chapter's explanations get ids unique on the page (`anchors`), for
+    links and search results; the small Markdown of questions (prompts, hints) gets none,
+    a question being reached by its own id.
+    """
+
+    def __init__(
+        self, allow_html: bool, resolve_url: Callable[[str], str | None],
+        anchors: PageAnchors | None = None,
+    ) -> None:
         self.allow_html = allow_html
         self.resolve_url = resolve_url
+        self.anchors = anchors
 
     def block(self, text: str) -> Markup:
         """Block Markdown: paragraphs, lists, tables, code, display math."""
         return Markup(
             render_markdown(text, allow_html=self.allow_html, resolve_url=self.resolve_url)
         )
+
+    def explanation(self, text: str) -> Markup:
+        """An explanation block: block Markdown whose headings get the page's ids."""
+        return Markup(render_markdown(
+            text, allow_html=self.allow_html, resolve_url=self.resolve_url, anchors=self.anchors))
 
     def inline(self, text: str) -> Markup:
         """Phrasing content only (for labels, options and list items)."""

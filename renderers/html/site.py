@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
+from engine.anchors import PageAnchors
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Chapter, Course
 from engine.outputs import CellOutput
@@ -231,7 +232,9 @@ class SiteBuilder:
         chapter, page = plan.chapter, plan.page
         source_dir = posixpath.dirname(chapter.path) or "."
         resolver = LinkResolver(self.root, source_dir, page, self.chapter_pages)
-        md = PageMarkdown(self.course.allow_html, resolver)
+        # Headings must not take an id a question or a code cell of the page already has.
+        anchors = PageAnchors(block.id for block in chapter.blocks if block.id)
+        md = PageMarkdown(self.course.allow_html, resolver, anchors)
         blocks = build_blocks(chapter, page, md, self.catalog, self.ctx.outputs)
         frame = chapter_frame(self.course, self.site, self.catalog, self.outline, plan.position,
                               plan.neighbours)

@@ -120,7 +120,7 @@ def test_every_page_is_valid_html(sites: dict[str, Site], tmp_path: Path) -> Non
     assert any("/broken/bad.html" in m.get("url", "") for m in messages)
 
 
-def test_search_finds_a_term_and_links_to_its_chapter(page: Page, server: str) -> None:
+def test_search_finds_a_term_and_links_to_its_passage(page: Page, server: str) -> None:
     page.goto(f"{server}/sample/index.html")
     page.get_by_role("searchbox", name="Search").fill("Gelfand")
     page.get_by_role("searchbox", name="Search").press("Enter")
@@ -129,7 +129,8 @@ def test_search_finds_a_term_and_links_to_its_chapter(page: Page, server: str) -
     expect(result).to_have_text("Vanishing and Exploding Gradients")
     expect(page.locator("[data-search-results] mark").first).to_have_text("Gelfand's")
     result.click()
-    expect(page).to_have_url(f"{server}/sample/chapters/{SEED_CHAPTER}.html")
+    expect(page).to_have_url(f"{server}/sample/chapters/{SEED_CHAPTER}.html"
+                             "#singular-values-bound-the-spectral-radius-sets-the-pace")
 
 
 @pytest.mark.parametrize("nonsense", ["xyzzy", "qwertyuiop", "zzzz"])
@@ -195,7 +196,7 @@ def test_search_merges_every_shard(
         page.goto(f"{base}/search.html?q=smallest")
         expect(page.locator("[data-search-status]")).to_have_text("1 result for “smallest”")
         expect(page.locator("[data-search-results] a")).to_have_attribute(
-            "href", "chapters/structures.html")
+            "href", "chapters/structures.html#ordering-partial")
 
 
 def test_without_javascript_answers_are_reachable(browser: Browser, server: str,

@@ -93,6 +93,28 @@
     });
   }
 
+  // Where on its page a result lands: the heading, question or code cell before the
+  // best-scoring match (pagefind lists every element with an id as an anchor, with the
+  // position of the word after it). Ids starting with "_" belong to the page's own
+  // controls, never a passage.
+  var LANDING = /^(h[1-6]|section|figure)$/;
+
+  function passage(d) {
+    var best = null;
+    (d.weighted_locations || []).forEach(function (w) {
+      if (!best || w.balanced_score > best.balanced_score) best = w;
+    });
+    if (!best) return null;
+    var found = null;
+    (d.anchors || []).forEach(function (a) {
+      if (LANDING.test(a.element) && a.id.charAt(0) !== '_' && a.location <= best.location
+          && (!found || a.location >= found.location)) {
+        found = a;
+      }
+    });
+    return found;
+  }
+
   function titleSearch(note) {
     var words = fold(query).split(/\s+/).filter(Boolean);
     var found = course.chapters.filter(function (c) {
@@ -124,11 +146,15 @@
       // the pages read fail it, the count read is the only honest one.
       var total = results.length === found[0].length ? found[1] : results.length;
       show(results.map(function (d) {
-        var url = d.url.replace(/^\/+/, '');
+        var url = d.url.replace(/^\/+/, '').split('#')[0];
         var chapter = chapters[url];
+        var anchor = passage(d);
+        var where = chapter ? position(chapter) : '';
+        if (anchor && anchor.text) where = where ? where + ' › ' + anchor.text : anchor.text;
         return {
-          url: url, title: chapter ? chapter.title : (d.meta && d.meta.title) || url,
-          where: chapter ? position(chapter) : '', excerpt: d.excerpt
+          url: anchor ? url + '#' + encodeURIComponent(anchor.id) : url,
+          title: chapter ? chapter.title : (d.meta && d.meta.title) || url,
+          where: where, excerpt: d.excerpt
         };
       }), '', total);
     });
