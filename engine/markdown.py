@@ -45,6 +45,7 @@ from engine.markdown_dialect import (
     is_unsafe_url,
     new_parser,
 )
+from engine.markdown_fast import render_fast
 from engine.mathml import latex_to_mathml
 
 UrlResolver = Callable[[str], "str | None"]
@@ -262,6 +263,26 @@ def render_markdown(
     unique on the page those anchors belong to (engine.anchors), so it can be linked to.
     """
     fast = _plain(text, inline)
+    if fast is not None:
+        return fast
+    if resolve_url is not None and _MAY_LINK.search(text):
+        return _render(text, allow_html, inline, resolve_url)
+    # Without a link the resolver cannot change the output: the same text renders once
+    # per process, whichever page or package shows it again.
+    return _render_once(text, allow_html, inline)
+
+
+_MAY_LINK = re.compile(r"\]\(|\]:|<")
+"""Inline links and images, reference definitions, autolinks: where URLs come from."""
+
+
+@lru_cache(maxsize=1 << 16)
+def _render_once(text: str, allow_html: bool, inline: bool) -> str:
+    return _render(text, allow_html, inline, None)
+
+
+def _render(text: str, allow_html: bool, inline: bool, resolve_url: UrlResolver | None) -> str:
+    fast = render_fast(text, inline, highlight_code)
     if fast is not None:
         return fast
     md = _RAW_HTML if allow_html else _ESCAPING

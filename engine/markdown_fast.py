@@ -1,0 +1,85 @@
+"""The compiled path for course Markdown: markdown-it-pyrs where it renders what ours does.
+
+markdown-it-pyrs is markdown-it compiled (Rust), about 25 times faster than markdown-it-py
+on course prose, and renders CommonMark, tables and strikethrough to the same bytes. What
+it lacks is ours: math, admonitions, footnotes, the link and image rules (scheme checks,
+URL rewriting, lazy images), raw HTML handling and code highlighting. So a text goes
+through it only when it holds none of those, and the two differences that are only about
+output are applied after it: tables get their scrolling wrapper and fenced code with a
+language gets Pygments' highlighting, exactly as engine.markdown's render rules do.
+Everything else (`None` from `render_fast`) goes to markdown-it-py with the plugins.
+
+`tests/foundation/test_markdown_fast.py` holds the two paths byte-identical on every
+Markdown field of the sample course and of the complete fixture course.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from html import unescape
+
+import markdown_it_pyrs
+
+ENABLED = os.environ.get("LESSONKIT_FAST_MARKDOWN", "1") != "0"
+"""`LESSONKIT_FAST_MARKDOWN=0` renders everything with markdown-it-py (for comparisons)."""
+
+_COMPILED = markdown_it_pyrs.MarkdownIt("zero").enable_many([
+    # CommonMark without raw HTML (escaped as text, as markdown-it-py with html=False),
+    # plus the dialect's tables and strikethrough.
+    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph",
+    "reference", "autolink", "backticks", "emphasis", "entity", "escape", "image", "link",
+    "newline", "table", "strikethrough",
+])
+
+_NEEDS_PLUGINS = re.compile(r"[$<]|!!!|\?\?\?|\[\^|\]\(|\]:")
+"""Math, raw HTML or autolinks, admonitions, footnotes, inline links and images, link
+reference definitions: the parts of the dialect only the Python plugins and rules render."""
+
+_FENCE_INFO = re.compile(r"^[ \t>*+\-\d.)]*(?:`{3,}|~{3,})(.*)$", re.MULTILINE)
+_LANGUAGE_WORD = re.compile(r"[A-Za-z0-9_+#.-]*")
+_CODE = re.compile(r'<pre><code class="language-([^"]*)">(.*?)</code></pre>\n', re.DOTALL)
+
+
+def needs_plugins(text: str) -> bool:
+    """Whether `text` may hold a part of the dialect only markdown-it-py renders."""
+    if _NEEDS_PLUGINS.search(text):
+        return True
+    if "```" in text or "~~~" in text:
+        # A fence's info string is unescaped and split by markdown-it-py's own rules: keep
+        # to a bare language word, which both read the same way.
+        for match in _FENCE_INFO.finditer(text):
+            info = match.group(1).strip()
+            if info and not _LANGUAGE_WORD.fullmatch(info):
+                return True
+    return False
+
+
+def render_fast(text: str, inline: bool, highlight: Callable[[str, str], str]) -> str | None:
+    """`text` rendered by the compiled parser as engine.markdown renders it, or None when
+    only markdown-it-py can (see `needs_plugins`)."""
+    if not ENABLED or needs_plugins(text):
+        return None
+    if inline:
+        # markdown-it-py's inline mode is one paragraph's content: the compiled parser's
+        # block output is the same when the text is one line that makes one paragraph.
+        if "\n" in text or "\r" in text or text != text.strip():
+            return None
+        html: str = _COMPILED.render(text)
+        if not (html.startswith("<p>") and html.endswith("</p>\n")) or html.count("<p>") != 1:
+            return None
+        return html[3:-5]
+    html = _COMPILED.render(text)
+    if "<pre><code>" in html:
+        # An indented code block or a fence without language: markdown-it-py highlights
+        # only the second, and the output does not tell them apart.
+        return None
+    if "<table>" in html:
+        # Raw HTML is escaped on this path, so each tag here is a table of the text.
+        html = html.replace("<table>\n", '<div class="table-wrap scroll-x">\n<table>\n')
+        html = html.replace("</table>\n", "</table>\n</div>\n")
+    if "<pre><code class=" in html:
+        html = _CODE.sub(
+            lambda m: highlight(unescape(m.group(2)), unescape(m.group(1))) + "\n", html)
+    return html

@@ -1,0 +1,117 @@
+"""The compiled Markdown path (engine.markdown_fast) renders what markdown-it-py renders.
+
+Field by field on every Markdown text of the sample course and of the complete fixture
+course, in both modes (block and inline) and with raw HTML allowed or not; and on the
+whole output of every format of the sample course, built with the compiled path on and
+off (LESSONKIT_FAST_MARKDOWN=0).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from engine import markdown, markdown_fast
+from engine.loader import load_course
+from engine.markdown_rules import markdown_fields
+from engine.node import Node
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "content" / "intro-to-rnns"
+COMPLETE = ROOT / "tests" / "fixtures" / "courses" / "complete"
+
+
+def _texts(node: Node) -> Iterator[str]:
+    fields = markdown_fields(type(node))
+    values = node.__dict__
+    for name in fields.texts:
+        if isinstance(values.get(name), str):
+            yield values[name]
+    for name in fields.lists:
+        yield from values.get(name) or ()
+    for name in fields.maps:
+        yield from (values.get(name) or {}).values()
+    for name in fields.nodes:
+        value = values.get(name)
+        children = value.values() if isinstance(value, dict) else (
+            value if isinstance(value, list | tuple) else (value,))
+        for child in children:
+            if isinstance(child, Node):
+                yield from _texts(child)
+
+
+def _course_texts(root: Path) -> list[str]:
+    course = load_course(root)
+    return sorted({text for chapter in course.chapters for text in _texts(chapter)})
+
+
+def _plugins_only(text: str, allow_html: bool, inline: bool) -> str:
+    md = markdown._RAW_HTML if allow_html else markdown._ESCAPING
+    return str(md.renderInline(text, {}) if inline else md.render(text, {}))
+
+
+@pytest.mark.parametrize("root", [SAMPLE, COMPLETE], ids=["sample", "complete"])
+def test_every_markdown_field_renders_the_same_on_both_paths(root: Path) -> None:
+    texts = _course_texts(root)
+    compiled = 0
+    for text in texts:
+        for inline in (False, True):
+            fast = markdown_fast.render_fast(text, inline, markdown.highlight_code)
+            if fast is None:
+                continue
+            compiled += 1
+            for allow_html in (False, True):
+                assert fast == _plugins_only(text, allow_html, inline), (text, inline)
+    # The comparison means something only if the compiled path took a good share.
+    assert compiled >= len(texts) // 2, (compiled, len(texts))
+
+
+@pytest.mark.parametrize("text", [
+    "Costs $x$ here", "<b>bold</b>", "!!! note\n    body", "a[^1]\n\n[^1]: n",
+    "[a](b)", "[a]\n\n[a]: b", "```\nno language\n```\n", "    indented code\n",
+    "```python {.x}\nx\n```\n", "- a list", "two\nlines",
+])
+def test_what_needs_the_plugins_goes_to_them(text: str) -> None:
+    # Block or inline, each of these is left to markdown-it-py.
+    inline = text in ("- a list", "two\nlines")
+    assert markdown_fast.render_fast(text, inline, markdown.highlight_code) is None
+
+
+def test_fenced_code_and_tables_get_our_markup_on_the_compiled_path() -> None:
+    text = "| a | b |\n|---|--:|\n| 1 | 2 |\n\n```python\nif x < 1 & y:\n    pass\n```\n"
+    assert "<" not in text.replace("x < 1", "")
+    fast = markdown_fast.render_fast(text.replace("x < 1", "x == 1"), False,
+                                     markdown.highlight_code)
+    assert fast is not None
+    assert fast == _plugins_only(text.replace("x < 1", "x == 1"), False, False)
+    assert '<div class="table-wrap scroll-x">' in fast and 'class="highlight scroll-x"' in fast
+
+
+@pytest.mark.xdist_group("sample-build")
+def test_every_format_of_the_sample_course_is_byte_identical_with_the_compiled_path_off(
+    tmp_path: Path,
+) -> None:
+    course = tmp_path / "course"
+    shutil.copytree(SAMPLE, course)  # with its cached cell outputs, so nothing runs
+    trees = []
+    for fast in ("1", "0"):
+        out = tmp_path / f"out-{fast}"
+        done = subprocess.run(
+            [sys.executable, "-m", "engine", "build", str(course), "-f", "all", "-o", str(out),
+             "--quiet", "--no-execute"],
+            cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
+            env={**os.environ, "LESSONKIT_FAST_MARKDOWN": fast})
+        assert done.returncode == 0, done.stdout + done.stderr
+        trees.append({p.relative_to(out).as_posix(): p.read_bytes()
+                      for p in sorted(out.rglob("*"))
+                      if p.is_file() and not p.relative_to(out).parts[0].startswith(".")})
+    on, off = trees
+    assert len(on) > 50
+    assert on.keys() == off.keys()
+    assert [path for path in on if on[path] != off[path]] == []
