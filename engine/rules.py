@@ -1,4 +1,6 @@
-"""Semantic rules beyond the schema: ids, answers, markers, references, Markdown hygiene.
+"""Semantic rules beyond the schema: ids, references, questions, code cells, Markdown
+hygiene. How answers are given (engine/answer_rules.py) and cloze markers and blanks
+(engine/cloze_rules.py) have modules of their own.
 
 Each rule reports at the span an author must edit; the codes are documented in
 engine/diagnostics.py.
@@ -6,15 +8,13 @@ engine/diagnostics.py.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from engine.answer_rules import example_rule, number_rules, pattern_rule
+from engine.cloze_rules import cloze_rules
 from engine.diagnostics import Code, Diagnostic, Severity
 from engine.markdown_rules import is_markdown_path, markdown_rules, span_at
 from engine.model import (
-    LARGEST,
-    MARKER,
-    Blank,
     Chapter,
     Choice,
     Cloze,
@@ -31,10 +31,9 @@ from engine.model import (
     Text,
     TrueFalse,
 )
-from engine.node import Node, source_of
-from engine.patterns import slow_pattern_reason
+from engine.node import Node
 from engine.salvage import dropped_ids
-from engine.scalar_map import text_offset_span, text_position_span, value_offset_span
+from engine.scalar_map import text_position_span
 from engine.shuffle_rules import shuffle_rules
 from engine.source import SourceMap
 from engine.span import Span
@@ -202,14 +201,14 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
         case TrueFalse():
             pass
         case Numeric():
-            yield from _number_rules(q.answer, q.tolerance, q.range, q)
+            yield from number_rules(q.answer, q.tolerance, q.range, q)
         case Text():
             if not q.accept and q.pattern is None:
                 yield Diagnostic.of(
                     Code.NO_ANSWER, f"text question '{q.id}' needs 'accept' or 'pattern'", q.span
                 )
-            yield from _pattern_rule(q.pattern, q.span_of("pattern"))
-            yield from _example_rule(q.pattern, q.accept, q.span_of("pattern"))
+            yield from pattern_rule(q.pattern, q.span_of("pattern"))
+            yield from example_rule(q.pattern, q.accept, q.span_of("pattern"))
             from engine.grading import text_is_right
 
             for wrong in q.feedback:
@@ -220,7 +219,7 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
                         span_at(q, "feedback", wrong, key=True),
                     )
         case Cloze():
-            yield from _cloze_rules(q)
+            yield from cloze_rules(q)
         case Matching():
             if len(q.pairs) < 2:
                 yield Diagnostic.of(
@@ -350,192 +349,3 @@ def _duplicates(
             )
         else:
             seen[key] = span
-
-
-def _number_rules(
-    answer: float | str | None,
-    tolerance: float | str | None,
-    bounds: tuple[float, float] | None,
-    node: Numeric | Blank,
-) -> Iterator[Diagnostic]:
-    if answer is None and bounds is None:
-        yield Diagnostic.of(Code.NO_ANSWER, "a numeric answer needs 'answer' or 'range'", node.span)
-    if isinstance(tolerance, float | int) and abs(tolerance) > LARGEST:
-        # Checked here, not by the schema: a union's error would call 1e308 "not a number".
-        yield Diagnostic.of(
-            Code.INVALID_VALUE,
-            f"tolerance {tolerance:g} is too large; use a number between -1e100 and 1e100",
-            node.span_of("tolerance"),
-        )
-    if isinstance(tolerance, float | int) and tolerance < 0:
-        yield Diagnostic.of(
-            Code.NEGATIVE_TOLERANCE,
-            f"tolerance {tolerance:g} is negative",
-            node.span_of("tolerance"),
-        )
-    if bounds is not None and bounds[0] > bounds[1]:
-        yield Diagnostic.of(
-            Code.BAD_RANGE,
-            f"range [{bounds[0]:g}, {bounds[1]:g}] has its minimum above its maximum",
-            node.span_of("range"),
-        )
-
-
-def _pattern_rule(pattern: str | None, span: Span | None) -> Iterator[Diagnostic]:
-    if pattern is None:
-        return
-    try:
-        re.compile(pattern)
-    except re.error as err:
-        yield Diagnostic.of(
-            Code.BAD_PATTERN, f"pattern is not a valid regular expression: {err}", span
-        )
-        return
-    slow = slow_pattern_reason(pattern)
-    if slow is not None:
-        yield Diagnostic.of(
-            Code.SLOW_PATTERN,
-            f"pattern can take forever on some answers: it has {slow}",
-            span,
-            hint="repeat a part that matches in one way only, e.g. '(a+)+' -> 'a+'",
-        )
-
-
-def _example_rule(
-    pattern: str | None, accept: list[str], span: Span | None
-) -> Iterator[Diagnostic]:
-    if pattern is not None and not accept:
-        yield Diagnostic.of(
-            Code.PATTERN_WITHOUT_EXAMPLE,
-            "a pattern needs at least one example answer in 'accept'",
-            span,
-            hint="add accept: [<an answer the pattern matches>]",
-        )
-
-
-def _cloze_rules(q: Cloze) -> Iterator[Diagnostic]:
-    markers = {m.group(1): m.start() for m in MARKER.finditer(q.prompt)}
-    prompt_span = q.span_of("prompt")
-    for name, offset in markers.items():
-        if name not in q.blanks:
-            from engine.diagnostics import did_you_mean
-
-            guess = did_you_mean(name, list(q.blanks))
-            yield Diagnostic.of(
-                Code.MARKER_WITHOUT_BLANK,
-                f"marker [[{name}]] has no entry in 'blanks'",
-                _marker_span(q, prompt_span, offset),
-                hint=f"did you mean '{guess}'?" if guess else None,
-            )
-    yield from _formula_rules(q, prompt_span)
-    spaced: dict[str, Span | None] = {}
-    if "[[" in q.prompt:
-        for match in _SPACED_MARKER.finditer(q.prompt):
-            at = _marker_span(q, prompt_span, match.start())
-            spaced.setdefault(match.group(1), at)
-            yield Diagnostic.of(
-                Code.MARKER_SPACES,
-                f"'{match.group(0)}' has spaces inside the brackets, so it is shown as "
-                "text, not as a blank",
-                at,
-                hint=f"write [[{match.group(1)}]]",
-            )
-    for name, blank in q.blanks.items():
-        if name not in markers:
-            near = spaced.get(name)
-            yield Diagnostic.of(
-                Code.BLANK_WITHOUT_MARKER,
-                f"blank '{name}' has no [[{name}]] marker in the prompt",
-                span_at(q, "blanks", name, key=True),
-                hint=(
-                    f"the prompt has it with spaces"
-                    f"{f' on line {near.line}' if near else ''}: write [[{name}]]"
-                )
-                if name in spaced
-                else None,
-            )
-        yield from _blank_rules(name, blank)
-
-
-def _formula_rules(q: Cloze, prompt_span: Span | None) -> Iterator[Diagnostic]:
-    """Each formula piece next to a blank must typeset alone (see engine.cloze_math)."""
-    if "$" not in q.prompt:
-        return
-    from engine.cloze_math import math_pieces
-    from engine.mathml import latex_to_mathml
-
-    for piece in math_pieces(q.prompt):
-        if 'class="math-error"' in latex_to_mathml(piece, False):
-            marker = MARKER.search(q.prompt)
-            offset = marker.start() if marker else 0
-            yield Diagnostic.of(
-                Code.BLANK_IN_FORMULA,
-                f"the formula around a blank cannot be cut there: ${piece}$ does not "
-                "typeset on its own",
-                _marker_span(q, prompt_span, offset),
-                hint="put the blank outside the formula, or cut the formula where each "
-                "piece is whole",
-            )
-            return
-
-
-_SPACED_MARKER = re.compile(r"\[\[(?=[^\]]*\s)\s*([A-Za-z0-9_-]+)\s*\]\]")
-"""`[[ name ]]`, `[[name ]]`: meant as a marker, but MARKER allows no spaces."""
-
-
-def _marker_span(q: Cloze, span: Span | None, offset: int) -> Span | None:
-    """Where a marker is: mapped through the prompt's quoting and indentation; failing
-    that, exact in a `|` block and column-shifted in a one-line prompt."""
-    if span is None:
-        return None
-    src = source_of(q)
-    if src is not None:
-        exact = value_offset_span(src[0], (*src[1], "prompt"), offset)
-        if exact is not None:
-            return exact
-    own = q.span_of("id")
-    block = bool(own and span.line > own.line and "\n" in q.prompt)
-    quoted = False
-    if src is not None and not block:
-        lines = src[0].text.splitlines()
-        line = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
-        quoted = line[span.column - 1 : span.column] in ("'", '"')
-    return text_offset_span(span, block, q.prompt, offset + (1 if quoted else 0))
-
-
-def _blank_rules(name: str, blank: Blank) -> Iterator[Diagnostic]:
-    typed = bool(blank.accept or blank.pattern is not None)
-    numeric = blank.tolerance is not None or blank.range is not None
-    if sum((bool(blank.choices), typed, numeric)) > 1:
-        yield Diagnostic.of(
-            Code.BAD_BLANK,
-            f"blank '{name}' mixes choices, typed answers and numbers; give one kind",
-            blank.span,
-        )
-        return
-    match blank.blank_kind:
-        case "choice":
-            if blank.answer is None:
-                yield Diagnostic.of(
-                    Code.BAD_BLANK, f"blank '{name}' has choices but no 'answer'", blank.span
-                )
-            elif blank.answer not in blank.choices:
-                yield Diagnostic.of(
-                    Code.BAD_BLANK,
-                    f"answer '{blank.answer}' of blank '{name}' is not one of its choices",
-                    blank.span_of("answer"),
-                )
-        case "text":
-            yield from _pattern_rule(blank.pattern, blank.span_of("pattern"))
-            yield from _example_rule(blank.pattern, blank.accept, blank.span_of("pattern"))
-        case "numeric":
-            from engine.grading import parse_number
-
-            if blank.answer is not None and parse_number(blank.answer) is None:
-                yield Diagnostic.of(
-                    Code.BAD_BLANK,
-                    f"answer '{blank.answer}' of blank '{name}' is not a number",
-                    blank.span_of("answer"),
-                    hint="give 'accept: [...]' for a typed text answer",
-                )
-            yield from _number_rules(blank.answer, blank.tolerance, blank.range, blank)
