@@ -45,7 +45,7 @@ from engine.markdown_dialect import (
     is_unsafe_url,
     new_parser,
 )
-from engine.markdown_fast import render_fast
+from engine.markdown_fast import render_fast, with_heading_ids
 from engine.mathml import latex_to_mathml
 
 UrlResolver = Callable[[str], "str | None"]
@@ -265,26 +265,38 @@ def render_markdown(
     fast = _plain(text, inline)
     if fast is not None:
         return fast
-    if resolve_url is not None and _MAY_LINK.search(text):
-        return _render(text, allow_html, inline, resolve_url)
-    # Without a link the resolver cannot change the output: the same text renders once
-    # per process, whichever page or package shows it again.
-    return _render_once(text, allow_html, inline)
+    links = resolve_url is not None and _MAY_LINK.search(text)
+    headings = anchors is not None and _MAY_HEAD.search(text)
+    if not links:
+        # Without a link the resolver cannot change the output: the same text renders
+        # once per process, whichever page or package shows it again.
+        html, compiled = _render_once(text, allow_html, inline)
+        if not headings:
+            return html
+        if compiled and anchors is not None:
+            return with_heading_ids(html, anchors)
+    return _render(text, allow_html, inline, resolve_url, anchors)
 
 
 _MAY_LINK = re.compile(r"\]\(|\]:|<")
 """Inline links and images, reference definitions, autolinks: where URLs come from."""
 
+_MAY_HEAD = re.compile(r"^ {0,3}(?:#|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
+"""A line that may open an ATX heading or underline a setext one."""
+
 
 @lru_cache(maxsize=1 << 16)
-def _render_once(text: str, allow_html: bool, inline: bool) -> str:
-    return _render(text, allow_html, inline, None)
-
-
-def _render(text: str, allow_html: bool, inline: bool, resolve_url: UrlResolver | None) -> str:
+def _render_once(text: str, allow_html: bool, inline: bool) -> tuple[str, bool]:
+    """The HTML of `text` without a resolver or anchors, and whether the compiled path
+    (engine.markdown_fast) made it."""
     fast = render_fast(text, inline, highlight_code)
     if fast is not None:
-        return fast
+        return fast, True
+    return _render(text, allow_html, inline, None, None), False
+
+
+def _render(text: str, allow_html: bool, inline: bool, resolve_url: UrlResolver | None,
+            anchors: PageAnchors | None) -> str:
     md = _RAW_HTML if allow_html else _ESCAPING
     env: dict[str, Any] = {}
     if resolve_url is not None:

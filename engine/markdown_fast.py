@@ -22,6 +22,8 @@ from html import unescape
 
 import markdown_it_pyrs
 
+from engine.anchors import PageAnchors
+
 ENABLED = os.environ.get("LESSONKIT_FAST_MARKDOWN", "1") != "0"
 """`LESSONKIT_FAST_MARKDOWN=0` renders everything with markdown-it-py (for comparisons)."""
 
@@ -83,3 +85,24 @@ def render_fast(text: str, inline: bool, highlight: Callable[[str, str], str]) -
         html = _CODE.sub(
             lambda m: highlight(unescape(m.group(2)), unescape(m.group(1))) + "\n", html)
     return html
+
+
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def with_heading_ids(html: str, anchors: PageAnchors) -> str:
+    """The compiled path's `html` with the heading ids engine.markdown's rule gives.
+
+    The id is claimed from the heading's words (its text and inline code, as the rule
+    reads them from the tokens): on this path the HTML holds no raw HTML, math, links or
+    images, so the words are the heading's content without its tags; a hard break joins
+    the words on either side as the rule does.
+    """
+
+    def identify(match: re.Match[str]) -> str:
+        level, inner = match.group(1), match.group(2)
+        words = unescape(_TAG.sub("", inner.replace("<br />\n", "")))
+        return f'<h{level} id="{anchors.claim(words)}">{inner}</h{level}>'
+
+    return _HEADING.sub(identify, html)
