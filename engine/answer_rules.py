@@ -9,7 +9,8 @@ import re
 from collections.abc import Iterator
 
 from engine.diagnostics import Code, Diagnostic
-from engine.model import LARGEST, Blank, Numeric
+from engine.field_types import LARGEST
+from engine.model import Blank, Numeric
 from engine.patterns import slow_pattern_reason
 from engine.span import Span
 

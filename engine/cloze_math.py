@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
+from engine.field_types import MARKER
 from engine.mathtext import to_unicode
-from engine.model import MARKER
 
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\])+?)\$(?!\$)")
 """One `$...$` span (not `$$`); a backslash-escaped dollar does not open or close it."""

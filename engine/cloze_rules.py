@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 from engine.answer_rules import example_rule, number_rules, pattern_rule
 from engine.diagnostics import Code, Diagnostic
+from engine.field_types import MARKER
 from engine.markdown_rules import span_at
-from engine.model import MARKER, Blank, Cloze
+from engine.model import Blank, Cloze
 from engine.node import source_of
 from engine.scalar_map import text_offset_span, value_offset_span
 from engine.span import Span

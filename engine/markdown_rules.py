@@ -19,8 +19,9 @@ from urllib.parse import quote, unquote
 
 from engine import coursefiles
 from engine.diagnostics import Code, Diagnostic
+from engine.field_types import Markdown
 from engine.mathml import math_problems
-from engine.model import Chapter, Course, Markdown
+from engine.model import Chapter, Course
 from engine.node import Node, source_of
 from engine.span import Span, display_path
 

@@ -5,58 +5,19 @@ become the descriptions that editors show through the JSON Schema (`lessonkit sc
 
 Two layers share the same field definitions: the *file* models (`CourseFile`,
 `ChapterFile`) describe what an author writes in one YAML file, and `Course` is the
-assembled course whose sections hold the loaded chapters.
+assembled course whose sections hold the loaded chapters. The course-wide settings both
+share are in engine/settings.py, the constrained field values in engine/field_types.py.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Annotated, Literal
 
-from pydantic import (
-    AfterValidator,
-    Field,
-    PrivateAttr,
-    StringConstraints,
-)
+from pydantic import Field, PrivateAttr
 
+from engine.field_types import MAX_POINTS, Id, Markdown, Quantity, RelativeTolerance
 from engine.node import Node
-
-Markdown = Annotated[str, Field(json_schema_extra={"contentMediaType": "text/markdown"})]
-"""A string rendered as Markdown (CommonMark, tables, footnotes, math, admonitions)."""
-
-Id = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=128),
-]
-"""A stable identifier: letters, digits, '-', '_' and '.', starting with a letter or digit."""
-
-RelativeTolerance = Annotated[
-    str, StringConstraints(pattern=r"^\s*[0-9]{1,15}(\.[0-9]{1,15})?\s*%\s*$")
-]
-"""A tolerance written as a percentage of the answer, such as `2%`."""
-
-LARGEST = 1e100
-"""Largest magnitude of an answer, a tolerance or a range bound (see `Quantity`)."""
-
-
-def _within_bounds(value: float) -> float:
-    if abs(value) > LARGEST:
-        raise ValueError("use a number between -1e100 and 1e100")
-    return value
-
-
-Quantity = Annotated[float, AfterValidator(_within_bounds)]
-"""A number in an answer, a tolerance or a range: finite and within ±1e100, so that every
-sum and product the graders and exporters form from two of them stays finite."""
-
-MAX_POINTS = 1_000_000
-"""Most points one question may be worth: a course's total stays an exact, finite sum."""
-
-MARKER = re.compile(r"\[\[([A-Za-z0-9_-]+)\]\]")
-"""A cloze blank marker in a prompt: `[[name]]`."""
-
+from engine.settings import CourseMeta
 
 # --- blocks ---------------------------------------------------------------------------
 
@@ -345,77 +306,6 @@ class Chapter(Node):
 
 ChapterFile = Chapter
 """The root of a chapter YAML file."""
-
-
-MAX_TIMEOUT = 3600.0
-"""The largest `code.timeout` a course may ask for, in seconds."""
-
-
-class CodeSettings(Node):
-    """How code cells run."""
-
-    python_path: list[str] = Field(default_factory=lambda: ["."])
-    """Folders, relative to the course folder, put on `sys.path` for code cells."""
-    timeout: float = Field(default=60.0, gt=0, le=MAX_TIMEOUT)
-    """Seconds one chapter's cells may take in all (at most an hour: a runaway cell must
-    not hold a build, or `serve`, for days)."""
-    requires: list[str] = Field(default_factory=list)
-    """Python packages the cells need (for documentation and cache keys)."""
-
-
-def _http_url(value: str) -> str:
-    # The site's Content-Security-Policy names this URL's origin, and the widget POSTs to
-    # it: anything but a plain http(s) URL (`javascript:`, a path, a typo) is refused here
-    # rather than silently left out of the site.
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(
-        c in value.strip() for c in " \t\n;,'\"<>\\"
-    ):
-        raise ValueError("use an http:// or https:// URL, such as https://example.org/feedback")
-    return value
-
-
-class FeedbackSettings(Node):
-    """The "Was everything clear?" widget after each chapter."""
-
-    enabled: bool = True
-    """Show the widget."""
-    endpoint: Annotated[str, AfterValidator(_http_url)] | None = None
-    """URL the static site POSTs feedback to (http or https); feedback is kept locally when
-    absent."""
-
-
-class CourseMeta(Node):
-    """Course-wide settings written in course.yaml."""
-
-    id: Id
-    """Course id; progress and LMS packages are keyed by it."""
-    title: str
-    """Course title."""
-    description: Markdown = ""
-    """What the course is about."""
-    language: str = "en"
-    """Language of the content (BCP 47 tag)."""
-    ui_language: str = "en"
-    """Language of the interface strings (`en`, `pt`, ...)."""
-    authors: list[str] = Field(default_factory=list)
-    """Authors, as they want to be credited."""
-    license: str | None = None
-    """Licence of the content (SPDX identifier)."""
-    version: str = "1.0.0"
-    """Version of the course."""
-    code: CodeSettings = Field(default_factory=CodeSettings)
-    """How code cells run."""
-    feedback: FeedbackSettings = Field(default_factory=FeedbackSettings)
-    """The feedback widget."""
-    passing_score: float = Field(default=0.8, ge=0, le=1)
-    """Fraction of the points a learner needs to pass (SCORM mastery score, cmi5 masteryScore)."""
-    allow_html: bool = False
-    """Let raw HTML in Markdown through (escaped otherwise)."""
-    suppress: list[str] = Field(default_factory=list)
-    """Warning codes to silence, such as `missing-explanation`."""
-    renderers: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    """Options per renderer, validated by each renderer, e.g. `scorm12: {sco: chapter}`."""
 
 
 class SectionFile(Node):

@@ -8,7 +8,7 @@ and in `run`. Every chapter process gets, always:
   scratch folder that is deleted afterwards;
 - resource limits set in the child (engine/cellguard.py): address space, processes, file
   size and CPU time, plus the wall-clock `code.timeout` (at most an hour, see
-  engine.model.MAX_TIMEOUT) and a byte cap on what reaches its stdout/stderr descriptors
+  engine.settings.MAX_TIMEOUT) and a byte cap on what reaches its stdout/stderr descriptors
   (engine/cellprocess.py);
 - a supervisor that is the subreaper of everything the cells start, so no process
   outlives its chapter, whatever session or group it moved to.

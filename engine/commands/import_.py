@@ -53,7 +53,7 @@ def import_(
     if section is not None:
         from pydantic import TypeAdapter, ValidationError
 
-        from engine.model import Id
+        from engine.field_types import Id
 
         try:
             TypeAdapter(Id).validate_python(section)

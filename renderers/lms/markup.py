@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
+from engine.field_types import MARKER
 from engine.markdown import render_markdown
-from engine.model import MARKER, Chapter, Course
+from engine.model import Chapter, Course
 from renderers.lms.media import Media, is_relative_link
 from renderers.lms.xhtml import element_text, parse_fragment, to_html, walk
 

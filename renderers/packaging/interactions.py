@@ -22,10 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, assert_never
 
+from engine.field_types import MARKER
 from engine.grading import matching_options, parse_number
 from engine.markdown_dialect import plain_text
 from engine.model import (
-    MARKER,
     Blank,
     Cloze,
     Matching,

@@ -12,10 +12,10 @@ from typing import assert_never
 from rich.text import Text
 
 from engine.cloze_math import tighten_math_around_markers
+from engine.field_types import MARKER
 from engine.grading import Grade, matching_options, parse_number
 from engine.i18n import Catalog
 from engine.model import (
-    MARKER,
     Blank,
     Cloze,
     Matching,

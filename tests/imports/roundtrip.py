@@ -20,9 +20,10 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from engine.field_types import MARKER
 from engine.loader import check_course
 from engine.markdown import render_markdown
-from engine.model import MARKER, Course
+from engine.model import Course
 
 EMPTY_COURSE = """\
 # yaml-language-server: $schema=schemas/course.schema.json
