@@ -97,7 +97,7 @@ def build_blocks(
     """Turn every block of `chapter` into page data, numbering its questions from 1."""
     questions = QuestionBuilder(md, catalog, chapter.id)
     views: list[BlockView] = []
-    number = 0
+    number, total = 0, len(chapter.questions)
     for block in chapter.blocks:
         match block:
             case Explanation():
@@ -109,7 +109,7 @@ def build_blocks(
                   | Matching() | Ordering()):
                 number += 1
                 views.append(BlockView("question", block.id,
-                                       question=questions.build(block, number)))
+                                       question=questions.build(block, number, total)))
             case other:
                 assert_never(other)
     return views

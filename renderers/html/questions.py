@@ -87,7 +87,7 @@ class QuestionView:
     type: str
     number: int
     title: str
-    """"Question 2": its number in the chapter, in the interface language."""
+    """"Question 2 of 8": its place in the chapter, in the interface language."""
     points: str
     prompt: Markup
     instruction: str
@@ -141,8 +141,8 @@ class QuestionBuilder:
         self.t = catalog
         self.chapter_id = chapter_id
 
-    def build(self, question: QuestionType, number: int) -> QuestionView:
-        """The page data of `question`, the `number`th of its chapter."""
+    def build(self, question: QuestionType, number: int, total: int) -> QuestionView:
+        """The page data of `question`, the `number`th of the `total` of its chapter."""
         t = self.t
         hint_button = (
             t.text("question.show_hint_cost", percent=t.percent(question.hint_penalty))
@@ -152,7 +152,7 @@ class QuestionBuilder:
             id=question.id,
             type=question.type,
             number=number,
-            title=t.text("question.title", number=str(number)),
+            title=t.text("question.title", n=total, number=str(number)),
             points=t.text("question.points", n=question.points),
             prompt=self.md.block(question.prompt),
             instruction=t.text(f"question.instruction.{question.type}"),

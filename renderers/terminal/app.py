@@ -168,11 +168,21 @@ class QuizApp:
 
     # --- one question -----------------------------------------------------------------------
 
+    def where(self, item: Item, position: int, total: int) -> str:
+        """The chapter's title, and the question's place in it when the session's count
+        says something else (a section or the course, a retry round, a review)."""
+        in_chapter = item.chapter.questions
+        number = next(n for n, q in enumerate(in_chapter, 1) if q.id == item.question.id)
+        if (number, len(in_chapter)) == (position, total):
+            return item.chapter.title
+        return self.t.text("term.chapter_position", n=len(in_chapter), number=number,
+                           title=item.chapter.title)
+
     def ask(self, session: Session, item: Item, position: int, total: int) -> None:
         question = item.question
         layout = layout_for(question, session.seed)
         self.screen.say()
-        self.screen.progress(position, total, item.chapter.title)
+        self.screen.progress(position, total, self.where(item, position, total))
         before = self.store.latest_attempt(self.course.id, question.id)
         if before is not None and before.content_hash != content_hash(question):
             self.screen.say(self.t.text("term.edited"), style="dim")

@@ -171,7 +171,9 @@ def test_retry_rounds_ask_only_the_mistakes(course: Course, tmp_path: Path) -> N
     run = quiz(course, tmp_path / "p.db", lines, QuizOptions(chapter="choices", seed=SEED))
     assert "Retry the 2 missed questions? (y/N) y" in run.output
     retry = run.output.split("Retry the 2 missed questions")[1]
-    assert "[Question 1 of 2]" in retry and "Which are gates of an LSTM?" in retry
+    title = course.chapters[0].title
+    assert f"[Question 1 of 2] {title}, question 2 of 4\n" in retry  # its place in the chapter
+    assert "Which are gates of an LSTM?" in retry
     assert "multiple-partial" not in retry  # no internal ids in headers
     assert "Score: 2 of 2 points (100%), 2 of 2 questions right." in retry
     assert "Was everything clear" not in retry  # asked once, at the end of the chapter
@@ -186,6 +188,8 @@ def test_retry_mistakes_option_picks_the_last_wrong_answers(course: Course,
     run = quiz(course, db, [*right_lines(question, SEED), "q"],
                QuizOptions(chapter="choices", seed=SEED, retry_mistakes=True))
     assert "[Question 1 of 4] " in run.output and "[Question 2 of 4] " in run.output
+    # The whole chapter, in order: its count already is the place in the chapter.
+    assert f"[Question 1 of 4] {course.chapters[0].title}\n" in run.output
 
 
 def test_help_key_lists_the_keys(course: Course, tmp_path: Path) -> None:

@@ -73,6 +73,7 @@ def test_every_question_type_with_hints_skip_quit_and_resume(course: Course,
     for number, question_id in enumerate(("numeric-abs", "numeric-rel", "numeric-range",
                                           "text-accept", "text-case"), 5):
         term.wait(f"Question {number} of 14")  # headers name no internal id
+        term.wait(f"Values, question {number - 4} of 5")  # and the place in the chapter
         _type(term, course, question_id)
         term.wait("Correct.")
     term.wait("Was everything clear in Values")
