@@ -40,3 +40,13 @@ def test_headings_of_one_page_get_ids_in_order_across_its_markdown_fields() -> N
 
 def test_without_a_page_headings_get_no_id() -> None:
     assert render_markdown("## Heading") == "<h2>Heading</h2>\n"
+
+
+def test_ids_do_not_depend_on_which_parser_renders_the_text() -> None:
+    # Plain prose goes to the compiled parser, math to markdown-it-py: both get ids, and a
+    # text rendered for one page is not reused with that page's ids on another.
+    first, second = PageAnchors(), PageAnchors(["resumo"])
+    assert '<h2 id="resumo">' in render_markdown("## Resumo\n\nTexto.", anchors=first)
+    assert '<h2 id="resumo-2">' in render_markdown("## Resumo\n\nTexto.", anchors=second)
+    assert '<h2 id="a-formula">' in render_markdown("## A fórmula\n\n$x^2$", anchors=first)
+    assert "<h2>Resumo</h2>" in render_markdown("## Resumo\n\nTexto.")
