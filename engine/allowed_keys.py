@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from engine.source import Path_
+from engine.source_map import Path_
 
 
 def fields_at(cls: type[BaseModel], data: Any, path: Path_) -> set[str]:

@@ -15,7 +15,8 @@ from engine.diagnostics import Code, CourseError, Diagnostic, Severity
 from engine.model import Chapter, Course, CourseFile, Section
 from engine.node import set_source, source_of
 from engine.salvage import attach_kept, mark_dropped_ids, salvage
-from engine.source import Path_, SourceMap, load_yaml_file
+from engine.source import load_yaml_file
+from engine.source_map import Path_, SourceMap
 from engine.span import display_path
 from engine.validate import errors_to_diagnostics
 

@@ -35,7 +35,7 @@ from engine.node import Node
 from engine.salvage import dropped_ids
 from engine.scalar_map import text_position_span
 from engine.shuffle_rules import shuffle_rules
-from engine.source import SourceMap
+from engine.source_map import SourceMap
 from engine.span import Span
 
 

@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from engine.source import Path_, SourceMap
+from engine.source_map import Path_, SourceMap
 from engine.validate import data_path
 
 M = TypeVar("M", bound=BaseModel)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import yaml
 from pydantic import BaseModel
 
-from engine.source import Path_, SourceMap
+from engine.source_map import Path_, SourceMap
 from engine.span import Span
 
 _ESCAPES = {

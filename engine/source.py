@@ -21,6 +21,7 @@ import yaml
 from engine.controls import CONTROL, control_escape_span, without_controls
 from engine.diagnostics import Code, Diagnostic
 from engine.node import NullScalar
+from engine.source_map import Path_, SourceMap, mark_span
 from engine.span import Span
 from engine.yaml_errors import reader_diagnostic, syntax_diagnostic, utf16_name
 
@@ -62,93 +63,6 @@ MAX_DEPTH = 200
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
-Path_ = tuple[str | int, ...]
-"""A path into the data: mapping keys and list indices from the root."""
-
-
-class SourceMap:
-    """Where each value and each key of one file is.
-
-    It keeps the composed YAML nodes and makes a Span only when one is asked for:
-    a course has hundreds of thousands of nodes and needs the position of a few.
-    """
-
-    def __init__(self, file: str, text: str = "") -> None:
-        self.file = file
-        self.text = text
-        self.value_nodes: dict[Path_, yaml.Node] = {}
-        self.key_nodes: dict[Path_, yaml.Node] = {}
-        self.folded: set[Path_] = set()
-        """Paths of scalars written in folded style (`>`)."""
-        self.root: Span | None = None
-        self._cache: dict[tuple[bool, Path_], Span] = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Pickled courses (the quiz's start-up cache) keep no YAML nodes: spans are only
-        # needed while checking, and the node graph is larger than the course.
-        return {
-            "file": self.file,
-            "text": "",
-            "value_nodes": {},
-            "key_nodes": {},
-            "folded": set(),
-            "root": self.root,
-            "_cache": {},
-        }
-
-    @property
-    def values(self) -> _SpanView:
-        """Exact lookups: the span of the value at a path, or None."""
-        return _SpanView(self, keys=False)
-
-    @property
-    def keys(self) -> _SpanView:
-        """Exact lookups: the span of the key that leads to a path, or None."""
-        return _SpanView(self, keys=True)
-
-    def exact(self, path: Path_, keys: bool = False) -> Span | None:
-        cached = self._cache.get((keys, path))
-        if cached is not None:
-            return cached
-        node = (self.key_nodes if keys else self.value_nodes).get(path)
-        if node is None:
-            return None
-        span = _node_span(self.file, self.text, node, keys)
-        self._cache[(keys, path)] = span
-        return span
-
-    def indicator(self, path: Path_) -> Span | None:
-        """Where the value at `path` starts in the file, block indicators (`|`, `>`) included."""
-        node = self.value_nodes.get(path)
-        return _span(self.file, node.start_mark) if node is not None else self.value(path)
-
-    def value(self, path: Path_) -> Span | None:
-        """The span of the value at `path`, or of its nearest ancestor."""
-        for cut in range(len(path), -1, -1):
-            span = self.exact(path[:cut])
-            if span is not None:
-                return span
-        return self.root
-
-    def key(self, path: Path_) -> Span | None:
-        """The span of the key that leads to `path` (falls back to the value)."""
-        return self.exact(path, keys=True) or self.value(path)
-
-
-class _SpanView:
-    """A read-only mapping face of a SourceMap (`smap.values.get(path)`)."""
-
-    def __init__(self, smap: SourceMap, keys: bool) -> None:
-        self._smap, self._keys = smap, keys
-
-    def get(self, path: Path_, default: Span | None = None) -> Span | None:
-        return self._smap.exact(path, self._keys) or default
-
-    def __contains__(self, path: object) -> bool:
-        store = self._smap.key_nodes if self._keys else self._smap.value_nodes
-        return path in store
-
-
 @dataclass
 class Loaded:
     """The result of reading one YAML file."""
@@ -156,12 +70,6 @@ class Loaded:
     data: Any
     source_map: SourceMap
     diagnostics: list[Diagnostic]
-
-
-def _span(file: str, mark: Any, end: Any = None) -> Span:
-    if end is not None:
-        return Span(file, mark.line + 1, mark.column + 1, end.line + 1, end.column + 1)
-    return Span(file, mark.line + 1, mark.column + 1)
 
 
 def load_yaml_file(path: Path, display: str) -> Loaded:
@@ -263,7 +171,7 @@ def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
         )
         return Loaded(None, smap, diags)
     root = documents[0]
-    smap.root = _span(display, root.start_mark)
+    smap.root = mark_span(display, root.start_mark)
     if not isinstance(root, yaml.MappingNode):
         what = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         diags.append(
@@ -295,7 +203,7 @@ def _separator_span(display: str, text: str, mark: Any) -> Span:
     for number in range(mark.line, -1, -1):
         if number < len(lines) and lines[number].startswith("---"):
             return Span(display, number + 1, 1)
-    return _span(display, mark)
+    return mark_span(display, mark)
 
 
 class _RefusedError(Exception):
@@ -384,7 +292,7 @@ class _Builder:
                 "a control character (an escape such as '\\e', '\\0' or '\\x1b') is removed "
                 "from this text",
                 control_escape_span(self.file, self.smap.text, node)
-                or _span(self.file, node.start_mark, node.end_mark),
+                or mark_span(self.file, node.start_mark, node.end_mark),
             ))
             return without_controls(node.value)
         if style == ">":
@@ -398,7 +306,7 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in self._pairs(node):
             if not isinstance(key_node, yaml.ScalarNode):
-                span = _span(self.file, key_node.start_mark, key_node.end_mark)
+                span = mark_span(self.file, key_node.start_mark, key_node.end_mark)
                 self.diags.append(
                     Diagnostic.of(
                         Code.COMPLEX_KEY, "a key must be plain text, not a list or mapping", span
@@ -413,7 +321,7 @@ class _Builder:
                     Diagnostic.of(
                         Code.DUPLICATE_KEY,
                         f"duplicate key '{key}'",
-                        _span(self.file, key_node.start_mark, key_node.end_mark),
+                        mark_span(self.file, key_node.start_mark, key_node.end_mark),
                         notes=(f"first defined at {first}",) if first else (),
                     )
                 )
@@ -449,21 +357,3 @@ class _Builder:
             if isinstance(k, yaml.ScalarNode) and k.value not in own_keys:
                 inherited.setdefault(k.value, (k, v))
         return list(inherited.values()) + own
-
-
-def _node_span(file: str, text: str, node: yaml.Node, is_key: bool) -> Span:
-    """Where a value starts; for `|` and `>` scalars, the first line of the text itself."""
-    if not is_key and isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-        start = text.find("\n", node.start_mark.index) + 1
-        line_number = node.start_mark.line + 2
-        while 0 < start < len(text):
-            end = text.find("\n", start)
-            line = text[start : end if end >= 0 else len(text)]
-            if line.strip():
-                return Span(file, line_number, len(line) - len(line.lstrip(" ")) + 1)
-            if end < 0:
-                break
-            start, line_number = end + 1, line_number + 1
-    if isinstance(node, yaml.ScalarNode):
-        return _span(file, node.start_mark, node.end_mark)
-    return _span(file, node.start_mark)

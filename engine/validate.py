@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine.allowed_keys import fields_at
 from engine.diagnostics import Code, Diagnostic, did_you_mean
-from engine.source import Path_, SourceMap
+from engine.source_map import Path_, SourceMap
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 CACHE_ENV_VAR = "LESSONKIT_CACHE_DIR"
 SKIPPED_DIRS = frozenset({"__pycache__", "_build", "node_modules", "site"})
 """Folders inside a course that hold no course source (build output, caches)."""
-FORMAT = 1
-"""Bump when what is pickled changes shape."""
+FORMAT = 2
+"""Bump when what is pickled changes shape or where its classes live (2: the model's
+settings and the source map moved to modules of their own)."""
 
 
 def cache_dir() -> Path:
