@@ -1,9 +1,9 @@
 """Editing one chapter while `lessonkit serve` runs: the time from the save to the new site.
 
-Runs what `serve` runs on every save (renderers.html.serve.build_html, with the loader
-cache it keeps between builds) in this process: one build to start from, then, several
-times, an edit of one chapter's YAML file and a rebuild (check, render, write). The
-chapter file is restored at the end.
+Runs what `serve` runs on every save (renderers.html.serve.serving_rebuild: build_html
+with the rebuild state it keeps between builds) in this process: one build to start
+from, then, several times, an edit of one chapter's YAML file and a rebuild (check,
+render, write). The chapter file is restored at the end.
 
     python -m benchmarks.incremental_site COURSE OUT [RUNS]   -> JSON on stdout
 """
@@ -16,14 +16,13 @@ import sys
 import time
 from pathlib import Path
 
-from engine.loader import LoadCache
-from renderers.html.serve import build_html
+from renderers.html.serve import serving_rebuild
 
 
 def main(root: Path, out: Path, runs: int = 5) -> dict[str, object]:
-    cache = LoadCache()
+    rebuild = serving_rebuild(root, out)
     started = time.perf_counter()
-    errors = build_html(root, out, cache)
+    errors = rebuild()
     first = time.perf_counter() - started
     chapters = sorted(root.rglob("c*.yaml"))
     chapter = chapters[len(chapters) // 2]
@@ -34,7 +33,7 @@ def main(root: Path, out: Path, runs: int = 5) -> dict[str, object]:
             chapter.write_text(original.replace("## Topic", f"## Edit {run} of topic", 1),
                                encoding="utf-8")
             started = time.perf_counter()
-            errors += build_html(root, out, cache)
+            errors += rebuild()
             samples.append(time.perf_counter() - started)
             html = (out / "site" / "chapters" / f"chapter-{chapter.stem[1:].lstrip('0') or 0}"
                     ".html").read_text(encoding="utf-8")

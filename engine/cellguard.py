@@ -72,6 +72,8 @@ def supervise(lifeline: int) -> None:
         # the cells go too. PDEATHSIG is per parent thread, and the supervisor has one.
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() != supervisor:  # it died before the line above took effect
+            # A forked child is its own process entry: end it here, without running the
+            # exit handlers and buffers it inherited from the parent (not its to flush).
             os._exit(1)
         return
 
@@ -98,6 +100,8 @@ def end(code: int, subreaper: bool) -> None:
     if code < 0:
         signal.signal(-code, signal.SIG_DFL)
         os.kill(os.getpid(), -code)
+    # The supervisor is a forked process whose whole life is this module: it ends here,
+    # without the exit handlers and buffers it inherited from the cell runner.
     os._exit(code if code >= 0 else 128 - code)
 
 

@@ -404,6 +404,7 @@ if __name__ == "__main__":
     status = main(sys.argv[1], sys.argv[2])
     sys.stdout.flush()
     sys.stderr.flush()
-    # Leave at once: a thread a cell left running must not keep the chapter alive until
-    # the timeout, and atexit hooks of the cells' libraries have nothing left to do.
+    # This script is the cell process's own entry point. Leave at once: a thread a cell
+    # left running must not keep the chapter alive until the timeout, and atexit hooks
+    # of the cells' libraries have nothing left to do.
     os._exit(status)

@@ -6,7 +6,9 @@ Each command lives in its own module and is imported only when it runs, so
 
 from __future__ import annotations
 
+import gc
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -71,9 +73,34 @@ def main() -> None:
     """
 
 
-def entry() -> Any:
-    """The `lessonkit` program (console script and `python -m engine`)."""
-    from engine.commands import common
+ONE_SHOT = frozenset({"check", "build"})
+"""Commands that load a whole course, write what they make and end: the `lessonkit`
+program runs them without the cyclic garbage collector and ends them without tearing
+the course down (`entry`)."""
 
-    common.STANDALONE = True
-    return main.main(args=sys.argv[1:], prog_name="lessonkit")
+
+def entry() -> Any:
+    """The `lessonkit` program (console script and `python -m engine`).
+
+    The process-wide tricks are played here, and only for the program itself (never under
+    click's test runner, nor when another program imports the commands). A one-shot command
+    on a large course holds millions of small objects that all stay alive to the end:
+    the cyclic collector would walk them again and again for nothing, and freeing them one
+    by one at interpreter exit takes longer than checking the course did (mypy exits the
+    same way). A long-running `serve` keeps its own policy (renderers/html/serve.py).
+    """
+    args = sys.argv[1:]
+    # The group takes no option with a value, so the first other word is the command.
+    command = next((a for a in args if not a.startswith("-")), None)
+    if command not in ONE_SHOT:
+        return main.main(args=args, prog_name="lessonkit")
+    gc.disable()
+    try:
+        main.main(args=args, prog_name="lessonkit")
+    except SystemExit as done:
+        if done.code is not None and not isinstance(done.code, int):
+            raise  # a message to print: let the interpreter do it
+        code = done.code or 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -69,14 +69,11 @@ def check_course(path: str | Path, cache: LoadCache | None = None) -> CheckResul
     # cyclic garbage collector would rescan them again and again for nothing.
     enabled = gc.isenabled()
     gc.disable()
+    # (What to do with the collector once the course is loaded is the process's choice:
+    # engine/cli.py for the one-shot commands, renderers/html/serve.py for `serve`.)
     try:
         return _check_course(path, cache)
     finally:
-        if cache is None:
-            # A one-shot command keeps what it loaded to the end; spare it from later
-            # collections. (A watcher with a cache decides for itself, once its whole
-            # rebuild is done: renderers/html/serve.py.)
-            gc.freeze()
         if enabled:
             gc.enable()
 

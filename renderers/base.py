@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import ClassVar, Generic, Protocol, TypeVar
+from typing import ClassVar, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -38,6 +38,24 @@ class NoOptions(BaseModel):
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
 """A renderer's options model."""
 
+Kept = TypeVar("Kept")
+
+
+class RenderMemory:
+    """What renderers keep from one build of a course to the next in a long-running
+    process (`lessonkit serve` owns one, in its `RebuildState`): one object per kind,
+    made on first use. A one-shot build has none, and a renderer then starts afresh."""
+
+    def __init__(self) -> None:
+        self._kept: dict[type, object] = {}
+
+    def of(self, kind: type[Kept]) -> Kept:
+        """The renderer's memory of type `kind` (made with `kind()` the first time)."""
+        kept = self._kept.get(kind)
+        if kept is None:
+            kept = self._kept[kind] = kind()
+        return cast(Kept, kept)
+
 
 @dataclass
 class RenderContext(Generic[OptionsT]):
@@ -57,6 +75,14 @@ class RenderContext(Generic[OptionsT]):
     """How many processes a renderer may keep busy (the site renders pages on that many)."""
     progress: Callable[[int], None] | None = None
     """Told how many more chapters are done, as a renderer goes (for a progress bar)."""
+    memory: RenderMemory | None = None
+    """What the last build of this course in this process left (`lessonkit serve`), for
+    unchanged work to be reused; None in a one-shot build."""
+
+    def kept(self, kind: type[Kept]) -> Kept:
+        """The memory of type `kind` this renderer kept from the last build, or a fresh
+        one when there is no memory."""
+        return kind() if self.memory is None else self.memory.of(kind)
 
     def report(self, diagnostic: Diagnostic) -> None:
         """Record a diagnostic for the CLI to print."""

@@ -70,9 +70,32 @@ class _Folder:
 
 
 @dataclass
-class Staging:
-    """Outputs written under temporary names, swapped in together by `commit`."""
+class WrittenFolders:
+    """What a long-running `lessonkit serve` remembers of the folders it wrote, from one
+    build to the next (part of its `RebuildState`; a one-shot build has none)."""
 
+    digests: dict[str, dict[str, tuple[bytes, str]]] = field(default_factory=dict)
+    """The digests of the last bundle written, with the bytes objects they were taken of
+    (`serve` hands the same bytes objects back for unchanged files, which then need no
+    hashing)."""
+    cleanups: list[threading.Thread] = field(default_factory=list)
+    """Deletions of replaced folders still running in the background."""
+
+    def finish_cleanups(self) -> None:
+        """Wait for the deletions of replaced folders still running."""
+        for cleanup in self.cleanups:
+            cleanup.join()
+        self.cleanups.clear()
+
+
+@dataclass
+class Staging:
+    """Outputs written under temporary names, swapped in together by `commit`.
+
+    With `written` (a long-running `serve`), files whose bytes objects come back unchanged
+    are not hashed again, and replaced folders are deleted in the background."""
+
+    written: WrittenFolders | None = None
     folders: list[_Folder] = field(default_factory=list)
     files: list[tuple[Path, Path]] = field(default_factory=list)
 
@@ -95,7 +118,7 @@ class Staging:
         self.folders.append(staged)
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be served
-            _fill(staged, bundle)
+            _fill(staged, bundle, self.written)
         except OSError as error:
             raise _named(error, target) from error
 
@@ -133,9 +156,9 @@ class Staging:
         except OSError as error:
             raise _named(error, target) from error
 
-    def commit(self, background_cleanup: bool = False) -> None:
-        """Swap every staged output in. With `background_cleanup` (a long-running `serve`),
-        replaced folders are deleted by a thread after this returns."""
+    def commit(self) -> None:
+        """Swap every staged output in. With `written` (a long-running `serve`), replaced
+        folders are deleted by a thread after this returns."""
         try:
             for tmp, target in self.files:
                 try:
@@ -145,10 +168,11 @@ class Staging:
             self.files.clear()
             while self.folders:
                 staged = self.folders[0]
-                _swap_in(staged.staging, staged.target, background_cleanup)
+                _swap_in(staged.staging, staged.target, self.written)
                 self.folders.pop(0)
-                _LAST_DIGESTS.clear()
-                _LAST_DIGESTS[str(staged.target)] = staged.remembered
+                if self.written is not None:
+                    self.written.digests.clear()
+                    self.written.digests[str(staged.target)] = staged.remembered
                 # Insertion order is the bundle's, deterministic already.
                 manifest = {"version": _MANIFEST_VERSION, "files": staged.manifest}
                 write_file_atomic(json.dumps(manifest).encode(), manifest_path(staged.target))
@@ -166,12 +190,12 @@ class Staging:
         self.folders.clear()
 
 
-def write_bundle(bundle: Bundle, out_dir: Path, *, background_cleanup: bool = False) -> None:
+def write_bundle(bundle: Bundle, out_dir: Path) -> None:
     """Write the bundle as `out_dir`, replacing it only once everything is written."""
     staging = Staging()
     try:
         staging.folder(bundle, out_dir)
-        staging.commit(background_cleanup)
+        staging.commit()
     except BaseException:
         staging.abort()
         raise
@@ -225,12 +249,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _fill(staged: _Folder, bundle: Bundle) -> None:
+def _fill(staged: _Folder, bundle: Bundle, written: WrittenFolders | None) -> None:
     previous = _read_manifest(staged.target) if staged.target.is_dir() else {}
     # Plain strings rather than Path objects: a big site is ten thousand files.
     old_root, new_root = str(staged.target), str(staged.staging)
     folders = {new_root}
-    digests = _LAST_DIGESTS.get(old_root, {})
+    digests = written.digests.get(old_root, {}) if written is not None else {}
     for rel, data in bundle.items():
         name = str(rel)
         target = os.path.join(new_root, name)
@@ -249,11 +273,6 @@ def _fill(staged: _Folder, bundle: Bundle) -> None:
                 stat = os.fstat(handle.fileno())
         staged.manifest[name] = [digest, stat.st_size, stat.st_mtime_ns]
         staged.remembered[name] = (data, digest)
-
-
-_LAST_DIGESTS: dict[str, dict[str, tuple[bytes, str]]] = {}
-"""The digests of the last bundle written, with the bytes objects they were taken of
-(a long-running `serve` hands the same bytes objects back for unchanged files)."""
 
 
 def _digest(data: bytes) -> str:
@@ -289,14 +308,9 @@ def _link_unchanged(
     return stat
 
 
-_CLEANUPS: list[threading.Thread] = []
-"""Deletions of replaced folders still running (see `Staging.commit`)."""
-
-
-def _swap_in(staging: Path, out_dir: Path, background_cleanup: bool) -> None:
-    for cleanup in _CLEANUPS:
-        cleanup.join()
-    _CLEANUPS.clear()
+def _swap_in(staging: Path, out_dir: Path, written: WrittenFolders | None) -> None:
+    if written is not None:
+        written.finish_cleanups()
     try:
         if not out_dir.exists():
             staging.rename(out_dir)
@@ -310,11 +324,11 @@ def _swap_in(staging: Path, out_dir: Path, background_cleanup: bool) -> None:
             raise
     except OSError as error:
         raise _named(error, out_dir) from error
-    if background_cleanup:
+    if written is not None:
         # A daemon: if the process ends first, the next build deletes what is left.
         cleanup = threading.Thread(target=shutil.rmtree, args=(old,),
                                    kwargs={"ignore_errors": True}, daemon=True)
         cleanup.start()
-        _CLEANUPS.append(cleanup)
+        written.cleanups.append(cleanup)
     else:
         shutil.rmtree(old, ignore_errors=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGERS = {"scorm", "cmi5", "packaging"}
 """Renderers that package the HTML site (through renderers/packaging)."""
-SHARED = {"base", "output", "lms", "packaging"}
+SHARED = {"base", "output", "rebuild", "lms", "packaging"}
 """Helper packages any renderer may use."""
 
 

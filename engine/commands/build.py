@@ -17,10 +17,8 @@ import click
 import renderers
 from engine.commands.common import (
     course_path,
-    exit_now,
     failed,
     print_diagnostics,
-    standalone_process,
     summary,
 )
 from engine.diagnostics import Code
@@ -30,6 +28,7 @@ if TYPE_CHECKING:
     from engine.model import CodeCell, Course
     from engine.outputs import CellOutput
     from renderers.output import Staging
+    from renderers.rebuild import RebuildState
 
 
 class _BuildCommand(click.Command):
@@ -169,8 +168,6 @@ def build(
             if fmt in losses and target.name.endswith("-fidelity.json"):
                 note = f"  ({losses[fmt]} losses)"
             click.echo(f"  {fmt:10} {target}{note}", err=True)
-    if standalone_process():
-        exit_now(0)  # everything is written; freeing the course object by object takes a while
 
 
 def render_format(
@@ -180,16 +177,17 @@ def render_format(
     outputs: Mapping[str, CellOutput],
     strict: bool,
     jobs: int = 1,
-    background_cleanup: bool = False,
     progress: Callable[[int], None] | None = None,
     staging: Staging | None = None,
+    rebuild: RebuildState | None = None,
 ) -> tuple[list[Diagnostic], list[Path]]:
     """Render one format and write it; nothing is written when `strict` and it lost anything.
 
     `jobs` is how many processes the renderer may use; `progress` is told how many more
-    chapters are done as it goes; `background_cleanup` lets a long-running caller return
-    before the replaced site folder is deleted. With `staging`, the files are only staged:
-    the caller commits them (with the other formats) or drops them.
+    chapters are done as it goes. With `staging`, the files are only staged: the caller
+    commits them (with the other formats) or drops them. A long-running caller passes its
+    `rebuild` state, so unchanged work of its last build is reused and it may return
+    before the replaced site folder is deleted.
     """
     from renderers.base import RenderContext
     from renderers.output import Staging
@@ -203,16 +201,18 @@ def render_format(
         cache_dir=out_dir / ".cache" / fmt,
         jobs=jobs,
         progress=progress,
+        memory=rebuild.render if rebuild is not None else None,
     )
     bundle = renderer.render(course, ctx)
     if failed(ctx.diagnostics, strict) and strict:
         return ctx.diagnostics, []
     own = staging is None
-    stage = Staging() if staging is None else staging
+    stage = (Staging(rebuild.written if rebuild is not None else None) if staging is None
+             else staging)
     try:
         paths = stage.bundle(bundle, out_dir, renderer.output_folder)
         if own:
-            stage.commit(background_cleanup)
+            stage.commit()
     finally:
         if own:
             stage.abort()

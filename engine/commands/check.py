@@ -8,10 +8,8 @@ from engine.commands.common import (
     FORMATS,
     counted,
     course_path,
-    exit_now,
     failed,
     print_diagnostics,
-    standalone_process,
     summary,
 )
 
@@ -62,8 +60,6 @@ def check(path: str, strict: bool, fmt: str, execute: bool, quiet: bool) -> None
         )
         click.echo(f"{what}: {summary(diagnostics)}", err=True)
     code = 1 if failed(diagnostics, strict) else 0
-    if standalone_process():
-        exit_now(code)
     raise SystemExit(code)
 
 

@@ -64,23 +64,3 @@ course_path = click.argument(
     default=".",
 )
 """The PATH argument every course command takes: a course folder or its course.yaml."""
-
-
-def exit_now(code: int) -> None:
-    """Exit without tearing down the loaded course object by object.
-
-    A large course is millions of small objects; freeing them one by one at interpreter
-    exit takes longer than checking the course did (mypy exits the same way).
-    """
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
-STANDALONE = False
-"""Set by the `lessonkit` program's entry point; False under click's test runner."""
-
-
-def standalone_process() -> bool:
-    """True when lessonkit runs as its own program, so it may skip interpreter teardown."""
-    return STANDALONE

@@ -65,14 +65,14 @@ def _question_list(chapter: Chapter) -> list[dict[str, object]]:
     return [{"id": q.id, "type": q.type, "points": q.points} for q in chapter.questions]
 
 
-_questions = PerObject(_question_list)
-"""Each chapter's question list for `course.js` (reused in `serve` for unchanged ones)."""
-
-
 def course_script(
-    course: Course, catalog: Catalog, site: SiteView, search_shards: int
+    course: Course, catalog: Catalog, site: SiteView, search_shards: int,
+    question_lists: PerObject[Chapter, list[dict[str, object]]],
 ) -> bytes:
     """`assets/course.js`: the course outline and interface strings for the scripts.
+
+    `question_lists` holds each chapter's question list (reused in `serve` for unchanged
+    chapters).
 
     Defines `window.LESSONKIT_COURSE` (the LMS bridge contract; see the package docstring).
     """
@@ -85,9 +85,8 @@ def course_script(
             "sectionNumber": si,
             "number": ci,
             "url": str(chapter_page(chapter)),
-            "questions": _questions(chapter),
+            "questions": question_lists.get(chapter, _question_list),
         })
-    _questions.end_build()
     data = {
         "id": course.id,
         "title": course.title,

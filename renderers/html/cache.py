@@ -16,13 +16,12 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
-from typing import ClassVar
 
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "latex2mathml", "jinja2")
 
@@ -77,14 +76,16 @@ _SCHEMA = (
 )
 
 
-class _Recent:
-    """What the last build used, kept in memory: a long-running `lessonkit serve` then
-    reads nothing from disk for the chapters that did not change. One course at a time,
-    so memory stays proportional to one site."""
+@dataclass
+class RecentEntries:
+    """What the last build used, kept in memory (by `lessonkit serve`, in its rebuild
+    state): it then reads nothing from disk for the chapters that did not change. One
+    course at a time, so memory stays proportional to one site."""
 
-    folder: ClassVar[Path | None] = None
-    pages: ClassVar[dict[str, CachedPage]] = {}
-    shards: ClassVar[dict[str, IndexFiles]] = {}
+    folder: Path | None = None
+    """The cache folder the entries belong to."""
+    pages: dict[str, CachedPage] = field(default_factory=dict)
+    shards: dict[str, IndexFiles] = field(default_factory=dict)
 
 
 class BuildCache:
@@ -97,17 +98,18 @@ class BuildCache:
     reading or writing it only costs a re-render.
     """
 
-    def __init__(self, cache_dir: Path | None) -> None:
+    def __init__(self, cache_dir: Path | None, recent: RecentEntries) -> None:
         self.folder = cache_dir / "html" if cache_dir is not None else None
+        self.recent = recent
         self.db: sqlite3.Connection | None = None
         self.used_pages: dict[str, CachedPage] = {}
         self.used_shards: dict[str, IndexFiles] = {}
         self.new_pages: dict[str, CachedPage] = {}
         self.new_shards: dict[str, IndexFiles] = {}
         self.fetched: dict[str, CachedPage] = {}
-        recent = self.folder is not None and _Recent.folder == self.folder
-        self.recent_pages = _Recent.pages if recent else {}
-        self.recent_shards = _Recent.shards if recent else {}
+        same = self.folder is not None and recent.folder == self.folder
+        self.recent_pages = recent.pages if same else {}
+        self.recent_shards = recent.shards if same else {}
         if self.folder is not None:
             self.db = _open(self.folder / "cache.sqlite")
 
@@ -177,8 +179,8 @@ class BuildCache:
         try:
             self._write()
         finally:
-            _Recent.folder = self.folder
-            _Recent.pages, _Recent.shards = self.used_pages, self.used_shards
+            self.recent.folder = self.folder
+            self.recent.pages, self.recent.shards = self.used_pages, self.used_shards
 
     def _write(self) -> None:
         if self.db is None:

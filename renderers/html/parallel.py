@@ -174,6 +174,7 @@ def _work(func: Callable[[Item], Result], chunks: list[Sequence[Item]], numbers:
         try:
             out.flush()
         finally:
-            # No cleanup of the parent's state (open files, the cache database, atexit
-            # handlers): it is not this process's to close.
+            # A forked worker is its own process entry and ends here, with no cleanup of
+            # the parent's state (open files, the cache database, atexit handlers): it
+            # is not this process's to close.
             os._exit(code)

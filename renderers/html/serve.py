@@ -32,8 +32,9 @@ from urllib.parse import parse_qs, urlsplit
 import click
 
 from engine.diagnostics import Code, Diagnostic, Severity
-from engine.loader import LoadCache, check_course, course_folder
+from engine.loader import check_course, course_folder
 from engine.outputs import CellOutput
+from renderers.rebuild import RebuildState
 
 Rebuild = Callable[[], list[Diagnostic]]
 """Builds the site; returns every diagnostic (errors mean the previous site was kept)."""
@@ -314,29 +315,15 @@ class LiveServer:
         self.httpd.server_close()
 
 
-def build_html(course_dir: Path, out: Path, cache: LoadCache | None = None) -> list[Diagnostic]:
+def build_html(course_dir: Path, out: Path, state: RebuildState | None = None
+               ) -> list[Diagnostic]:
     """Check the course, run its code cells (cached), render and write `out/site`.
 
     Nothing is written when the course has errors, so the previous site stays up. Pass
-    the same `cache` to every call so that only changed chapter files are read again.
+    the same `state` to every call so that only what changed is done again (chapter files
+    read, pages rendered, files hashed).
     """
-    # The loaded course stays alive between builds: millions of objects in a big course.
-    # With the cyclic collector on, a full collection over them (over a second) would
-    # land in the middle of some rebuild; it is off during the build, and what survives
-    # the build is frozen out of the collector's view. What the next build replaces is
-    # freed by reference counting.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _build(course_dir, out, cache)
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
-def _build(course_dir: Path, out: Path, cache: LoadCache | None) -> list[Diagnostic]:
-    result = check_course(course_dir, cache)
+    result = check_course(course_dir, state.load if state is not None else None)
     diagnostics = list(result.diagnostics)
     course = result.course
     if course is None or result.errors:
@@ -357,8 +344,32 @@ def _build(course_dir: Path, out: Path, cache: LoadCache | None) -> list[Diagnos
     from engine.commands.build import render_format
 
     rendered, _ = render_format(course, "html", out, outputs, strict=False,
-                                jobs=os.cpu_count() or 1, background_cleanup=True)
+                                jobs=os.cpu_count() or 1, rebuild=state)
     return diagnostics + rendered
+
+
+def serving_rebuild(course_dir: Path, out: Path) -> Rebuild:
+    """What `lessonkit serve` runs on every save: `build_html` with the one
+    `RebuildState` the process keeps for its whole life."""
+    state = RebuildState()
+
+    def rebuild() -> list[Diagnostic]:
+        # The loaded course stays alive between builds: millions of objects in a big
+        # course. With the cyclic collector on, a full collection over them (over a
+        # second) would land in the middle of some rebuild; it is off during the build,
+        # and what survives the build is frozen out of the collector's view. What the
+        # next build replaces is freed by reference counting. (A process-wide choice,
+        # so it is made here, by the command that owns the process, not by the build.)
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return build_html(course_dir, out, state)
+        finally:
+            gc.freeze()
+            if enabled:
+                gc.enable()
+
+    return rebuild
 
 
 def _echo_outcome(diagnostics: list[Diagnostic], seconds: float) -> None:
@@ -410,6 +421,5 @@ def make_serve_command(make_rebuild: Callable[[Path, Path], Rebuild]) -> click.C
     return serve
 
 
-serve = make_serve_command(
-    lambda course_dir, out: functools.partial(build_html, course_dir, out, LoadCache()))
+serve = make_serve_command(serving_rebuild)
 """`lessonkit serve PATH [--port N] [--out DIR] [--open/--no-open]`."""

@@ -46,7 +46,7 @@ from renderers.html.paths import (
     chapter_page,
     is_course_file,
 )
-from renderers.html.reuse import PerObject
+from renderers.html.reuse import SiteMemory
 from renderers.html.search import SearchIndexer, SearchPage, shard_count
 
 
@@ -77,11 +77,6 @@ def _model_digest(chapter: Chapter) -> str:
     return hashlib.sha256(chapter.model_dump_json().encode()).hexdigest()
 
 
-_chapter_digest = PerObject(_model_digest)
-"""A hash of everything in a chapter's model, part of its page key (reused in `serve`
-for unchanged chapters)."""
-
-
 class SiteBuilder:
     """Builds the bundle of one course; `build()` is the whole job."""
 
@@ -93,7 +88,9 @@ class SiteBuilder:
         self.site = SiteView.of(course, self.catalog, options)
         self.root = Path(course.root)
         self.chapter_pages = {c.path: chapter_page(c) for c in course.chapters if c.path}
-        self.cache = BuildCache(ctx.cache_dir)
+        # What the last build of this course left, in `serve`; empty in a one-shot build.
+        self.memory = ctx.kept(SiteMemory)
+        self.cache = BuildCache(ctx.cache_dir, self.memory.recent)
         self.outline = Outline(course, self.catalog, options.sidebar_window)
         self.media: set[str] = set()
         self.bundle: Bundle = {}
@@ -126,9 +123,9 @@ class SiteBuilder:
             if indexer is not None:
                 indexer.close()
         self.bundle[ASSETS / "course.js"] = course_script(
-            self.course, self.catalog, self.site, shards)
+            self.course, self.catalog, self.site, shards, self.memory.question_lists)
         self.cache.close()
-        _chapter_digest.end_build()
+        self.memory.end_build()
         return dict(sorted(self.bundle.items()))
 
     def _other_pages(self) -> None:
@@ -217,7 +214,7 @@ class SiteBuilder:
             self.build_fingerprint,
             frame_key(self.course, self.outline, position, neighbours),
             chapter.path,
-            _chapter_digest(chapter),
+            self.memory.chapter_digests.get(chapter, _model_digest),
             _outputs_fingerprint(chapter, self.ctx.outputs),
         )
         return _PagePlan(chapter, chapter_page(chapter), position, neighbours, key)

@@ -13,9 +13,8 @@ from html_helpers import course_data, make_course, parse, resolve
 from engine.diagnostics import Code
 from engine.model import Course
 from engine.outputs import CellOutput
-from renderers.base import Bundle, RenderContext
+from renderers.base import Bundle, RenderContext, RenderMemory
 from renderers.html import HtmlOptions, HtmlRenderer
-from renderers.html import cache as cache_module
 from renderers.html import search as search_module
 from renderers.html import site as site_module
 from renderers.html.grader import grader_data
@@ -315,17 +314,13 @@ def test_answers_are_behind_a_disclosure(bundle: Bundle, complete_course: Course
                 assert 'class="q-explanation' in solution
 
 
-def _forget_recent_builds() -> None:
-    """Make the next build read its cache from disk, as a new process would."""
-    cache_module._Recent.folder = None
-
-
 def test_a_cached_build_equals_a_fresh_one(complete_course: Course, bundle: Bundle,
                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                            ) -> None:
     """Pages and search shards from the cache are the bytes a fresh build makes, and the
     cached build renders and indexes nothing (from memory in `serve`, from disk anew)."""
-    ctx = RenderContext(options=HtmlOptions(), cache_dir=tmp_path)
+    memory = RenderMemory()  # what `serve` keeps between builds
+    ctx = RenderContext(options=HtmlOptions(), cache_dir=tmp_path, memory=memory)
     assert HtmlRenderer().render(complete_course, ctx) == bundle
     assert [p.name for p in (tmp_path / "html").iterdir()
             if not p.name.startswith("cache.sqlite-")] == ["cache.sqlite"]
@@ -335,21 +330,17 @@ def test_a_cached_build_equals_a_fresh_one(complete_course: Course, bundle: Bund
 
     monkeypatch.setattr(site_module, "build_blocks", untouchable)
     monkeypatch.setattr(search_module, "PagefindService", untouchable)
-    for forget in (False, True):
-        if forget:
-            _forget_recent_builds()
-        ctx = RenderContext(options=HtmlOptions(), cache_dir=tmp_path)
+    for kept in (memory, None):  # from memory, then from disk as a new process would
+        ctx = RenderContext(options=HtmlOptions(), cache_dir=tmp_path, memory=kept)
         assert HtmlRenderer().render(complete_course, ctx) == bundle
 
 
 def test_a_damaged_cache_is_rebuilt(complete_course: Course, tmp_path: Path) -> None:
     first = render(complete_course, cache_dir=tmp_path)
-    _forget_recent_builds()
     (tmp_path / "html" / "cache.sqlite").write_bytes(b"not a database" * 100)
     for suffix in ("-wal", "-shm"):
         (tmp_path / "html" / f"cache.sqlite{suffix}").unlink(missing_ok=True)
     assert render(complete_course, cache_dir=tmp_path) == first
-    _forget_recent_builds()
     db = sqlite3.connect(tmp_path / "html" / "cache.sqlite")
     assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == len(
         complete_course.chapters) + 1  # and the index page
@@ -359,13 +350,11 @@ def test_a_cache_damaged_inside_is_replaced(complete_course: Course, tmp_path: P
     """Damage past the header only shows when pages are read: the build still equals a
     fresh one, and the damaged file is replaced by a good one."""
     first = render(complete_course, cache_dir=tmp_path)
-    _forget_recent_builds()
     db_file = tmp_path / "html" / "cache.sqlite"
     data = bytearray(db_file.read_bytes())
     data[4096:] = b"\xff" * (len(data) - 4096)  # every page after the first one
     db_file.write_bytes(bytes(data))
     assert render(complete_course, cache_dir=tmp_path) == first
-    _forget_recent_builds()
     assert render(complete_course, cache_dir=tmp_path) == first
     db = sqlite3.connect(db_file)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -7,12 +7,18 @@ from renderers.html.reuse import PerObject
 
 def test_values_are_reused_for_the_same_object_only() -> None:
     calls: list[list[int]] = []
-    length = PerObject(lambda items: calls.append(items) or len(items))
+
+    def length(items: list[int]) -> int:
+        calls.append(items)
+        return len(items)
+
+    lengths: PerObject[list[int], int] = PerObject()
     kept, other = [1, 2], [1, 2]
-    assert length(kept) == 2 and length(other) == 2 and len(calls) == 2
-    length.end_build()
-    assert length(kept) == 2 and len(calls) == 2  # the same list: not computed again
-    assert length(list(other)) == 2 and len(calls) == 3  # equal, but another object
-    length.end_build()
-    length.end_build()  # a build that did not use `kept` forgets it
-    assert length(kept) == 2 and len(calls) == 4
+    assert lengths.get(kept, length) == 2 and lengths.get(other, length) == 2
+    assert len(calls) == 2
+    lengths.end_build()
+    assert lengths.get(kept, length) == 2 and len(calls) == 2  # the same list: not again
+    assert lengths.get(list(other), length) == 2 and len(calls) == 3  # equal, another object
+    lengths.end_build()
+    lengths.end_build()  # a build that did not use `kept` forgets it
+    assert lengths.get(kept, length) == 2 and len(calls) == 4
