@@ -14,9 +14,10 @@ from typing import assert_never
 
 from markupsafe import Markup, escape
 
+from engine.answer_key import correct_response
 from engine.cloze_math import option_label, tighten_math_around_markers
 from engine.field_types import MARKER
-from engine.grading import correct_response, matching_options, parse_number
+from engine.grading import matching_options, parse_number
 from engine.model import (
     Blank,
     Choice,

@@ -14,7 +14,8 @@ from lxml import etree
 from pyslet.qtiv2 import variables
 from pyslet.qtiv2.xml import QTIDocument
 
-from engine.grading import Response, correct_response, grade, matching_options, parse_number
+from engine.answer_key import correct_response
+from engine.grading import Response, grade, matching_options, parse_number
 from engine.markdown import render_markdown
 from engine.model import (
     Cloze,

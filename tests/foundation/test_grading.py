@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from engine.answer_key import correct_response
 from engine.grading import (
-    correct_response,
     grade,
     matching_options,
     normalise_text,

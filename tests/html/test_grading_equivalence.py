@@ -16,7 +16,8 @@ import pytest
 from playwright.sync_api import Browser
 from pydantic import TypeAdapter
 
-from engine.grading import correct_response, grade, number_readings
+from engine.answer_key import correct_response
+from engine.grading import grade, number_readings
 from engine.model import Course, Question, QuestionType
 from engine.standing import kept_points, passes
 from renderers.html.grader import grader_data

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from engine.grading import correct_response
+from engine.answer_key import correct_response
 from engine.model import Course
 from renderers.packaging.bridge import bridge_script, bridge_settings
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.grading import correct_response, grade
+from engine.answer_key import correct_response
+from engine.grading import grade
 from engine.model import Course, QuestionType
 from renderers.terminal.prompts import (
     AnswerError,
