@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from engine import cellrunner
+from engine import cellprotocol, cellrunner
 from engine.sandbox import DESCRIPTOR_OUTPUT_LIMIT, Sandbox, environment
 
 STOP_GRACE = 2.0
@@ -43,7 +43,7 @@ MATPLOTLIB_CACHE = "matplotlib"
 class Finished(NamedTuple):
     """What a chapter's process left behind."""
 
-    records: list[cellrunner.Record]
+    records: list[cellprotocol.Record]
     """The JSON lines it wrote, up to the last complete one."""
     returncode: int
     timed_out: bool
@@ -64,7 +64,7 @@ class StoppedError(Exception):
 
 
 def launch(
-    job: cellrunner.Job,
+    job: cellprotocol.Job,
     cwd: Path,
     timeout: float,
     sandbox: Sandbox,
@@ -88,7 +88,7 @@ def launch(
         _seed_fonts(fonts, scratch)
         job_file, results = folder / "job.json", folder / "results.jsonl"
         lifeline, keep = os.pipe()
-        launched: cellrunner.LaunchedJob = {
+        launched: cellprotocol.LaunchedJob = {
             **job, "limits": sandbox.limits(timeout), "lifeline": lifeline,
         }
         job_file.write_text(json.dumps(launched), encoding="utf-8")
@@ -119,7 +119,7 @@ def launch(
         finally:
             _stop(child, keep)
         seconds = time.perf_counter() - started
-        records = cellrunner.read_records(results)
+        records = cellprotocol.read_records(results)
         _keep_fonts(scratch, fonts)
     lines = tail[-LOG_TAIL:].decode("utf-8", "replace").splitlines()[-12:]
     return Finished(records, child.returncode, timed_out, lines, seconds, flooded)

@@ -12,7 +12,7 @@ import signal
 from dataclasses import dataclass
 
 from engine.cellprocess import Finished
-from engine.cellrunner import CellJob, CellRecord, ErrorRecord, FrameRecord, VerifiedRecord
+from engine.cellprotocol import CellJob, CellRecord, ErrorRecord, FrameRecord, VerifiedRecord
 from engine.controls import without_controls
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Chapter, CodeCell, Course, Numeric, Text

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Literal
 
 from engine import cellprocess, cellrunner
+from engine.cellprotocol import CellJob, Job, VerifyJob
 from engine.cellreport import Outcome, Plan, interpret
-from engine.cellrunner import CellJob, Job, VerifyJob
 from engine.diagnostics import Code, Diagnostic
 from engine.grading import number_is_right, text_is_right
 from engine.model import Chapter, Course, Numeric, Text
