@@ -53,17 +53,19 @@ class Gallery:
 
     folder: Path
     update: bool
+    committed: Path = COMMITTED
+    readme: Path = README
 
     def keep(self, name: str, data: bytes) -> bytes:
         """Keep a picture this run took; the committed one it is compared with (after
         `--update-screenshots`, the picture itself)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / name).write_bytes(data)
-        committed = COMMITTED / name
+        committed = self.committed / name
         if self.update:
             committed.parent.mkdir(parents=True, exist_ok=True)
             committed.write_bytes(data)
-        assert f"docs/screenshots/{name}" in README.read_text(encoding="utf-8"), (
+        assert f"docs/screenshots/{name}" in self.readme.read_text(encoding="utf-8"), (
             f"the README does not show docs/screenshots/{name}")
         assert committed.exists(), f"{committed} is missing: {UPDATE_HINT}"
         kept = committed.read_bytes()
