@@ -1,4 +1,4 @@
-"""Course Markdown as safe HTML, for the site and the packages, and its inspection for `check`.
+"""Course Markdown as safe HTML, for the site and the packages.
 
 The dialect itself (CommonMark plus tables, strikethrough, footnotes, admonitions and
 math) is engine/markdown_dialect.py's, shared with the terminal and plain text. Here math
@@ -10,9 +10,8 @@ Safety: raw HTML is escaped unless the course sets `allow_html`, links or images
 scheme is `javascript:`, `vbscript:`, `file:` or `data:`, or whose path is absolute or
 protocol-relative (`/etc/passwd`, `//host`), are not turned into links at all (the text
 stays visible, inert), and math goes through engine.mathml's allow-list.
-`markdown_problems` reports raw HTML and unsafe schemes, `image_targets` lists local file
-targets, each with its 0-based line inside the text, and `math_spans` the formulas, so
-the validator can point at the place that holds them.
+What `check` looks for in a text (raw HTML, unsafe links, local files, formulas) is
+engine/markdown_inspect.py's.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from html import escape
 from typing import Any
-from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -37,12 +35,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from engine.anchors import PageAnchors
-from engine.diagnostics import Code
 from engine.markdown_dialect import (
-    browser_scheme,
-    is_outside_url,
     is_plain,
-    is_unsafe_url,
     new_parser,
 )
 from engine.markdown_fast import render_fast, with_heading_ids
@@ -51,7 +45,6 @@ from engine.mathml import latex_to_mathml
 UrlResolver = Callable[[str], "str | None"]
 """Maps a link or image URL as written (percent-encoded) to the URL to emit; None keeps it."""
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _LANGUAGE = re.compile(r"^[A-Za-z0-9_+#.-]{1,40}$")
 
 CODE_CSS_CLASS = "highlight"
@@ -232,9 +225,11 @@ def _build(*, html: bool, check_links: bool = True) -> MarkdownIt:
     return md
 
 
-_ESCAPING = _build(html=False)
+ESCAPING = _build(html=False)
+"""The parser of texts without raw HTML (also the inspection's, engine/markdown_inspect.py)."""
 _RAW_HTML = _build(html=True)
-_INSPECTING = _build(html=True, check_links=False)
+INSPECTING = _build(html=True, check_links=False)
+"""A parser that keeps every link and raw HTML as tokens, for the inspection."""
 """Sees raw HTML and every link, safe or not, so problems can be reported (never rendered)."""
 
 
@@ -297,7 +292,7 @@ def _render_once(text: str, allow_html: bool, inline: bool) -> tuple[str, bool]:
 
 def _render(text: str, allow_html: bool, inline: bool, resolve_url: UrlResolver | None,
             anchors: PageAnchors | None) -> str:
-    md = _RAW_HTML if allow_html else _ESCAPING
+    md = _RAW_HTML if allow_html else ESCAPING
     env: dict[str, Any] = {}
     if resolve_url is not None:
         env["resolve_url"] = resolve_url
@@ -309,115 +304,3 @@ def _render(text: str, allow_html: bool, inline: bool, resolve_url: UrlResolver 
     if inline:
         return str(md.renderInline(text, env))
     return str(md.render(text, env))
-
-
-# --- inspection for the validator ---------------------------------------------------------
-
-
-def _lines(tokens: Sequence[Token]) -> Iterator[tuple[int, Token]]:
-    """Every token with its best-known 0-based line inside the text."""
-    line = 0
-    for token in tokens:
-        if token.map is not None:
-            line = token.map[0]
-        yield line, token
-        if token.children:
-            inner = line
-            for child in token.children:
-                yield inner, child
-                if child.type in ("softbreak", "hardbreak"):
-                    inner += 1
-                elif child.content:
-                    inner += child.content.count("\n")
-
-
-def _snippet(text: str, limit: int = 40) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
-
-
-def markdown_problems(text: str, *, allow_html: bool) -> list[tuple[int, Code, str]]:
-    """(0-based line inside `text`, code, message) for raw HTML and unsafe links."""
-    # One report per line and code is enough to send the author to the right place.
-    first: dict[tuple[int, Code], str] = {}
-    for line, _, code, message in problem_sites(text, allow_html=allow_html):
-        first.setdefault((line, code), message)
-    return sorted(((line, code, message) for (line, code), message in first.items()),
-                  key=lambda p: (p[0], p[1].value))
-
-
-def problem_sites(text: str, *, allow_html: bool) -> list[tuple[int, str, Code, str]]:
-    """(0-based line inside `text`, the text to find on that line, code, message) for raw
-    HTML and unsafe links, in order: the validator points at each one's column."""
-    problems: list[tuple[int, str, Code, str]] = []
-    for line, token in _lines(_INSPECTING.parse(text, {})):
-        if token.type in ("html_block", "html_inline") and not allow_html:
-            problems.append((
-                line,
-                token.content.lstrip().split("\n", 1)[0],
-                Code.RAW_HTML,
-                f"raw HTML '{_snippet(token.content)}' is shown as text; "
-                "set 'allow_html: true' in course.yaml to let it through",
-            ))
-        elif token.type in ("link_open", "image"):
-            url = str(token.attrGet("href" if token.type == "link_open" else "src") or "")
-            if is_unsafe_url(url):
-                scheme = browser_scheme(url)
-                problems.append((
-                    line,
-                    url,
-                    Code.UNSAFE_LINK,
-                    f"'{scheme}:' {'link' if token.type == 'link_open' else 'image'} "
-                    "is not followed; its text is shown instead",
-                ))
-    return problems
-
-
-def math_spans(text: str) -> list[tuple[int, str]]:
-    """(offset inside `text`, LaTeX source) of every formula, in order."""
-    found: list[tuple[int, str]] = []
-    cursor = 0
-    for _, token in _lines(_ESCAPING.parse(text, {})):
-        if token.type.startswith("math_") and token.content.strip():
-            latex = token.content.strip()
-            at = text.find(latex, cursor)
-            if at >= 0:
-                cursor = at + len(latex)
-                found.append((at, latex))
-    return found
-
-
-def relative_target(url: str) -> str | None:
-    """The file path a link or image URL names relative to its file, or None.
-
-    None for absolute URLs (`https:`, `mailto:`), site-absolute paths (`/x`),
-    protocol-relative ones (`//host`) and in-page anchors (`#x`). The query and fragment
-    are dropped and percent-escapes decoded.
-    """
-    if not url or url.startswith(("#", "/", "\\")) or _SCHEME.match(url):
-        return None
-    path = unquote(re.split(r"[?#]", url, maxsplit=1)[0])
-    return path or None
-
-
-def image_targets(text: str) -> list[tuple[int, str]]:
-    """(0-based line inside `text`, path) of every image and link to a local file.
-
-    Absolute paths (`/etc/passwd`, `//host/x`) are listed too, decoded, so the validator
-    can report them; renderers never turn them into links (see `is_outside_url`).
-    """
-    targets: list[tuple[int, str]] = []
-    for line, token in _lines(_INSPECTING.parse(text, {})):
-        if token.type == "link_open":
-            url = token.attrGet("href")
-        elif token.type == "image":
-            url = token.attrGet("src")
-        else:
-            continue
-        url = str(url or "")
-        path = relative_target(url)
-        if path is None and is_outside_url(url):
-            path = unquote(re.split(r"[?#]", url.strip(), maxsplit=1)[0])
-        if path is not None:
-            targets.append((line, path))
-    return targets

@@ -1,6 +1,6 @@
 """Markdown hygiene rules: raw HTML, unsafe links and references to missing files.
 
-Every Markdown text of a chapter goes through the one shared parser (engine.markdown);
+Every Markdown text of a chapter goes through the one shared parser (engine.markdown_inspect);
 each problem is reported at the line of the YAML file that holds it.
 """
 
@@ -125,7 +125,7 @@ def span_at(node: Node, *parts: str | int, key: bool = False) -> Span | None:
 
 def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
     """Raw HTML, unsafe links and missing images, via the shared Markdown module."""
-    from engine import markdown
+    from engine import markdown_inspect
 
     chapter_dir = Path(os.path.dirname(os.path.join(course.root, chapter.path)))
     source_dir = posixpath.dirname(chapter.path)
@@ -134,20 +134,20 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
         # a text without these characters cannot hold raw HTML, an unsafe link or a
         # local reference.
         problems = (
-            markdown.problem_sites(text, allow_html=course.allow_html)
+            markdown_inspect.problem_sites(text, allow_html=course.allow_html)
             if _may_be_unsafe(text)
             else []
         )
         files = [
             (line, target, ref.problem)
             for line, target in (
-                markdown.image_targets(text) if "](" in text or "]:" in text else []
+                markdown_inspect.image_targets(text) if "](" in text or "]:" in text else []
             )
             # One rule for check and every renderer (engine.coursefiles): missing, outside
             # the course (by name or symlink), an unsafe name, an SVG with script.
             if (ref := coursefiles.resolve(course.root, source_dir, target)).problem
         ]
-        maths = markdown.math_spans(text) if "$" in text else []
+        maths = markdown_inspect.math_spans(text) if "$" in text else []
         if not problems and not files and not maths:
             continue
         span = span_at(node, *parts)

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from engine import coursefiles
-from engine.markdown import relative_target
+from engine.markdown_inspect import relative_target
 from engine.model import Chapter
 
 INDEX_PAGE = PurePosixPath("index.html")

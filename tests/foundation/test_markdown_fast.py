@@ -54,7 +54,7 @@ def _course_texts(root: Path) -> list[str]:
 
 def _plugins_only(text: str, allow_html: bool, inline: bool,
                   anchors: PageAnchors | None = None) -> str:
-    md = markdown._RAW_HTML if allow_html else markdown._ESCAPING
+    md = markdown._RAW_HTML if allow_html else markdown.ESCAPING
     env = {} if anchors is None else {"anchors": anchors}
     return str(md.renderInline(text, env) if inline else md.render(text, env))
 

@@ -9,13 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.diagnostics import Code
-from engine.markdown import (
-    image_targets,
-    markdown_problems,
-    relative_target,
-    render_markdown,
-)
+from engine.markdown import render_markdown
 from engine.markdown_dialect import is_unsafe_url, plain_text
+from engine.markdown_inspect import image_targets, markdown_problems, relative_target
 
 
 def test_commonmark_and_extensions() -> None:
@@ -165,7 +161,7 @@ def test_the_plain_text_fast_path_renders_like_markdown_it(text: str, inline: bo
     change because of it."""
     from engine import markdown
 
-    md = markdown._ESCAPING
+    md = markdown.ESCAPING
     expected = md.renderInline(text, {}) if inline else md.render(text, {})
     assert render_markdown(text, inline=inline) == expected
 
