@@ -11,6 +11,7 @@ The quiz loop only sees a `Screen`, so tests drive it with in-memory streams.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterable
 from typing import TextIO
@@ -75,8 +76,16 @@ class Screen:
                 # shows what was answered where.
                 self.console.print(_inert(Text(answer)), soft_wrap=True)
             return answer
-        stream = None if self.stdin is sys.stdin else self.stdin
-        return self.console.input(_inert(Text(prompt, style="bold")), stream=stream)
+        shown = _inert(Text(prompt, style="bold"))
+        if self.stdin is not sys.stdin:  # in-memory streams (tests): no line editing
+            return self.console.input(shown, stream=self.stdin)
+        # The prompt goes to input() itself rather than being printed before it: readline
+        # redraws the line it owns, and when Enter comes on an empty line it does not move
+        # on to the next one if it thinks that line empty, so after a pause the next text
+        # would start right after "[Enter: more]".
+        with self.console.capture() as captured:
+            self.console.print(shown, end="")
+        return input(_readline_prompt(captured.get()))
 
     def page(self, lines: Iterable[Text]) -> None:
         """Print lines a screenful at a time, waiting for Enter between screenfuls.
@@ -124,6 +133,17 @@ def _inert(text: Text) -> Text:
     copy = text.copy()
     copy.plain = CONTROL.sub("\ufffd", text.plain)
     return copy
+
+
+_STYLE_CODE = re.compile(r"(\x1b\[[0-9;]*m)")
+
+
+def _readline_prompt(prompt: str) -> str:
+    """`prompt` with its colour codes marked as taking no columns (readline's \\001 and
+    \\002), so line editing knows where the typed text starts."""
+    if "readline" not in sys.modules:
+        return prompt
+    return _STYLE_CODE.sub("\x01\\1\x02", prompt)
 
 
 def wants_plain(plain_flag: bool, stdin: TextIO, stdout: TextIO) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import termios
 import time
 from pathlib import Path
 
@@ -105,6 +106,21 @@ class Terminal:
             except pexpect.EOF as error:
                 raise AssertionError(f"the program ended before a prompt:\n{shown[-1500:]}") \
                     from error
+
+    def interrupt(self) -> None:
+        """Press Ctrl-C at the prompt the program waits at, as a person would: once the line
+        editor reads the keys (the terminal has left canonical mode) and a moment later.
+
+        Typed sooner, a Ctrl-C is echoed as ^C by the terminal itself; and one that lands
+        between readline drawing its prompt and waiting for a key sits unseen until the
+        next key, a window a person never hits but a test can.
+        """
+        deadline = time.monotonic() + 30
+        while termios.tcgetattr(self.child.child_fd)[3] & termios.ICANON:
+            assert time.monotonic() < deadline, "the program never read from the terminal"
+            time.sleep(0.01)
+        time.sleep(0.2)
+        self.child.sendintr()
 
     def send(self, line: str) -> None:
         self.child.sendline(line)

@@ -13,7 +13,8 @@ import pexpect
 
 from engine.model import Course
 
-from .helpers import COMPLETE, isolated_env, lessonkit, right_lines
+from .helpers import COMPLETE, SAMPLE, isolated_env, lessonkit, right_lines
+from .screen_svg import replay
 from .terminal import Terminal, progress_db
 
 SEED = 3
@@ -119,8 +120,8 @@ def test_sigkill_right_after_an_answer_loses_nothing(course: Course, tmp_path: P
 def test_ctrl_c_saves_and_leaves_with_status_0(tmp_path: Path) -> None:
     term = _quiz(isolated_env(tmp_path), "--chapter", "choices")
     term.wait("Question 1 of 4")
-    term.wait("> ")
-    term.child.sendintr()
+    term.prompt("> ")
+    term.interrupt()
     term.wait("Interrupted: progress saved. Run the same command to continue.")
     assert term.exit_status() == 0
 
@@ -181,4 +182,24 @@ def test_feedback_and_lesson_wait_for_the_reader_on_a_small_terminal(tmp_path: P
     term.send("")
     term.wait("Question 2 of 5")
     term.answer("q")
+    assert term.exit_status() == 0
+
+
+def test_text_after_a_pause_starts_on_a_line_of_its_own(tmp_path: Path) -> None:
+    # The sample course's unrolling chapter is longer than a 60x20 screen: its first
+    # explanation is paged, and the text after "[Enter: more]" follows without a blank line.
+    term = Terminal([*lessonkit(), "quiz", str(SAMPLE), "--chapter", "unrolling-shared-weights"],
+                    isolated_env(tmp_path), rows=20, columns=60)
+    term.auto_continue = False
+    pauses = 0
+    while pauses < 3:
+        term.prompt("[Enter: more] ", "[Enter: go on] ")
+        pauses += 1
+        term.send("")
+    term.prompt("[Enter: more] ", "[Enter: go on] ", "> ")
+    # What a person sees, drawn by a terminal emulator: every pause is alone on its line.
+    shown = [line.rstrip() for line in replay(term.raw, 20, 60).display]
+    paused = [line for line in shown if "[Enter:" in line]
+    assert paused and all(line in ("[Enter: more]", "[Enter: go on]") for line in paused), shown
+    term.child.sendcontrol("c")
     assert term.exit_status() == 0
