@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from rich.cells import cell_len
+
 from engine.model import Course, Explanation
 from renderers.terminal.render import render_inline, render_markdown
 
@@ -72,3 +75,22 @@ def test_long_options_wrap_under_their_text_not_their_number() -> None:
     assert lines[0].startswith("  2) a long") and all(
         x.startswith("     ") and x[5] != " " for x in lines[1:])
     assert hanging(option, 5, None) is option  # plain mode: never wrapped
+
+
+@pytest.mark.parametrize("width", [60, 100])
+def test_the_sample_course_fits_the_terminal_without_folding(sample_course: Course,
+                                                              width: int) -> None:
+    # Every explanation of the sample course, as the quiz shows it at 60 and 100 columns:
+    # prose and tables fit (a table too wide becomes "column: value" records); only
+    # preformatted lines (code, diagrams) may be longer, and those are cropped, never folded.
+    tables = 0
+    for chapter in sample_course.chapters:
+        for block in chapter.blocks:
+            if not isinstance(block, Explanation):
+                continue
+            lines = render_markdown(block.body, width)
+            tables += sum(1 for line in lines if " | " in line.plain)
+            too_long = [line.plain for line in lines
+                        if cell_len(line.plain) > width and not line.no_wrap]
+            assert too_long == [], f"{chapter.id} at {width} columns"
+    assert tables > 0  # some tables fit as tables
