@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 BENCHMARKS = [
     "bench_check", "bench_real", "bench_quiz", "bench_rnndemo", "bench_execute", "bench_import",
-    "bench_sandbox", "bench_limits",
+    "bench_sandbox", "bench_limits", "bench_pool",
 ]
 
 
