@@ -23,9 +23,11 @@ from html import unescape
 import markdown_it_pyrs
 
 from engine.anchors import PageAnchors
+from engine.markdown_math import mask_math, unmask_math
 
 ENABLED = os.environ.get("LESSONKIT_FAST_MARKDOWN", "1") != "0"
 """`LESSONKIT_FAST_MARKDOWN=0` renders everything with markdown-it-py (for comparisons)."""
+
 
 _COMPILED = markdown_it_pyrs.MarkdownIt("zero").enable_many([
     # CommonMark without raw HTML (escaped as text, as markdown-it-py with html=False),
@@ -35,19 +37,52 @@ _COMPILED = markdown_it_pyrs.MarkdownIt("zero").enable_many([
     "newline", "table", "strikethrough",
 ])
 
-_NEEDS_PLUGINS = re.compile(r"[$<]|!!!|\?\?\?|\[\^|\]\(|\]:")
-"""Math, raw HTML or autolinks, admonitions, footnotes, inline links and images, link
+_NEEDS_PLUGINS = re.compile(r"<|!!!|\?\?\?|\[\^|\]\(|\]:")
+"""Raw HTML or autolinks, admonitions, footnotes, inline links and images, link
 reference definitions: the parts of the dialect only the Python plugins and rules render."""
 
+_NESTED_FENCE = re.compile(r"^[^`\n]+```", re.MULTILINE)
 _FENCE_INFO = re.compile(r"^[ \t>*+\-\d.)]*(?:`{3,}|~{3,})(.*)$", re.MULTILINE)
 _LANGUAGE_WORD = re.compile(r"[A-Za-z0-9_+#.-]*")
+_SPACED_CODE = re.compile(r"<code> | </code>")
+"""A code span that starts or ends with a space: the two trim such spans differently."""
+_QUOTE = re.compile(r"^ {0,3}>", re.MULTILINE)
 _CODE = re.compile(r'<pre><code class="language-([^"]*)">(.*?)</code></pre>\n', re.DOTALL)
 
 
+_AFTER_TABLE = re.compile(r"^.*\|.*\n {0,3}(?:[-*+>#]|\d+[.)]|```|~~~)", re.MULTILINE)
+"""A table row followed by a line that opens another block: markdown-it-py (following
+markdown-it 14) ends the table there, the compiled parser reads on."""
+
+
+_TABLE_HEAD = re.compile(r"^(.*)\n([ \t|:-]*-[ \t|:-]*)$", re.MULTILINE)
+"""A header row and a delimiter row: both parsers agree on tables whose rows open with
+`|`, as the courses write them."""
+
+_TABLE_AFTER_TEXT = re.compile(r"^[ \t]*\S.*\n[ \t]*\|.*\n[ \t]*\|[ \t|:-]*-[ \t|:-]*$",
+                               re.MULTILINE)
+"""A table right under a line of text (a paragraph or a quote it may continue)."""
+
+_EMPTY_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]*$", re.MULTILINE)
+"""A list item with nothing in it, which the two parsers' versions let interrupt
+different blocks."""
+
+
 def needs_plugins(text: str) -> bool:
-    """Whether `text` may hold a part of the dialect only markdown-it-py renders."""
-    if _NEEDS_PLUGINS.search(text):
+    """Whether `text` may hold a part of the dialect only markdown-it-py renders, or one
+    of the few corners where the two parsers' versions differ."""
+    if _NEEDS_PLUGINS.search(text) or "~~~" in text:
         return True
+    if "|" in text and (_AFTER_TABLE.search(text) or any(
+            not (header.lstrip().startswith("|") and row.lstrip().startswith("|"))
+            for header, row in _TABLE_HEAD.findall(text)) or _TABLE_AFTER_TEXT.search(text)):
+        return True
+    if _EMPTY_ITEM.search(text) or ("`" in text and _QUOTE.search(text)):
+        return True  # (code spans in quotes: their continuation lines are read differently)
+    if ("```" in text) and text.rsplit("\n", 1)[-1].isspace():
+        return True  # spaces after an unclosed fence: markdown-it-py drops that line
+    if "```" in text and _NESTED_FENCE.search(text):
+        return True  # after a list item's text the two place highlighted code differently
     if "```" in text or "~~~" in text:
         # A fence's info string is unescaped and split by markdown-it-py's own rules: keep
         # to a bare language word, which both read the same way.
@@ -63,6 +98,20 @@ def render_fast(text: str, inline: bool, highlight: Callable[[str, str], str]) -
     only markdown-it-py can (see `needs_plugins`)."""
     if not ENABLED or needs_plugins(text):
         return None
+    formulas: list[tuple[str, str]] = []
+    if "$" in text:
+        masked = mask_math(text)
+        if masked is None:
+            return None
+        text, formulas = masked
+    html = _render_compiled(text, inline, highlight)
+    if html is None or not formulas:
+        return html
+    return unmask_math(html, formulas)
+
+
+def _render_compiled(text: str, inline: bool, highlight: Callable[[str, str], str]
+                     ) -> str | None:
     if inline:
         # markdown-it-py's inline mode is one paragraph's content: the compiled parser's
         # block output is the same when the text is one line that makes one paragraph.
@@ -71,8 +120,10 @@ def render_fast(text: str, inline: bool, highlight: Callable[[str, str], str]) -
         html: str = _COMPILED.render(text)
         if not (html.startswith("<p>") and html.endswith("</p>\n")) or html.count("<p>") != 1:
             return None
-        return html[3:-5]
+        return None if _SPACED_CODE.search(html) else html[3:-5]
     html = _COMPILED.render(text)
+    if "<blockquote>\n</blockquote>" in html or _SPACED_CODE.search(html):
+        return None  # an empty quote, a code span of spaces: the two write them differently
     if "<pre><code>" in html:
         # An indented code block or a fence without language: markdown-it-py highlights
         # only the second, and the output does not tell them apart.
