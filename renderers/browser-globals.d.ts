@@ -44,6 +44,8 @@ interface LessonkitSite {
   /** Saves an answer; returns the question's record (the kept score, misses, revealed). */
   recordAnswer(detail: any): any;
   useHint(questionId: string): number;
+  /** The learner's seed for the order of options (order.js), saved on first use. */
+  learnerSeed(): number;
   save(): void;
   emit(name: string, detail: unknown): void;
 }
@@ -94,6 +96,8 @@ interface Window {
     scoreFraction(points: number, maxPoints: number): number;
     passes(points: number, maxPoints: number, passingScore: number): boolean;
   };
+  /** order.js, for quiz.js: puts a question's options in the learner's own order. */
+  lessonkitOrder?: (question: HTMLElement, questionId: string, learnerSeed: number) => void;
   /** responses.js, for quiz.js. */
   lessonkitResponses?: {
     all(el: ParentNode, selector: string): any[];

@@ -45,13 +45,15 @@ Contract with the LMS packaging renderers (SCORM 1.2/2004, cmi5)
        }
 
 2. Persistence: lessonkit.js keeps all learner state in one JSON-serialisable object
-   `{version: 1, course, answers: {<question id>: {response, fraction, score, points,
+   `{version: 1, course, seed, answers: {<question id>: {response, fraction, score, points,
    maxPoints, hintsUsed, attempts, at, misses, revealed}}, hints: {<question id>: n},
    chapters: {<chapter id>: {completed, passed, score, maxScore, at}},
    feedback: {<chapter id>: {clear, comment, sent, at}}}`. If `window.lessonkitStorage`
    exists when lessonkit.js runs, it is used: `{load(): object | null,
    save(state: object): void}`; otherwise localStorage under `lessonkit:v1:<course id>`
-   (`LESSONKIT_COURSE.storageKey`). State is saved after every change.
+   (`LESSONKIT_COURSE.storageKey`). State is saved after every change. `seed` (a 32-bit
+   number drawn when the state is made, so again after a reset) decides the order of a
+   question's options for this learner (`assets/order.js`).
 
 3. Events on `document`, after every graded answer::
 

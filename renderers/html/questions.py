@@ -45,6 +45,8 @@ class ChoiceView:
     text: str
     correct: bool
     feedback: Markup | None
+    fixed: bool = False
+    """Keeps its place whatever the order (engine.model.Choice.fixed)."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,9 @@ class QuestionView:
     rows: tuple[RowView, ...] = ()
     options: tuple[OptionView, ...] = ()
     items: tuple[ChoiceView, ...] = ()
+    shuffle: bool = False
+    """The options may be put in another order for each learner (order.js); the order
+    here is the one shown without scripts."""
 
 
 def display_order(question_id: str, count: int, salt: str = "") -> list[int]:
@@ -206,7 +211,7 @@ class QuestionBuilder:
         right = tuple(self._answer(c.html) for c in sorted(choices, key=lambda c: c.index)
                       if c.correct)
         labels: dict[str, object] = {"choices": [self.md.text(c.text) for c in question.choices]}
-        return replace(view, choices=choices, answer=right), labels
+        return replace(view, choices=choices, answer=right, shuffle=question.shuffle), labels
 
     def _true_false(
         self, view: QuestionView, question: TrueFalse
@@ -239,6 +244,7 @@ class QuestionBuilder:
                  if question.shuffle else list(range(len(options))))
         view = replace(
             view,
+            shuffle=question.shuffle,
             options=tuple(OptionView(str(i), self.md.text(options[i])) for i in order),
             rows=tuple(RowView(i, self.md.inline(p.left), self.md.inline(p.right))
                        for i, p in enumerate(question.pairs)),
@@ -276,7 +282,7 @@ class QuestionBuilder:
     def _choice(self, index: int, choice: Choice) -> ChoiceView:
         feedback = self.md.block(choice.feedback) if choice.feedback is not None else None
         return ChoiceView(index, self.md.inline(choice.text), self.md.text(choice.text),
-                          choice.correct, feedback)
+                          choice.correct, feedback, choice.fixed)
 
     def _number(self, value: float) -> str:
         text = format(value, ".12g")
@@ -358,9 +364,9 @@ class QuestionBuilder:
                 Markup('<option value="{}">{}</option>').format(c, option_label(c))
                 for c in blank.choices)
             return Markup(
-                '<select class="blank" id="{}" data-blank="{}" aria-label="{}">'
+                '<select class="blank" id="{}" data-blank="{}" data-shuffle="{}" aria-label="{}">'
                 '<option value="">{}</option>{}</select>'
-            ).format(ident, name, label, self.t.text("question.choose"), options)
+            ).format(ident, name, name, label, self.t.text("question.choose"), options)
         mode = "decimal" if blank.blank_kind == "numeric" else "text"
         return Markup(
             '<input class="blank" type="text" id="{}" data-blank="{}" aria-label="{}" '

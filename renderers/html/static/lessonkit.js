@@ -48,8 +48,19 @@
 
   // --- storage -----------------------------------------------------------------------
 
+  // The learner's seed decides the order of the options they see (order.js): drawn once,
+  // kept with their answers, drawn again when they erase their progress.
+  function newSeed() {
+    try { return window.crypto.getRandomValues(new Uint32Array(1))[0]; } catch {
+      return Math.floor(Math.random() * 4294967296);
+    }
+  }
+
   function emptyState() {
-    return { version: 1, course: course.id, answers: {}, hints: {}, chapters: {}, feedback: {} };
+    return {
+      version: 1, course: course.id, seed: newSeed(), answers: {}, hints: {}, chapters: {},
+      feedback: {}
+    };
   }
 
   function localBackend() {
@@ -80,9 +91,17 @@
   if (validState(loaded)) {
     Object.keys(state).forEach(function (k) { if (loaded[k] !== undefined) state[k] = loaded[k]; });
   }
+  var seeded = validState(loaded) && typeof loaded.seed === 'number';
 
   function save() {
     try { backend.save(state); } catch { /* the bridge reports its own errors */ }
+  }
+
+  // Saved the first time a page puts options in the learner's order, so the next visit
+  // shows the same order (a page without options writes nothing).
+  function learnerSeed() {
+    if (!seeded) { seeded = true; save(); }
+    return state.seed;
   }
 
   function emit(name, detail) {
@@ -238,6 +257,7 @@
     });
     box.querySelector('[data-reset-yes]').addEventListener('click', function () {
       state = emptyState();
+      seeded = true;
       save();
       confirm.hidden = true;
       start.hidden = false;
@@ -432,6 +452,7 @@
     chapterPassed: chapterPassed,
     recordAnswer: recordAnswer,
     useHint: useHint,
+    learnerSeed: learnerSeed,
     save: save,
     emit: emit
   };

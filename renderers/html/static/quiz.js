@@ -27,6 +27,9 @@
   function setup(el) {
     var data = JSON.parse(el.querySelector('[data-q-data]').textContent);
     var q = data.question;
+    if (window.lessonkitOrder && el.querySelector('[data-shuffle]')) {
+      window.lessonkitOrder(el, el.getAttribute('data-question'), lk.learnerSeed());
+    }
     var form = el.querySelector('[data-q-form]');
     var actions = el.querySelector('[data-q-actions]');
     var check = el.querySelector('[data-q-check]');
