@@ -64,8 +64,12 @@ def _lexer(language: str) -> Lexer | None:
         return None
 
 
+@lru_cache(maxsize=1 << 12)
 def highlight_code(source: str, language: str) -> str:
-    """Source code as a `<pre class="highlight">` block with Pygments token classes."""
+    """Source code as a `<pre class="highlight">` block with Pygments token classes.
+
+    Once per distinct source and process: Pygments is the slowest step of a page, and
+    `serve` renders again pages whose code did not change."""
     language = language.strip()
     lexer = _lexer(language.lower()) if _LANGUAGE.match(language) else None
     body = pygments_highlight(source, lexer, _FORMATTER) if lexer else escape(source, quote=False)

@@ -23,7 +23,7 @@ from html import unescape
 import markdown_it_pyrs
 
 from engine.anchors import PageAnchors
-from engine.markdown_math import mask_math, unmask_math
+from engine.markdown_math import mask_math, placeholders_in_place, unmask_math
 
 ENABLED = os.environ.get("LESSONKIT_FAST_MARKDOWN", "1") != "0"
 """`LESSONKIT_FAST_MARKDOWN=0` renders everything with markdown-it-py (for comparisons)."""
@@ -121,13 +121,10 @@ def _render_compiled(text: str, inline: bool, highlight: Callable[[str, str], st
         if not (html.startswith("<p>") and html.endswith("</p>\n")) or html.count("<p>") != 1:
             return None
         return None if _SPACED_CODE.search(html) else html[3:-5]
-    html = _COMPILED.render(text)
-    if "<blockquote>\n</blockquote>" in html or _SPACED_CODE.search(html):
-        return None  # an empty quote, a code span of spaces: the two write them differently
-    if "<pre><code>" in html:
-        # An indented code block or a fence without language: markdown-it-py highlights
-        # only the second, and the output does not tell them apart.
+    block = _compiled_block(text)
+    if block is None:
         return None
+    html = block
     if "<table>" in html:
         # Raw HTML is escaped on this path, so each tag here is a table of the text.
         html = html.replace("<table>\n", '<div class="table-wrap scroll-x">\n<table>\n')
@@ -136,6 +133,37 @@ def _render_compiled(text: str, inline: bool, highlight: Callable[[str, str], st
         html = _CODE.sub(
             lambda m: highlight(unescape(m.group(2)), unescape(m.group(1))) + "\n", html)
     return html
+
+
+def _compiled_block(text: str) -> str | None:
+    """The compiled parser's HTML of block `text` before our markup, or None where it may
+    differ from markdown-it-py's."""
+    html: str = _COMPILED.render(text)
+    if "<blockquote>\n</blockquote>" in html or _SPACED_CODE.search(html):
+        return None  # an empty quote, a code span of spaces: the two write them differently
+    if "<pre><code>" in html:
+        # An indented code block or a fence without language: markdown-it-py highlights
+        # only the second, and the output does not tell them apart.
+        return None
+    return html
+
+
+def find_formulas(text: str) -> list[str] | None:
+    """The LaTeX of every formula of block `text`, in order, as the dollarmath plugin finds
+    them, without rendering anything; None where only markdown-it-py can tell (the texts
+    `render_fast` leaves to it). `check` asks this of every text holding a dollar."""
+    if not ENABLED or needs_plugins(text):
+        return None
+    masked = mask_math(text)
+    if masked is None:
+        return None
+    masked_text, formulas = masked
+    if not formulas:
+        return []
+    html = _compiled_block(masked_text)
+    if html is None or not placeholders_in_place(html, formulas):
+        return None
+    return [latex for _, latex in formulas]
 
 
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from urllib.parse import unquote
 
 from markdown_it.token import Token
@@ -16,6 +17,7 @@ from markdown_it.token import Token
 from engine.diagnostics import Code
 from engine.markdown import ESCAPING, INSPECTING
 from engine.markdown_dialect import browser_scheme, is_outside_url, is_unsafe_url
+from engine.markdown_fast import find_formulas
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -55,9 +57,22 @@ def markdown_problems(text: str, *, allow_html: bool) -> list[tuple[int, Code, s
 def problem_sites(text: str, *, allow_html: bool) -> list[tuple[int, str, Code, str]]:
     """(0-based line inside `text`, the text to find on that line, code, message) for raw
     HTML and unsafe links, in order: the validator points at each one's column."""
-    problems: list[tuple[int, str, Code, str]] = []
+    sites = _inspection(text)[0]
+    return [site for site in sites if not (allow_html and site[2] is Code.RAW_HTML)]
+
+
+_Site = tuple[int, str, Code, str]
+
+
+@lru_cache(maxsize=1 << 14)
+def _inspection(text: str) -> tuple[tuple[_Site, ...], tuple[tuple[int, str], ...]]:
+    """(raw HTML and unsafe links, local files) of `text`, from one parse per distinct
+    text and process: a course repeats prompts, hints and choices, and `check` asks both
+    questions of a text with a link."""
+    problems: list[_Site] = []
+    targets: list[tuple[int, str]] = []
     for line, token in _lines(INSPECTING.parse(text, {})):
-        if token.type in ("html_block", "html_inline") and not allow_html:
+        if token.type in ("html_block", "html_inline"):
             problems.append((
                 line,
                 token.content.lstrip().split("\n", 1)[0],
@@ -76,21 +91,38 @@ def problem_sites(text: str, *, allow_html: bool) -> list[tuple[int, str, Code, 
                     f"'{scheme}:' {'link' if token.type == 'link_open' else 'image'} "
                     "is not followed; its text is shown instead",
                 ))
-    return problems
+            path = relative_target(url)
+            if path is None and is_outside_url(url):
+                path = unquote(re.split(r"[?#]", url.strip(), maxsplit=1)[0])
+            if path is not None:
+                targets.append((line, path))
+    return tuple(problems), tuple(targets)
 
 
 def math_spans(text: str) -> list[tuple[int, str]]:
     """(offset inside `text`, LaTeX source) of every formula, in order."""
+    return list(_math_spans(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _math_spans(text: str) -> tuple[tuple[int, str], ...]:
+    # Once per distinct text, and on the compiled parser wherever it finds the formulas
+    # the plugin finds (engine.markdown_fast.find_formulas).
+    formulas = find_formulas(text)
+    if formulas is None:
+        formulas = [
+            token.content.strip()
+            for _, token in _lines(ESCAPING.parse(text, {}))
+            if token.type.startswith("math_") and token.content.strip()
+        ]
     found: list[tuple[int, str]] = []
     cursor = 0
-    for _, token in _lines(ESCAPING.parse(text, {})):
-        if token.type.startswith("math_") and token.content.strip():
-            latex = token.content.strip()
-            at = text.find(latex, cursor)
-            if at >= 0:
-                cursor = at + len(latex)
-                found.append((at, latex))
-    return found
+    for latex in formulas:
+        at = text.find(latex, cursor)
+        if at >= 0:
+            cursor = at + len(latex)
+            found.append((at, latex))
+    return tuple(found)
 
 
 def relative_target(url: str) -> str | None:
@@ -112,18 +144,4 @@ def image_targets(text: str) -> list[tuple[int, str]]:
     Absolute paths (`/etc/passwd`, `//host/x`) are listed too, decoded, so the validator
     can report them; renderers never turn them into links (see `is_outside_url`).
     """
-    targets: list[tuple[int, str]] = []
-    for line, token in _lines(INSPECTING.parse(text, {})):
-        if token.type == "link_open":
-            url = token.attrGet("href")
-        elif token.type == "image":
-            url = token.attrGet("src")
-        else:
-            continue
-        url = str(url or "")
-        path = relative_target(url)
-        if path is None and is_outside_url(url):
-            path = unquote(re.split(r"[?#]", url.strip(), maxsplit=1)[0])
-        if path is not None:
-            targets.append((line, path))
-    return targets
+    return list(_inspection(text)[1])

@@ -191,19 +191,34 @@ def _display_block(lines: list[str], start: int, formulas: list[tuple[str, str]]
     return None
 
 
+def _written(n: int, kind: str) -> str:
+    """How placeholder `n` of a formula of `kind` comes out of the compiled parser."""
+    word = _placeholder(n)
+    if kind == "block":
+        return f"<p>{word}</p>\n"
+    marker = "$$" if kind == "double" else "$"
+    return f"{marker}{word}{marker}"
+
+
+def placeholders_in_place(html: str, formulas: list[tuple[str, str]]) -> bool:
+    """Whether each placeholder came out of the compiled parser exactly once, where the
+    formula would have: then `formulas` are those the plugin finds, in its order."""
+    return all(
+        html.count(_written(n, kind)) == 1 and html.count(_placeholder(n)) == 1
+        for n, (kind, _) in enumerate(formulas)
+    )
+
+
 def unmask_math(html: str, formulas: list[tuple[str, str]]) -> str | None:
     """The compiled parser's `html` with each placeholder turned into its MathML, or None
     when a placeholder did not come out where the formula would have."""
     for n, (kind, latex) in enumerate(formulas):
-        word = _placeholder(n)
+        written = _written(n, kind)
+        if html.count(written) != 1 or html.count(_placeholder(n)) != 1:
+            return None
         if kind == "block":
-            written = f"<p>{word}</p>\n"
             mathml = f'<div class="math-display scroll-x">{latex_to_mathml(latex, True)}</div>\n'
         else:
-            marker = "$$" if kind == "double" else "$"
-            written = f"{marker}{word}{marker}"
             mathml = latex_to_mathml(latex, kind == "double")
-        if html.count(written) != 1 or html.count(word) != 1:
-            return None
         html = html.replace(written, mathml)
     return html

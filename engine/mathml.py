@@ -98,7 +98,11 @@ class _Sanitiser:
         out.append(f"</{tag}>")
 
 
-def _convert(latex: str, display: bool) -> tuple[str, list[str]] | None:
+@lru_cache(maxsize=1 << 16)
+def _convert(latex: str, display: bool) -> tuple[str, tuple[str, ...]] | None:
+    """The sanitised MathML of a formula and what was dropped from it, or None when
+    latex2mathml fails. Once per distinct formula and process: `check` and every renderer
+    ask for the same formulas again (a course repeats its notation)."""
     try:
         converter = Converter(display="block" if display else "inline")
         tree = converter.convert_to_element(latex)
@@ -107,7 +111,7 @@ def _convert(latex: str, display: bool) -> tuple[str, list[str]] | None:
     sanitiser = _Sanitiser()
     out: list[str] = []
     sanitiser.element(tree, out)
-    return "".join(out), sanitiser.dropped
+    return "".join(out), tuple(sanitiser.dropped)
 
 
 _DELIMITERS = {
@@ -136,6 +140,12 @@ def math_problems(latex: str) -> list[tuple[int, str]]:
     Markup typed inside a text command (`\\text{<b>}`) is shown as text, and links, styles
     and foreign elements are removed from the MathML; both are worth telling the author.
     """
+    return list(_math_problems(latex))
+
+
+@lru_cache(maxsize=1 << 16)
+def _math_problems(latex: str) -> tuple[tuple[int, str], ...]:
+    # Once per distinct formula: a large course writes the same formulas many times.
     problems: list[tuple[int, str]] = []
     for command in _TEXT_COMMAND.finditer(latex):
         # The argument of a text command is everything up to its closing brace.
@@ -153,4 +163,4 @@ def math_problems(latex: str) -> list[tuple[int, str]]:
         written = _ATTRIBUTE_COMMAND.get(name)
         offset = latex.find(written) if written else -1
         problems.append((max(offset, 0), f"the {what} is removed from the math"))
-    return sorted(problems)
+    return tuple(sorted(problems))
