@@ -131,6 +131,16 @@ def choice_order(question_id: str, choices: Sequence[Choice], shuffle: bool) -> 
     return order
 
 
+def blank_option_order(question_id: str, blank_name: str, blank: Blank) -> list[int]:
+    """The order a drop-down blank's options are shown in without scripts: shuffled per
+    question and blank, as choices are (order.js then draws each learner's own order).
+
+    Authors tend to write the right option first; unshuffled, "pick the first" would
+    score full marks.
+    """
+    return display_order(question_id, len(blank.choices), f"blank:{blank_name}")
+
+
 def ordering_order(question: Ordering) -> list[int]:
     """The order items are shown in: shuffled, and never already the right one."""
     order = display_order(question.id, len(question.items))
@@ -360,9 +370,11 @@ class QuestionBuilder:
         label = self.t.text("question.blank", number=str(i + 1))
         ident = f"_q-{question_id}-b{i}"
         if blank.blank_kind == "choice":
+            # data-part: the authored index, from which order.js shuffles per learner.
             options = Markup("").join(
-                Markup('<option value="{}">{}</option>').format(c, option_label(c))
-                for c in blank.choices)
+                Markup('<option value="{}" data-part="{}">{}</option>').format(
+                    blank.choices[k], k, option_label(blank.choices[k]))
+                for k in blank_option_order(question_id, name, blank))
             return Markup(
                 '<select class="blank" id="{}" data-blank="{}" data-shuffle="{}" aria-label="{}">'
                 '<option value="">{}</option>{}</select>'

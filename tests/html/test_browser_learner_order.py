@@ -117,4 +117,8 @@ def test_without_scripts_the_build_order_is_shown(browser: Browser, chapter_url:
     expect(page.locator("#pick .choice label")).to_have_count(6)
     built = page.locator("#pick .choice label").all_inner_texts()
     assert sorted(built) == sorted([*NAMES, "None of these"]) and built[-1] == "None of these"
+    # A drop-down blank is shuffled at build time too: written in order, it is not shown so.
+    blank = page.locator("#fill select option").all_inner_texts()[1:]
+    assert sorted(blank) == NAMES and blank != NAMES, blank
     context.close()
+

@@ -72,9 +72,10 @@
         order.forEach(function (value) { select.appendChild(byValue[value]); });
       });
     } else if (container.matches('select')) {
-      // A cloze drop-down is built in the author's order.
+      // From the author's order (data-part), as for choices.
       var blankOptions = Array.prototype.slice.call(container.options)
-        .filter(function (o) { return o.value !== ''; });
+        .filter(function (o) { return o.value !== ''; })
+        .sort(function (a, b) { return Number(a.dataset.part) - Number(b.dataset.part); });
       shuffled(blankOptions, random, never).forEach(function (o) { container.appendChild(o); });
     }
   }
