@@ -260,8 +260,9 @@ class QuizApp:
             index = 0
             while index < len(names):
                 name = names[index]
-                answer = self.read(session, item, blank_prompt(question, name, self.t),
-                                   functools.partial(parse_blank, question.blanks[name]),
+                answer = self.read(session, item, blank_prompt(question, name, layout, self.t),
+                                   functools.partial(parse_blank, question.blanks[name],
+                                                     layout.blank_order(name)),
                                    back=index > 0)
                 if isinstance(answer, _Skip):
                     return SKIP

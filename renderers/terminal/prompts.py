@@ -76,6 +76,12 @@ class Layout:
     """
 
     order: tuple[int, ...] = ()
+    blanks: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    """For a cloze question: each drop-down blank's name and the order of its options."""
+
+    def blank_order(self, name: str) -> tuple[int, ...]:
+        """`order[position]` of the drop-down blank `name` (empty for a typed blank)."""
+        return dict(self.blanks).get(name, ())
 
     def authored(self, position: int) -> int:
         """The authored index of the option shown at `position`."""
@@ -112,7 +118,15 @@ def layout_for(question: QuestionType, seed: int) -> Layout:
                 # Never show the items already in the right order (duplicates included).
                 order = order[1:] + order[:1]
             return Layout(order)
-        case TrueFalse() | Numeric() | Text() | Cloze():
+        case Cloze():
+            # Each drop-down by the choices' rule, with its own stream, so adding a blank
+            # does not reorder the others. Authors tend to write the key first.
+            return Layout(blanks=tuple(
+                (name, _shuffled(len(blank.choices), random.Random(f"{seed}:{question.id}:{name}"),
+                                 True, [False] * len(blank.choices)))
+                for name, blank in question.blanks.items() if blank.blank_kind == "choice"
+            ))
+        case TrueFalse() | Numeric() | Text():
             return Layout()
         case other:
             assert_never(other)
@@ -173,8 +187,9 @@ def parse_answer(question: QuestionType, layout: Layout, text: str) -> Response:
             assert_never(other)
 
 
-def parse_blank(blank: Blank, text: str) -> str:
-    """The text to grade for one cloze blank (a choice blank also takes its number or letter)."""
+def parse_blank(blank: Blank, order: tuple[int, ...], text: str) -> str:
+    """The text to grade for one cloze blank (a choice blank also takes the number or letter
+    it is shown with; `order[position]` is the authored index of the option shown there)."""
     typed = text.strip()
     if not typed:
         raise AnswerError("empty_blank")
@@ -182,7 +197,7 @@ def parse_blank(blank: Blank, text: str) -> str:
         case "choice":
             position = _pick(typed.lower().rstrip(")."), len(blank.choices))
             if position is not None:
-                return blank.choices[position]
+                return blank.choices[order[position] if order else position]
             return _choice_by_text(blank.choices, typed)
         case "numeric":
             _number(typed)

@@ -126,13 +126,14 @@ def question_lines(
     return lines
 
 
-def blank_prompt(question: Cloze, name: str, t: Catalog) -> str:
-    """The prompt for one blank: its number, and its options when it has any."""
+def blank_prompt(question: Cloze, name: str, layout: Layout, t: Catalog) -> str:
+    """The prompt for one blank: its number, and its options (in `layout`'s order) if any."""
     names = list(question.blanks)
     blank = question.blanks[name]
     head = t.text("term.blank", number=names.index(name) + 1, total=len(names))
     if blank.blank_kind == "choice":
-        options = ", ".join(f"{n}) {c}" for n, c in enumerate(blank.choices, 1))
+        order = layout.blank_order(name) or tuple(range(len(blank.choices)))
+        options = ", ".join(f"{label(p)} {blank.choices[a]}" for p, a in enumerate(order))
         return t.text("term.blank_choice", head=head, options=options) + ": "
     return f"{head}: "
 

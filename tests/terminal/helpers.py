@@ -71,7 +71,8 @@ def right_lines(question: QuestionType, seed: int) -> list[str]:
         case Text():
             return [question.accept[0] if question.accept else "x"]
         case Cloze():
-            return [_blank_right(b) for b in question.blanks.values()]
+            return [_blank_right(b, layout.blank_order(name))
+                    for name, b in question.blanks.items()]
         case Matching():
             options = [p.right for p in question.pairs] + list(question.distractors)
             return ["".join(LETTERS[layout.position(options.index(p.right))]
@@ -82,9 +83,10 @@ def right_lines(question: QuestionType, seed: int) -> list[str]:
             assert_never(other)
 
 
-def _blank_right(blank: Blank) -> str:
+def _blank_right(blank: Blank, order: tuple[int, ...]) -> str:
     if blank.blank_kind == "choice":
-        return str(blank.choices.index(str(blank.answer)) + 1)  # by number, as a learner may
+        # By the number it is shown with, as a learner may.
+        return str(order.index(blank.choices.index(str(blank.answer))) + 1)
     if blank.blank_kind == "text":
         return blank.accept[0] if blank.accept else (blank.pattern or "").split("|")[0]
     if blank.answer is not None:

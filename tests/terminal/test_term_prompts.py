@@ -100,17 +100,18 @@ def test_cloze_blanks_are_read_one_by_one(course: Course) -> None:
     question = _question(course, "cloze-all-kinds")
     assert question.type == "cloze"
     blanks = question.blanks
-    assert parse_blank(blanks["which"], "1") == "GRU"
-    assert parse_blank(blanks["which"], "b") == "LSTM"
-    assert parse_blank(blanks["which"], "rnn") == "RNN"
-    assert parse_blank(blanks["bound"], "1,0") == "1,0"
-    assert parse_blank(blanks["cell"], " LSTM ") == "LSTM"
+    shown = (2, 0, 1)  # RNN, GRU, LSTM: numbers and letters are positions on screen
+    assert parse_blank(blanks["which"], shown, "1") == "RNN"
+    assert parse_blank(blanks["which"], shown, "b") == "GRU"
+    assert parse_blank(blanks["which"], shown, "lstm") == "LSTM"
+    assert parse_blank(blanks["bound"], (), "1,0") == "1,0"
+    assert parse_blank(blanks["cell"], (), " LSTM ") == "LSTM"
     with pytest.raises(AnswerError, match="Type a number"):
-        parse_blank(blanks["bound"], "one")
+        parse_blank(blanks["bound"], (), "one")
     with pytest.raises(AnswerError, match="can be read as 1000 or as 1"):
-        parse_blank(blanks["bound"], "1,000")
+        parse_blank(blanks["bound"], (), "1,000")
     with pytest.raises(AnswerError, match="one option"):
-        parse_blank(blanks["which"], "CNN")
+        parse_blank(blanks["which"], shown, "CNN")
     with pytest.raises(AnswerError, match="one blank at a time"):
         parse_answer(question, Layout(), "LSTM")
 
@@ -123,6 +124,14 @@ def test_layout_is_stable_per_seed_and_keeps_fixed_choices(course: Course) -> No
     assert layout_for(question, 7) == layout_for(question, 7)
     unshuffled = _question(course, "multiple-partial")  # shuffle: false
     assert {layout_for(unshuffled, s).order for s in range(10)} == {(0, 1, 2, 3)}
+
+
+def test_drop_down_options_are_shuffled_per_seed(course: Course) -> None:
+    question = _question(course, "cloze-all-kinds")
+    orders = {layout_for(question, seed).blank_order("which") for seed in range(40)}
+    assert len(orders) == 6  # every order of the three options turns up
+    assert layout_for(question, 7) == layout_for(question, 7)
+    assert layout_for(question, 7).blank_order("cell") == ()  # a typed blank has no options
 
 
 def test_ordering_is_never_shown_already_solved(course: Course) -> None:
@@ -140,7 +149,7 @@ def test_typing_the_shown_right_answer_scores_like_the_answer_key(
         lines = right_lines(question, seed)
         if question.type == "cloze":
             response: object = {
-                name: parse_blank(blank, line)
+                name: parse_blank(blank, layout_for(question, seed).blank_order(name), line)
                 for (name, blank), line in zip(question.blanks.items(), lines, strict=True)
             }
         else:

@@ -203,3 +203,27 @@ def test_text_after_a_pause_starts_on_a_line_of_its_own(tmp_path: Path) -> None:
     assert paused and all(line in ("[Enter: more]", "[Enter: go on]") for line in paused), shown
     term.child.sendcontrol("c")
     assert term.exit_status() == 0
+
+
+def test_drop_down_options_are_shuffled_per_seed_and_graded_by_what_is_shown(
+        tmp_path: Path) -> None:
+    """The authored order puts the key first (GRU, LSTM, RNN); each session seed shows its
+    own order, and the number typed is the one on screen."""
+    shown = {}
+    for seed in (3, 7):
+        term = Terminal([*lessonkit(), "quiz", str(COMPLETE), "--seed", str(seed),
+                         "--chapter", "structures", "--questions-only"],
+                        isolated_env(tmp_path / str(seed)), 35, 100)
+        term.wait("Blank 1 of 3")
+        term.answer("blank:lstm")
+        term.wait("Blank 2 of 3")
+        term.answer("blank:1")
+        term.wait("Blank 3 of 3, one of [")
+        options = term.wait("]: ").removesuffix("]: ")
+        labels = dict(reversed(option.split(") ", 1)) for option in options.split(", "))
+        assert sorted(labels) == ["GRU", "LSTM", "RNN"]
+        shown[seed] = options
+        term.send(labels["GRU"])  # the prompt is already on screen: wait() read it
+        term.wait("Correct.")
+        term.kill(signal.SIGTERM)
+    assert shown == {3: "1) RNN, 2) LSTM, 3) GRU", 7: "1) LSTM, 2) GRU, 3) RNN"}
