@@ -1,15 +1,19 @@
-"""Rendering on several cores: forked worker processes, results back in order.
+"""Rendering on several cores: a fork-context ProcessPoolExecutor, results back in order.
 
-Rendering chapter pages is pure Python work, so threads cannot share it out. Forked
-processes can, and they inherit everything rendering needs (the loaded course, the
-templates, the Markdown parser) instead of receiving it pickled. Only the results come
-back, pickled through a pipe.
+Rendering chapter pages is pure Python work, so threads cannot share it out. Processes
+can, and forked ones inherit everything rendering needs (the loaded course, the
+templates, the Markdown parser, the function and the items themselves) instead of
+receiving it pickled: only a chunk number goes out to a worker and a chunk's results
+come back.
 
 The items are cut into chunks dealt out in turn to this process and to the workers;
 this process renders its chunks and takes the workers' chunks as they arrive, so the
 results come out in the items' order while the workers are still busy (the search
-index is fed in that order). A worker that dies only costs time: its chunks are then
-rendered here. An exception in a worker is raised here, with the worker's traceback.
+index is fed in that order). A worker that dies only costs time: its chunks, and those
+of the pool it broke, are then rendered here. An exception in a worker is raised here,
+with the worker's traceback. When the caller stops early (an error, Ctrl-C, a closed
+generator) the workers are killed rather than waited for: nobody will read what they
+are rendering.
 
 Forking is used only on Linux and before the caller has started threads of its own
 (`ordered_map` forks when first iterated).
@@ -18,14 +22,14 @@ Forking is used only on Linux and before the caller has started threads of its o
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
-import pickle
 import signal
 import sys
-import threading
-import traceback
 from collections.abc import Callable, Generator, Sequence
-from typing import IO, Generic, TypeVar
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -55,126 +59,71 @@ def ordered_map(
         yield from map(func, items)
         return
     owners = [n % (workers + 1) for n in range(len(chunks))]  # 0: this process
+    # The job reaches the workers through the fork (initargs are not pickled by the
+    # fork context), so func may be a bound method over unpicklable state.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(func, chunks))
+    finished = False
     try:
-        pool = _Workers(func, chunks, owners, workers)
-    except OSError:  # no more processes or memory for them: do it all here
-        yield from map(func, items)
-        return
-    try:
+        try:
+            futures: dict[int, Future[list[Result]]] = {
+                n: pool.submit(_run_chunk, n) for n, owner in enumerate(owners) if owner
+            }
+        except OSError:  # no more processes or memory for them: do it all here
+            _kill_workers(pool)
+            yield from map(func, items)
+            finished = True
+            return
         for n, chunk in enumerate(chunks):
-            results = pool.take(n) if owners[n] else None
+            results = _take(futures[n]) if owners[n] else None
             yield from results if results is not None else map(func, chunk)
+        finished = True
     finally:
-        pool.stop()
+        if not finished:
+            _kill_workers(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-class _Workers(Generic[Item, Result]):
-    """The forked workers and what they sent back, by chunk number."""
-
-    def __init__(self, func: Callable[[Item], Result], chunks: list[Sequence[Item]],
-                 owners: list[int], count: int) -> None:
-        self.done: dict[int, list[Result] | None] = {}
-        self.error: str | None = None
-        self.lock = threading.Condition()
-        self.pids: list[int] = []
-        self.readers: list[threading.Thread] = []
-        mine: list[list[int]] = [[n for n, owner in enumerate(owners) if owner == w]
-                                 for w in range(1, count + 1)]
-        # Fork every worker before starting any thread here: a forked child gets only
-        # the forking thread, and must not inherit locks other threads were holding.
-        pipes: list[tuple[IO[bytes], list[int]]] = []
-        try:
-            for numbers in mine:
-                read_end, write_end = os.pipe()
-                try:
-                    pid = os.fork()
-                except OSError:
-                    os.close(read_end)
-                    os.close(write_end)
-                    raise
-                if pid == 0:  # the worker
-                    os.close(read_end)
-                    _work(func, chunks, numbers, os.fdopen(write_end, "wb"))
-                os.close(write_end)
-                self.pids.append(pid)
-                pipes.append((os.fdopen(read_end, "rb"), numbers))
-        except OSError:
-            self.stop()
-            for stream, _ in pipes:
-                stream.close()
-            raise
-        for stream, numbers in pipes:
-            reader = threading.Thread(target=self._read, args=(stream, numbers),
-                                      name="render-worker", daemon=True)
-            reader.start()
-            self.readers.append(reader)
-
-    def take(self, n: int) -> list[Result] | None:
-        """The results of chunk `n`, waiting for them; None if its worker died first."""
-        with self.lock:
-            self.lock.wait_for(lambda: n in self.done or self.error is not None)
-            if self.error is not None:
-                raise WorkerError(f"rendering in a worker process failed:\n{self.error}")
-            return self.done.pop(n)
-
-    def stop(self) -> None:
-        """End the workers (if still running) and reap them."""
-        for pid in self.pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        for pid in self.pids:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-        for reader in self.readers:
-            reader.join(timeout=5)
-
-    def _read(self, stream: IO[bytes], numbers: list[int]) -> None:
-        with stream:
-            try:
-                while True:
-                    record = pickle.load(stream)
-                    if record is None:
-                        return
-                    kind, n, payload = record
-                    with self.lock:
-                        if kind == "error":
-                            self.error = payload
-                        else:
-                            self.done[n] = payload
-                        self.lock.notify_all()
-            except (EOFError, pickle.UnpicklingError, OSError):
-                pass
-            finally:
-                with self.lock:
-                    # Chunks a dead worker never sent are rendered by the parent.
-                    for n in numbers:
-                        self.done.setdefault(n, None)
-                    self.lock.notify_all()
-
-
-def _work(func: Callable[[Item], Result], chunks: list[Sequence[Item]], numbers: list[int],
-          out: IO[bytes]) -> None:
-    """The body of a worker process; it never returns."""
-    code = 0
+def _take(future: Future[list[Result]]) -> list[Result] | None:
+    """A chunk's results, waiting for them; None if a worker died first."""
     try:
-        # Yield to the parent and to helper processes it feeds (pagefind): what they
-        # do is on the critical path; a worker's chunks only have to be ready in time.
+        return future.result()
+    except BrokenProcessPool:
+        return None
+    except Exception as error:
+        # The pool chains the worker's formatted traceback as the cause.
+        raise WorkerError(f"rendering in a worker process failed:\n{error.__cause__}") from error
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill and reap the pool's workers. concurrent.futures has no public way to do this
+    before Python 3.14 (`terminate_workers`), and `shutdown` waits for the chunks being
+    rendered; a pool whose launch failed half-way would not even reap those it started."""
+    processes: dict[int, multiprocessing.Process] = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
         with contextlib.suppress(OSError):
-            os.nice(5)
-        for n in numbers:
-            pickle.dump(("chunk", n, [func(item) for item in chunks[n]]), out,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-            out.flush()
-        pickle.dump(None, out)
-    except BaseException:
-        code = 1
-        with contextlib.suppress(BaseException):
-            pickle.dump(("error", -1, traceback.format_exc()), out)
-    finally:
-        try:
-            out.flush()
-        finally:
-            # A forked worker is its own process entry and ends here, with no cleanup of
-            # the parent's state (open files, the cache database, atexit handlers): it
-            # is not this process's to close.
-            os._exit(code)
+            process.kill()
+    for process in list(processes.values()):
+        process.join()
+
+
+# What a worker inherited from the fork: set by `_start_worker` in the worker only.
+_job: tuple[Callable[[Any], Any], list[Sequence[Any]]] | None = None
+
+
+def _start_worker(func: Callable[[Any], Any], chunks: list[Sequence[Any]]) -> None:
+    global _job
+    _job = (func, chunks)
+    # Ctrl-C reaches the whole process group: the parent handles it (and kills the
+    # workers); a worker must not die with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Yield to the parent and to helper processes it feeds (pagefind): what they do is
+    # on the critical path; a worker's chunks only have to be ready in time.
+    with contextlib.suppress(OSError):
+        os.nice(5)
+
+
+def _run_chunk(n: int) -> list[Any]:
+    assert _job is not None, "only called in a worker started by ordered_map"
+    func, chunks = _job
+    return [func(item) for item in chunks[n]]

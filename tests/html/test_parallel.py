@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import time
 from pathlib import PurePosixPath
 
 import pytest
@@ -23,10 +26,25 @@ def square_and_pid(n: int) -> tuple[int, int]:
     return n * n, os.getpid()
 
 
+class EveryWorkerTakesAChunk:
+    """square_and_pid, but a worker's first item waits until every worker has one, so an
+    idle worker cannot take all the chunks of work this quick."""
+
+    def __init__(self, workers: int) -> None:
+        self.barrier = multiprocessing.get_context("fork").Barrier(workers, timeout=30)
+        self.started = False  # in a worker: its own copy, from the fork
+
+    def __call__(self, n: int) -> tuple[int, int]:
+        if os.getpid() != PARENT and not self.started:
+            self.started = True
+            self.barrier.wait()
+        return square_and_pid(n)
+
+
 @pytest.mark.parametrize("processes", [2, 3])
 def test_results_come_back_in_order_from_several_processes(processes: int) -> None:
     items = list(range(CHUNK * 7 + 3))
-    results = list(ordered_map(square_and_pid, items, processes))
+    results = list(ordered_map(EveryWorkerTakesAChunk(processes - 1), items, processes))
     assert [value for value, _ in results] == [n * n for n in items]
     pids = {pid for _, pid in results}
     assert PARENT in pids and len(pids) == processes
@@ -106,3 +124,45 @@ def test_when_no_process_can_be_forked_everything_is_done_here(
     assert {pid for _, pid in results} == {PARENT}
     with pytest.raises(ChildProcessError):
         os.waitpid(forks[0], os.WNOHANG)  # the one worker that did start was reaped
+
+
+def block_in_a_worker(n: int) -> int:
+    if os.getpid() != PARENT:
+        time.sleep(3600)  # a chunk that would keep a waiting pool busy for an hour
+    return n
+
+
+@pytest.mark.timeout(60)
+def test_ctrl_c_kills_the_busy_workers_instead_of_waiting_for_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def recording_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    def interrupted_here(n: int) -> int:
+        if os.getpid() == PARENT and n == CHUNK // 2:  # in its first chunk
+            raise KeyboardInterrupt
+        return block_in_a_worker(n)
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    with pytest.raises(KeyboardInterrupt):
+        list(ordered_map(interrupted_here, list(range(CHUNK * 6)), 2))
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0], os.WNOHANG)  # killed and reaped, its hour not waited for
+
+
+def report_sigint(n: int) -> int:
+    return n if os.getpid() == PARENT else int(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+
+
+def test_workers_leave_ctrl_c_to_this_process() -> None:
+    # The terminal sends SIGINT to the whole process group; only this process acts on it.
+    results = list(ordered_map(report_sigint, list(range(CHUNK * 4)), 2))
+    assert results[CHUNK:CHUNK * 2] == [1] * CHUNK
