@@ -274,7 +274,36 @@ def render_markdown(
             return html
         if compiled and anchors is not None:
             return with_heading_ids(html, anchors)
+    elif not headings and resolve_url is not None:
+        return _render_resolved(text, allow_html, inline, resolve_url)
     return _render(text, allow_html, inline, resolve_url, anchors)
+
+
+_RESOLVED: dict[tuple[str, bool, bool], tuple[str, tuple[tuple[str, str | None], ...]]] = {}
+"""Texts with links rendered before: their HTML and what the resolver answered, URL by URL."""
+
+
+def _render_resolved(text: str, allow_html: bool, inline: bool, resolve_url: UrlResolver
+                     ) -> str:
+    """`text` rendered with `resolve_url`, parsed once per process: the parser asks the
+    resolver about the same URLs in the same order every time, so when this resolver
+    answers as the one of the last rendering did, the HTML is that rendering's."""
+    key = (text, allow_html, inline)
+    known = _RESOLVED.get(key)
+    if known is not None and all(resolve_url(url) == new for url, new in known[1]):
+        return known[0]
+    asked: list[tuple[str, str | None]] = []
+
+    def recording(url: str) -> str | None:
+        new = resolve_url(url)
+        asked.append((url, new))
+        return new
+
+    html = _render(text, allow_html, inline, recording, None)
+    if len(_RESOLVED) >= 1 << 14:
+        _RESOLVED.clear()  # a bound for long `serve` sessions
+    _RESOLVED[key] = (html, tuple(asked))
+    return html
 
 
 _MAY_LINK = re.compile(r"\]\(|\]:|<")

@@ -169,3 +169,23 @@ def test_the_plain_text_fast_path_renders_like_markdown_it(text: str, inline: bo
 def test_sized_delimiters_become_characters() -> None:
     html = render_markdown(r"$\Big\lVert x \Big\rVert + \bigl\langle y \bigr\rangle$")
     assert "\\lVert" not in html and "\u2016" in html and "\u27e8" in html
+
+
+def test_a_text_with_links_shows_each_resolvers_answers_and_asks_each_resolver() -> None:
+    # Texts with links are rendered once per process and reused while the resolver answers
+    # as before; another page's resolver must still be asked (it records the files it
+    # copies) and get its own URLs.
+    text = "See [the table](../assets/t.svg) and ![plot](p.png \"A plot\")."
+    pages: list[list[str]] = []
+    for prefix in ("a/", "a/", "b/", "a/"):
+        asked: list[str] = []
+
+        def resolver(url: str, prefix: str = prefix, asked: list[str] = asked) -> str:
+            asked.append(url)
+            return prefix + url.replace("../", "")
+
+        html = render_markdown(text, resolve_url=resolver)
+        assert f'href="{prefix}assets/t.svg"' in html and f'src="{prefix}p.png"' in html
+        pages.append(asked)
+    assert all(set(asked) == {"../assets/t.svg", "p.png"} for asked in pages), pages
+    assert pages[1] == ["../assets/t.svg", "p.png"]  # the second page reused the first's
