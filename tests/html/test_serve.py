@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 from playwright.sync_api import Browser, expect
 
-from renderers.html.serve import LiveServer, _echo_outcome, build_html, make_serve_command, serve
+from renderers.html.liveserver import LiveServer
+from renderers.html.serve import _echo_outcome, build_html, make_serve_command, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("html")]
 

@@ -20,7 +20,8 @@ from rich.console import Console
 from engine.cli import main
 from engine.controls import CONTROL
 from engine.loader import load_course
-from renderers.html.serve import LIVE_PREFIX, LiveServer, build_html
+from renderers.html.liveserver import LIVE_PREFIX, LiveServer
+from renderers.html.serve import build_html
 from renderers.terminal.screen import Screen
 from renderers.terminal.store import ProgressStore, StoreError
 
