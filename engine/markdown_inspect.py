@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it.token import Token
@@ -65,14 +66,27 @@ _Site = tuple[int, str, Code, str]
 
 
 @lru_cache(maxsize=1 << 14)
-def _inspection(text: str) -> tuple[tuple[_Site, ...], tuple[tuple[int, str], ...]]:
-    """(raw HTML and unsafe links, local files) of `text`, from one parse per distinct
-    text and process: a course repeats prompts, hints and choices, and `check` asks both
-    questions of a text with a link."""
+def _inspection(text: str) -> tuple[
+        tuple[_Site, ...], tuple[tuple[int, str], ...], tuple[str, ...] | None]:
+    """(raw HTML and unsafe links, local files, formulas) of `text`, from one parse per
+    distinct text and process: a course repeats prompts, hints and choices, and `check`
+    asks all three questions of a text with a link.
+
+    The formulas are those the rendering parser finds (None where it may parse otherwise):
+    this parser differs from it only on raw HTML, which needs a `<`, and in following the
+    links the other refuses, so without a `<` and with every link (references included)
+    one the other follows, the two make the same tokens.
+    """
     problems: list[_Site] = []
     targets: list[tuple[int, str]] = []
-    for line, token in _lines(INSPECTING.parse(text, {})):
-        if token.type in ("html_block", "html_inline"):
+    formulas: list[str] = []
+    env: dict[str, Any] = {}
+    same_tokens = "<" not in text
+    for line, token in _lines(INSPECTING.parse(text, env)):
+        if token.type.startswith("math_"):
+            if token.content.strip():
+                formulas.append(token.content.strip())
+        elif token.type in ("html_block", "html_inline"):
             problems.append((
                 line,
                 token.content.lstrip().split("\n", 1)[0],
@@ -82,6 +96,7 @@ def _inspection(text: str) -> tuple[tuple[_Site, ...], tuple[tuple[int, str], ..
             ))
         elif token.type in ("link_open", "image"):
             url = str(token.attrGet("href" if token.type == "link_open" else "src") or "")
+            same_tokens = same_tokens and _followed(url)
             if is_unsafe_url(url):
                 scheme = browser_scheme(url)
                 problems.append((
@@ -96,7 +111,14 @@ def _inspection(text: str) -> tuple[tuple[_Site, ...], tuple[tuple[int, str], ..
                 path = unquote(re.split(r"[?#]", url.strip(), maxsplit=1)[0])
             if path is not None:
                 targets.append((line, path))
-    return tuple(problems), tuple(targets)
+    same_tokens = same_tokens and all(
+        _followed(str(ref.get("href", ""))) for ref in env.get("references", {}).values())
+    return tuple(problems), tuple(targets), tuple(formulas) if same_tokens else None
+
+
+def _followed(url: str) -> bool:
+    """Whether the rendering parser makes a link of `url` (engine.markdown_dialect)."""
+    return not is_unsafe_url(url) and not is_outside_url(url)
 
 
 def math_spans(text: str) -> list[tuple[int, str]]:
@@ -110,7 +132,8 @@ def _math_spans(text: str) -> tuple[tuple[int, str], ...]:
     # the plugin finds (engine.markdown_fast.find_formulas).
     formulas = find_formulas(text)
     if formulas is None:
-        formulas = [
+        inspected = _inspection(text)[2]
+        formulas = list(inspected) if inspected is not None else [
             token.content.strip()
             for _, token in _lines(ESCAPING.parse(text, {}))
             if token.type.startswith("math_") and token.content.strip()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from markdown_it.token import Token
 
-from engine import markdown, markdown_fast
+from engine import markdown, markdown_fast, markdown_inspect
 from engine.anchors import PageAnchors
 from engine.loader import load_course
 from engine.markdown_rules import markdown_fields
@@ -192,4 +192,25 @@ def test_formulas_found_on_the_compiled_path_are_those_the_plugin_finds() -> Non
         if found is not None:
             answered += bool(found)
             assert found == _plugin_formulas(text), text
+    assert answered > 300
+
+
+_LINK_PIECES = [*_PIECES, "[a](b.png)", "![i](x.svg)", "](", "[r]", "\n[r]: y.png\n",
+                "\n[r]: javascript:x\n", "[j](javascript:$x$)", "[o](/etc/$x$)", "<b>",
+                "<", "!!! note\n    ", "[^1]", "\n[^1]: n $y$\n"]
+
+
+def test_formulas_check_takes_from_its_inspection_are_those_the_plugin_finds() -> None:
+    # A text with links is parsed once by `check`, with the parser that follows every link
+    # (engine.markdown_inspect); its formulas are used where that parse cannot differ.
+    rng = random.Random(23)
+    texts = [*_course_texts(SAMPLE), *_course_texts(COMPLETE)]
+    texts += ["".join(rng.choice(_LINK_PIECES) for _ in range(rng.randint(1, 25)))
+              for _ in range(3000)]
+    answered = 0
+    for text in texts:
+        found = markdown_inspect._inspection(text)[2]
+        if found is not None:
+            answered += bool(found)
+            assert list(found) == _plugin_formulas(text), text
     assert answered > 300
