@@ -16,8 +16,8 @@ from renderers.html.paths import ASSETS, chapter_page
 from renderers.html.reuse import PerObject
 
 STATIC_FILES = (
-    "grading.js", "icon.svg", "lessonkit.css", "lessonkit.js", "order.js", "print.css",
-    "progress.js", "quiz.js", "responses.js", "search.js", "theme.js",
+    "feedback.js", "grading.js", "icon.svg", "lessonkit.css", "lessonkit.js", "order.js",
+    "print.css", "progress.js", "quiz.js", "responses.js", "search.js", "theme.js",
 )
 """Files copied from `static/` as they are (lessonkit.css gets the code colours appended)."""
 

@@ -1,5 +1,6 @@
 // @ts-check
-/* lessonkit site logic: learner state, progress marks, events, theme, reset, feedback.
+/* lessonkit site logic: learner state, progress marks, events, theme, reset, reading,
+ * copy buttons. The feedback widget is feedback.js, on the pages that have one.
  *
  * The learner state is one JSON object (see renderers/html/__init__.py for its shape and
  * the LMS contract). It lives in window.lessonkitStorage when an LMS bridge provides
@@ -268,95 +269,6 @@
     });
   }
 
-  // --- the "was this chapter clear?" widget ------------------------------------------
-
-  function setupFeedback() {
-    var box = /** @type {HTMLElement | null} */ (document.querySelector('[data-feedback]'));
-    var chapterId = document.body.getAttribute('data-chapter');
-    if (!box || !chapterId) return;
-    var form = /** @type {HTMLElement} */ (box.querySelector('[data-feedback-form]'));
-    var label = box.querySelector('[data-feedback-label]');
-    var textarea = form.querySelector('textarea');
-    var thanks = box.querySelector('[data-feedback-thanks]');
-    var buttons = box.querySelectorAll('[data-feedback-answer]');
-    var endpoint = course.feedback.endpoint;
-    box.hidden = false;
-
-    // Without an endpoint the answers go nowhere but this browser: say so, and offer
-    // them as a file instead of thanking the learner for helping.
-    var download = document.createElement('button');
-    download.type = 'button';
-    download.hidden = true;
-    download.textContent = t('feedback.download');
-    thanks.insertAdjacentElement('afterend', download);
-    if (!endpoint) form.querySelector('button[type=submit]').textContent = t('feedback.save');
-    download.addEventListener('click', function () {
-      var data = JSON.stringify({ course: course.id, courseVersion: course.version, feedback: state.feedback }, null, 2);
-      var link = document.createElement('a');
-      link.href = URL.createObjectURL(new Blob([data], { type: 'application/json' }));
-      link.download = course.id + '-feedback.json';
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-    });
-
-    function show(record) {
-      buttons.forEach(function (b) {
-        b.setAttribute('aria-pressed', String(!!record && (b.getAttribute('data-feedback-answer') === 'yes') === record.clear));
-      });
-      if (endpoint) {
-        thanks.textContent = record && record.sent ? t('feedback.thanks') : '';
-      } else {
-        thanks.textContent = record ? t('feedback.kept') : '';
-      }
-      download.hidden = !!endpoint || !record;
-      form.hidden = !record || record.sent;
-      if (record) label.textContent = label.getAttribute(record.clear ? 'data-label-yes' : 'data-label-no');
-    }
-
-    function post(record) {
-      if (!endpoint) return;
-      // JSON sent as text/plain in no-cors mode: a simple request, so any endpoint that
-      // accepts a POST receives it without answering a CORS preflight.
-      var body = JSON.stringify({
-        course: course.id, courseVersion: course.version, chapter: chapterId,
-        clear: record.clear, comment: record.comment, uiLanguage: course.uiLanguage,
-        at: new Date(record.at).toISOString()
-      });
-      try {
-        window.fetch(endpoint, {
-          method: 'POST', mode: 'no-cors', keepalive: true, body: body,
-          headers: { 'Content-Type': 'text/plain;charset=UTF-8' }
-        }).catch(function () { /* offline: the answer stays stored locally */ });
-      } catch { /* fetch unavailable */ }
-    }
-
-    buttons.forEach(function (button) {
-      button.addEventListener('click', function () {
-        var record = { clear: button.getAttribute('data-feedback-answer') === 'yes', comment: '', sent: false, at: Date.now() };
-        state.feedback[chapterId] = record;
-        save();
-        post(record);  // the click alone is an answer, even if Send is never pressed
-        show(record);
-        textarea.value = '';
-        textarea.focus();
-      });
-    });
-    form.addEventListener('submit', function (event) {
-      event.preventDefault();
-      var record = state.feedback[chapterId];
-      if (!record) return;
-      record.comment = textarea.value.trim().slice(0, 2000);
-      record.sent = true;
-      record.at = Date.now();
-      save();
-      post(record);
-      show(record);
-    });
-    document.addEventListener('lessonkit:reset', function () { show(null); });
-    show(state.feedback[chapterId] || null);
-  }
-
   // --- chapters without questions complete when read to the end -----------------------
 
   function setupReading() {
@@ -461,7 +373,6 @@
     markProgress();
     setupTheme();
     setupReset();
-    setupFeedback();
     setupReading();
     setupLayout();
     setupCopyButtons();
