@@ -8,6 +8,8 @@ engine/diagnostics.py.
 
 from __future__ import annotations
 
+import functools
+import warnings
 from collections.abc import Iterator
 
 from engine.answer_rules import example_rule, number_rules, pattern_rule
@@ -181,17 +183,37 @@ def _chapter_rules(
 
 
 def _code_rules(cell: CodeCell) -> Iterator[Diagnostic]:
-    try:
-        compile(cell.source, f"<cell:{cell.id}>", "exec", dont_inherit=True)
-    except SyntaxError as err:
+    error, warned = _compiled(cell.source)
+    for message, category, lineno in warned:
+        # What compiling said (an invalid escape...), said again for this cell, by its name.
+        warnings.warn_explicit(message, category, f"<cell:{cell.id}>", lineno)
+    if error is not None:
+        message, lineno, offset = error
         # Mapped through the scalar's quoting: in `source: "a\nb"` Python's line 2 is
         # on the file's line of `source:`, after the `\n`.
-        span = text_position_span(cell, "source", err.lineno or 1, err.offset or 1)
+        span = text_position_span(cell, "source", lineno, offset)
         base = cell.span_of("source")
         if span is None and base is not None:
-            line = (err.lineno or 1) - 1
-            span = Span(base.file, base.line + line, base.column + max(0, (err.offset or 1) - 1))
-        yield Diagnostic.of(Code.CELL_SYNTAX, f"invalid Python: {err.msg}", span)
+            span = Span(base.file, base.line + lineno - 1, base.column + max(0, offset - 1))
+        yield Diagnostic.of(Code.CELL_SYNTAX, f"invalid Python: {message}", span)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _compiled(source: str) -> tuple[
+        tuple[str, int, int] | None, tuple[tuple[str, type[Warning], int], ...]]:
+    """(message, line, column) of the syntax error of `source` or None, and the warnings
+    compiling it gave; once per distinct source and process, compiling being a quarter
+    of what `check` does on a large course."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            compile(source, "<cell>", "exec", dont_inherit=True)
+        except SyntaxError as err:
+            error: tuple[str, int, int] | None = (err.msg, err.lineno or 1, err.offset or 1)
+        else:
+            error = None
+    warned = tuple((str(w.message), w.category, w.lineno) for w in caught)
+    return error, warned
 
 
 def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
