@@ -9,7 +9,8 @@ from typing import TextIO
 
 import click
 
-from engine.diagnostics import Diagnostic, Severity, format_github, format_json, format_text
+from engine.diagnostic_format import format_github, format_json, format_text
+from engine.diagnostics import Diagnostic, Severity
 
 FORMATS = ("text", "json", "github")
 

@@ -83,7 +83,7 @@ def serving_rebuild(course_dir: Path, out: Path) -> Rebuild:
 
 
 def _echo_outcome(diagnostics: list[Diagnostic], seconds: float) -> None:
-    from engine.diagnostics import format_text
+    from engine.diagnostic_format import format_text
 
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     stamp = time.strftime("%H:%M:%S")

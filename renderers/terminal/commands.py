@@ -101,7 +101,8 @@ def _now() -> datetime:
 @contextmanager
 def _opened(path: Path, progress_db: Path | None, plain: bool) -> Iterator[_Context]:
     """The course (validated, or from the cache), the progress store and the screen."""
-    from engine.diagnostics import CourseError, format_text
+    from engine.diagnostic_format import format_text
+    from engine.diagnostics import CourseError
     from renderers.terminal.course_cache import load_course_cached
     from renderers.terminal.screen import make_screen
     from renderers.terminal.store import ProgressStore, StoreError, default_path

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from engine.diagnostics import EXCERPT_WIDTH, Code, Diagnostic, format_text
+from engine.diagnostic_format import EXCERPT_WIDTH, format_text
+from engine.diagnostics import Code, Diagnostic
 from engine.span import Span
 
 from .conftest import WriteCourse

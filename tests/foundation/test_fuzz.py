@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.diagnostics import Diagnostic, Severity, format_text
+from engine.diagnostic_format import format_text
+from engine.diagnostics import Diagnostic, Severity
 from engine.loader import CheckResult, check_course
 from engine.model import Course
 
