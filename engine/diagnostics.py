@@ -150,6 +150,14 @@ class Code(StrEnum):
     drop-down blanks whose answer is always the same option (warning). Wherever options are
     not shuffled (an LMS that does not, a printed copy) "always pick the first" scores
     full marks: spread the keys. Reported at the first key."""
+    UNKNOWN_CHOICE = "unknown-choice"
+    """`{{choice: ...}}` names no option of its question: neither a choice's `id` nor the
+    text of a choice or drop-down option."""
+    POSITION_REFERENCE = "position-reference", Severity.WARNING
+    """An explanation, hint or feedback of a question whose options are shown shuffled names
+    an option by its position ("the first case", "option B", "(b)"; in Portuguese courses
+    "a segunda opção"), which points at another option on the learner's screen (warning):
+    write `{{choice: id}}` or `{{choice: its text}}` instead."""
     # Code and references
     UNKNOWN_CELL = "unknown-cell"
     """`verify:` names a code cell that is not in the chapter."""

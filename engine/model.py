@@ -64,6 +64,9 @@ class Verify(Node):
 class Choice(Node):
     """One option of a single- or multiple-choice question."""
 
+    id: Id | None = None
+    """Optional name of this option, unique in its question: `{{choice: ID}}` in the
+    prompt, an explanation, a hint or feedback names it wherever shuffling shows it."""
     text: Markdown
     """What the learner sees."""
     correct: bool = False
@@ -130,7 +133,8 @@ class _QuestionBase(Node):
     hint_penalty: float = Field(default=0.0, ge=0, le=1)
     """Fraction of the points lost for each hint revealed."""
     explanation: Markdown | None = None
-    """Shown after answering, right or wrong."""
+    """Shown after answering, right or wrong. `{{choice: ID}}` or `{{choice: its text}}`
+    names an option wherever it is shown (here, in the prompt, hints and feedback)."""
     tags: list[str] = Field(default_factory=list)
     """Free-form tags (topics, difficulty)."""
 

@@ -1,6 +1,8 @@
-"""Rules about shuffled options: answer keys that all sit in one authored position.
+"""Rules about shuffled options: answer keys that all sit in one authored position, texts
+that name an option by its position, and `{{choice: ...}}` references that name nothing.
 
-The code is documented in engine/diagnostics.py.
+The codes are documented in engine/diagnostics.py; the reference syntax in
+engine/choice_refs.py, the position words in engine/position_words.py.
 """
 
 from __future__ import annotations
@@ -8,9 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from engine.diagnostics import Code, Diagnostic
-from engine.model import Cloze, Course, SingleChoice
-from engine.node import Node
+from engine.choice_refs import (
+    Path,
+    explained_texts,
+    find_option,
+    options_of,
+    references,
+    referring_texts,
+)
+from engine.diagnostics import Code, Diagnostic, did_you_mean
+from engine.markdown_rules import span_at
+from engine.model import Cloze, Course, MultipleChoice, QuestionType, SingleChoice
+from engine.node import Node, source_of
+from engine.position_words import ordinal_index, position_words
+from engine.scalar_map import value_offset_span
+from engine.span import Span
 
 KEYED_AT_LEAST = 5
 """A course with fewer keyed questions (or blanks) of one kind may well have them all in one
@@ -18,8 +32,28 @@ position by chance: 1 in 4**(n-1) with four options."""
 
 
 def shuffle_rules(course: Course) -> Iterator[Diagnostic]:
-    """Course-wide: the answer keys of one kind all in one position."""
+    """Course-wide: answer keys in one position; per question: references and positions."""
     yield from _key_positions(course)
+    portuguese = course.language.lower().startswith("pt")
+    for question in course.questions:
+        yield from _reference_rules(question)
+        if shuffled(question):
+            yield from _position_words(question, portuguese)
+
+
+def shuffled(question: QuestionType) -> bool:
+    """Whether some renderer shows the options of `question` in another order than written.
+
+    Ordering and matching explanations say "the first step" of the right order, or "the
+    first pair" of the unshuffled left side: positions that mean what they say.
+    """
+    match question:
+        case SingleChoice() | MultipleChoice():
+            return question.shuffle and sum(not c.fixed for c in question.choices) > 1
+        case Cloze():
+            return any(b.blank_kind == "choice" for b in question.blanks.values())
+        case _:
+            return False
 
 
 class _Key(NamedTuple):
@@ -53,3 +87,69 @@ def _key_positions(course: Course) -> Iterator[Diagnostic]:
             first.node.span_of(first.field) or first.node.span,
             hint="reorder some options in the YAML so the right ones are spread out",
         )
+
+
+def _reference_rules(question: QuestionType) -> Iterator[Diagnostic]:
+    ids: list[str | None] = []
+    if isinstance(question, SingleChoice | MultipleChoice):
+        ids = [c.id for c in question.choices]
+        for i, ident in enumerate(ids):
+            if ident is not None and ident in ids[:i]:
+                yield Diagnostic.of(
+                    Code.DUPLICATE_ID,
+                    f"choice id '{ident}' is already used in question '{question.id}'",
+                    question.choices[i].span_of("id"))
+    names = [ident for ident in ids if ident] + [o.text.strip() for _, o in options_of(question)]
+    for parts, text in referring_texts(question):
+        for match in references(text):
+            target = match.group("target")
+            if find_option(question, target) is not None:
+                continue
+            guess = did_you_mean(target, names)
+            yield Diagnostic.of(
+                Code.UNKNOWN_CHOICE,
+                f"'{{{{choice: {target}}}}}' names no choice of question '{question.id}'"
+                if names else
+                f"question '{question.id}' has no choices for '{{{{choice: ...}}}}' to name",
+                _span(question, parts, match.start(), match.end()),
+                hint=f"did you mean '{{{{choice: {guess}}}}}'?" if guess else None,
+            )
+
+
+def _position_words(question: QuestionType, portuguese: bool) -> Iterator[Diagnostic]:
+    for parts, text in explained_texts(question):
+        for match in position_words(text, portuguese):
+            yield Diagnostic.of(
+                Code.POSITION_REFERENCE,
+                f"'{' '.join(match.group(0).split())}' names an option by its position, but "
+                f"the options of question '{question.id}' are shuffled",
+                _span(question, parts, match.start(), match.end()),
+                hint=_suggestion(question, ordinal_index(match)),
+            )
+
+
+def _suggestion(question: QuestionType, index: int | None) -> str:
+    generic = "name the option instead: {{choice: its id}} or {{choice: its text}}"
+    if not isinstance(question, SingleChoice | MultipleChoice) or index is None:
+        return generic
+    if not -len(question.choices) <= index < len(question.choices):
+        return generic
+    choice, number = question.choices[index], index % len(question.choices) + 1
+    if choice.id:
+        return f"if you mean choice {number}: '{{{{choice: {choice.id}}}}}'"
+    if len(choice.text) <= 40 and "}}" not in choice.text and "\n" not in choice.text:
+        return f"if you mean choice {number}: '{{{{choice: {choice.text.strip()}}}}}'"
+    return f"give choice {number} an id (id: ...) and write '{{{{choice: that-id}}}}'"
+
+
+def _span(question: QuestionType, parts: Path, start: int, end: int) -> Span | None:
+    """The words from `start` to `end` of the text at `parts` (underlined when on one line)."""
+    src = source_of(question)
+    if src is not None:
+        first = value_offset_span(src[0], (*src[1], *parts), start)
+        last = value_offset_span(src[0], (*src[1], *parts), end - 1)
+        if first is not None and last is not None and last.line == first.line:
+            return Span(first.file, first.line, first.column, last.line, last.column + 1)
+        if first is not None:
+            return first
+    return span_at(question, *parts) or question.span
