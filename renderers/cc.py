@@ -27,6 +27,7 @@ from typing import ClassVar
 from urllib.parse import quote
 from xml.etree.ElementTree import Element
 
+from engine.choice_refs import course_with_labels
 from engine.model import Course
 from renderers.base import Bundle, NoOptions, RenderContext, zip_bundle
 from renderers.lms import qti1
@@ -61,6 +62,8 @@ class CommonCartridgeRenderer:
     output_folder: ClassVar[str | None] = None
 
     def render(self, course: Course, ctx: RenderContext[NoOptions]) -> Bundle:
+        # The LMS shuffles and shows no numbers: a reference is the option's quoted text.
+        course = course_with_labels(course)
         report = FidelityReport(self.name, "Common Cartridge", course, ctx)
         media = Media(course, "web_resources/media", lambda rel: f"{FILEBASE}/media/{quote(rel)}")
         markup = Markup(course, media)

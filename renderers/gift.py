@@ -21,6 +21,7 @@ from html import escape as html_escape
 from pathlib import PurePosixPath
 from typing import ClassVar, assert_never
 
+from engine.choice_refs import course_with_labels
 from engine.model import (
     Chapter,
     Cloze,
@@ -83,6 +84,8 @@ class GiftRenderer:
     output_folder: ClassVar[str | None] = None
 
     def render(self, course: Course, ctx: RenderContext[NoOptions]) -> Bundle:
+        # The LMS shuffles and shows no numbers: a reference is the option's quoted text.
+        course = course_with_labels(course)
         report = FidelityReport(self.name, "GIFT", course, ctx)
         writer = _GiftWriter(course, report)
         header = f"// {course.id} {course.version}, exported by lessonkit"

@@ -32,6 +32,7 @@ from xml.etree.ElementTree import Element
 
 from pydantic import BaseModel, ConfigDict
 
+from engine.choice_refs import course_with_labels
 from engine.model import (
     Chapter,
     Choice,
@@ -81,6 +82,8 @@ class MoodleRenderer:
 
     def render(self, course: Course, ctx: RenderContext[MoodleOptions]) -> Bundle:
         options = ctx.options
+        # The LMS shuffles and shows no numbers: a reference is the option's quoted text.
+        course = course_with_labels(course)
         report = FidelityReport(self.name, "Moodle XML", course, ctx)
         writer = _MoodleWriter(course, report, options)
         quiz = el("quiz")

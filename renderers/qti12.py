@@ -25,6 +25,7 @@ from xml.etree.ElementTree import Element
 
 from pydantic import BaseModel, ConfigDict
 
+from engine.choice_refs import course_with_labels
 from engine.model import Course
 from renderers.base import Bundle, RenderContext, zip_bundle
 from renderers.lms import qti1
@@ -65,6 +66,8 @@ class Qti12Renderer:
 
     def render(self, course: Course, ctx: RenderContext[Qti12Options]) -> Bundle:
         options = ctx.options
+        # The LMS shuffles and shows no numbers: a reference is the option's quoted text.
+        course = course_with_labels(course)
         report = FidelityReport(self.name, "QTI 1.2 (Canvas)", course, ctx)
         media = Media(course, "media", lambda rel: f"{FILEBASE}/media/{quote(rel)}")
         markup = Markup(course, media)

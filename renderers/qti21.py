@@ -19,6 +19,7 @@ from typing import ClassVar
 from urllib.parse import quote
 from xml.etree.ElementTree import Element
 
+from engine.choice_refs import course_with_labels
 from engine.model import Chapter, Course, QuestionType
 from renderers.base import Bundle, NoOptions, RenderContext, zip_bundle
 from renderers.lms.fidelity import FidelityReport
@@ -55,6 +56,8 @@ class Qti21Renderer:
     output_folder: ClassVar[str | None] = None
 
     def render(self, course: Course, ctx: RenderContext[NoOptions]) -> Bundle:
+        # The LMS shuffles and shows no numbers: a reference is the option's quoted text.
+        course = course_with_labels(course)
         report = FidelityReport(self.name, "QTI 2.1", course, ctx)
         # Items live in items/, so an image at media/x is ../media/x from an item.
         media = Media(course, "media", lambda rel: "../media/" + quote(rel))

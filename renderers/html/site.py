@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from engine.anchors import PageAnchors
+from engine.choice_refs import course_with_labels
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Chapter, Course
 from engine.outputs import CellOutput
@@ -268,6 +269,10 @@ def _without_cyclic_gc() -> Iterator[None]:
 
 
 def build_site(course: Course, ctx: RenderContext[HtmlOptions]) -> Bundle:
-    """The whole static site of `course`."""
+    """The whole static site of `course`.
+
+    The site shows options without numbers, so `{{choice: ...}}` becomes the option's own
+    text, in quotes, whatever order the page shows the options in.
+    """
     with _without_cyclic_gc():
-        return SiteBuilder(course, ctx).build()
+        return SiteBuilder(course_with_labels(course), ctx).build()

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
+from engine.choice_refs import course_with_labels
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Course, QuestionType
 from renderers.base import Bundle, RenderContext
@@ -33,6 +34,7 @@ def assemble(
     `label` names the format in fidelity warnings; `reserved` are paths the caller adds
     itself (the manifest), which the site must not already use.
     """
+    course = course_with_labels(course)  # interaction descriptions quote prompts
     site = site_bundle(course, ctx)
     pages = chapter_pages(site)
     parts = units(course, layout, lambda chapter: pages[chapter.id])

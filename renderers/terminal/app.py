@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ from renderers.terminal.store import (
     utc_iso,
 )
 from renderers.terminal.view import (
+    as_shown,
     blank_prompt,
     instructions,
     of_points,
@@ -181,19 +182,23 @@ class QuizApp:
     def ask(self, session: Session, item: Item, position: int, total: int) -> None:
         question = item.question
         layout = layout_for(question, session.seed)
+        # What the learner reads: references name the options where this session shows
+        # them. Grading, hashes and the store keep the question as written.
+        shown = replace(item, question=as_shown(question, layout, self.t))
         self.screen.say()
         self.screen.progress(position, total, self.where(item, position, total))
         before = self.store.latest_attempt(self.course.id, question.id)
         if before is not None and before.content_hash != content_hash(question):
             self.screen.say(self.t.text("term.edited"), style="dim")
-        self.screen.say_all(question_lines(question, layout, self.screen.width, self.t))
+        self.screen.say_all(
+            question_lines(shown.question, layout, self.screen.width, self.t))
         self.screen.say(instructions(question, self.t), style="dim")
         self.screen.say(self.legend(item), style="dim")
         revealed = self.store.hints_revealed(session.id, question.id)
         for n in range(revealed):
-            self.show_hint(item, n)
+            self.show_hint(shown, n)
         started = self.monotonic()
-        response = self.read_response(session, item, layout)
+        response = self.read_response(session, shown, layout)
         seconds = self.monotonic() - started
         hints = self.store.hints_revealed(session.id, question.id)
         when = self.now()
@@ -212,14 +217,15 @@ class QuizApp:
         )
         attempt = self._attempt(session, item, response, result, hints, seconds, when)
         self.store.record(attempt, (card[0], utc_iso(card[1])))
-        shown = verdict_lines(question, layout, response, result, hints, self.t)
+        lines = verdict_lines(shown.question, layout, response, result, hints, self.t)
         if kept is not None and kept > result.points:
-            shown.append(Text(self.t.text(
+            lines.append(Text(self.t.text(
                 "term.best_kept", points=of_points(kept, result.max_points, self.t)), style="bold"))
-        if question.explanation:
-            shown.append(Text(self.t.text("term.explanation"), style="bold"))
-            shown.extend(render_markdown(question.explanation, self.screen.width))
-        self.screen.page(shown)
+        explanation = shown.question.explanation
+        if explanation:
+            lines.append(Text(self.t.text("term.explanation"), style="bold"))
+            lines.extend(render_markdown(explanation, self.screen.width))
+        self.screen.page(lines)
         # The verdict stays on screen until the learner has read it: the next question
         # would otherwise scroll it away on a small terminal.
         self.screen.pause()

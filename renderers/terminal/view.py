@@ -11,6 +11,7 @@ from typing import assert_never
 
 from rich.text import Text
 
+from engine.choice_refs import Option, quoted, with_labels
 from engine.cloze_math import tighten_math_around_markers
 from engine.field_types import MARKER
 from engine.grading import Grade, matching_options, parse_number
@@ -124,6 +125,19 @@ def question_lines(
         case other:
             assert_never(other)
     return lines
+
+
+def as_shown(question: QuestionType, layout: Layout, t: Catalog) -> QuestionType:
+    """`question` with its `{{choice: ...}}` references named as this session shows the
+    options: the text and the number the learner types (a drop-down option: its text)."""
+
+    def shown(option: Option) -> str:
+        if option.blank is not None or not layout.order:
+            return quoted(option)
+        return t.text("term.choice_ref", text=quoted(option),
+                      number=layout.position(option.index) + 1)
+
+    return with_labels(question, shown)
 
 
 def blank_prompt(question: Cloze, name: str, layout: Layout, t: Catalog) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote
 
 import lxml.html
 
+from engine.choice_refs import course_with_labels
 from engine.diagnostics import Diagnostic
 from engine.loader import load_course
 from engine.model import Course
@@ -79,7 +80,8 @@ def render(key: str, fmt: str) -> Export:
     renderer = get(fmt)
     ctx = RenderContext(options=renderer.Options())
     bundle = renderer.render(course, ctx)
-    return Export(course, fmt, bundle, ctx.diagnostics)
+    # Compared with the course as the LMS shows it: `{{choice: ...}}` as the quoted text.
+    return Export(course_with_labels(course), fmt, bundle, ctx.diagnostics)
 
 
 def canon(html: str | None) -> str | None:
