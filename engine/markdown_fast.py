@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from html import unescape
 
 import markdown_it_pyrs
@@ -98,7 +99,7 @@ def render_fast(text: str, inline: bool, highlight: Callable[[str, str], str]) -
     only markdown-it-py can (see `needs_plugins`)."""
     if not ENABLED or needs_plugins(text):
         return None
-    formulas: list[tuple[str, str]] = []
+    formulas: Sequence[tuple[str, str]] = ()
     if "$" in text:
         masked = mask_math(text)
         if masked is None:
@@ -135,9 +136,11 @@ def _render_compiled(text: str, inline: bool, highlight: Callable[[str, str], st
     return html
 
 
+@lru_cache(maxsize=1 << 14)
 def _compiled_block(text: str) -> str | None:
     """The compiled parser's HTML of block `text` before our markup, or None where it may
-    differ from markdown-it-py's."""
+    differ from markdown-it-py's. Once per distinct text and process: `check` looks for
+    formulas in the text the site renders."""
     html: str = _COMPILED.render(text)
     if "<blockquote>\n</blockquote>" in html or _SPACED_CODE.search(html):
         return None  # an empty quote, a code span of spaces: the two write them differently

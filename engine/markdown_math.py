@@ -22,6 +22,8 @@ up.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 from markdown_it.common.utils import isWhiteSpace
 
@@ -105,9 +107,11 @@ def _formula_at(line: str, at: int, later: str, chunk: list[str]
     return end, "double" if double else "single"
 
 
-def mask_math(text: str) -> tuple[str, list[tuple[str, str]]] | None:
+@lru_cache(maxsize=1 << 14)
+def mask_math(text: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     """`text` with every formula replaced by a placeholder, and the formulas as
-    (kind, LaTeX) in placeholder order; None where only the plugin can tell."""
+    (kind, LaTeX) in placeholder order; None where only the plugin can tell. Once per
+    distinct text and process: `check` and the renderers ask it of the same texts."""
     if "\\$" in text or _SETEXT.search(text):
         return None
     lines = text.split("\n")
@@ -159,7 +163,7 @@ def mask_math(text: str) -> tuple[str, list[tuple[str, str]]] | None:
             return None
         out.append(scanned)
         i += 1
-    return "\n".join(out), formulas
+    return "\n".join(out), tuple(formulas)
 
 
 def _chunk(lines: list[str], start: int) -> list[str]:
@@ -200,7 +204,7 @@ def _written(n: int, kind: str) -> str:
     return f"{marker}{word}{marker}"
 
 
-def placeholders_in_place(html: str, formulas: list[tuple[str, str]]) -> bool:
+def placeholders_in_place(html: str, formulas: Sequence[tuple[str, str]]) -> bool:
     """Whether each placeholder came out of the compiled parser exactly once, where the
     formula would have: then `formulas` are those the plugin finds, in its order."""
     return all(
@@ -209,7 +213,7 @@ def placeholders_in_place(html: str, formulas: list[tuple[str, str]]) -> bool:
     )
 
 
-def unmask_math(html: str, formulas: list[tuple[str, str]]) -> str | None:
+def unmask_math(html: str, formulas: Sequence[tuple[str, str]]) -> str | None:
     """The compiled parser's `html` with each placeholder turned into its MathML, or None
     when a placeholder did not come out where the formula would have."""
     for n, (kind, latex) in enumerate(formulas):
