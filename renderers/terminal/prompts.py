@@ -26,6 +26,7 @@ import string
 from dataclasses import dataclass
 from typing import assert_never
 
+from engine.cloze_math import option_label
 from engine.grading import Response, matching_options, number_readings
 from engine.i18n import Catalog
 from engine.model import (
@@ -214,14 +215,19 @@ def _choice_by_text(choices: list[str], typed: str) -> str:
     "vanish" picks "vanishing"; a prefix two options share asks again, naming them.
     """
     wanted = " ".join(typed.split()).casefold()
+
+    def readings(choice: str) -> tuple[str, ...]:
+        # As written (`W_hh`) or as shown (`Wₕₕ`): a learner may copy either.
+        return tuple({" ".join(c.split()).casefold() for c in (choice, option_label(choice))})
+
     for choice in choices:
-        if " ".join(choice.split()).casefold() == wanted:
+        if wanted in readings(choice):
             return choice
-    starting = [c for c in choices if " ".join(c.split()).casefold().startswith(wanted)]
+    starting = [c for c in choices if any(r.startswith(wanted) for r in readings(c))]
     if len(starting) == 1:
         return starting[0]
     if len(starting) > 1:
-        raise AnswerError("prefix", typed=typed, options=" / ".join(starting))
+        raise AnswerError("prefix", typed=typed, options=" / ".join(map(option_label, starting)))
     raise AnswerError("one_option", **_range(len(choices)))
 
 

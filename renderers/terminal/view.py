@@ -12,7 +12,7 @@ from typing import assert_never
 from rich.text import Text
 
 from engine.choice_refs import Option, quoted, with_labels
-from engine.cloze_math import tighten_math_around_markers
+from engine.cloze_math import option_label, tighten_math_around_markers
 from engine.field_types import MARKER
 from engine.grading import Grade, matching_options, parse_number
 from engine.i18n import Catalog
@@ -147,7 +147,9 @@ def blank_prompt(question: Cloze, name: str, layout: Layout, t: Catalog) -> str:
     head = t.text("term.blank", number=names.index(name) + 1, total=len(names))
     if blank.blank_kind == "choice":
         order = layout.blank_order(name) or tuple(range(len(blank.choices)))
-        options = ", ".join(f"{label(p)} {blank.choices[a]}" for p, a in enumerate(order))
+        # Shown as the site's drop-down shows them: math as Unicode (`W_hh` reads Wₕₕ).
+        options = ", ".join(f"{label(p)} {option_label(blank.choices[a])}"
+                            for p, a in enumerate(order))
         return t.text("term.blank_choice", head=head, options=options) + ": "
     return f"{head}: "
 
@@ -237,7 +239,10 @@ def _details(  # the per-type verdict; long, but one case per question type
             lines = []
             for n, part in enumerate(grade.parts, 1):
                 blank = question.blanks[part.key]
-                given = filled.get(part.key) or t.text("term.empty")
+                typed = filled.get(part.key)
+                if typed and question.blanks[part.key].blank_kind == "choice":
+                    typed = option_label(typed)
+                given = typed or t.text("term.empty")
                 line = Text(f"  [{n}] {given} - ") + _mark(part.correct, t)
                 if not part.correct:
                     line.append("; " + t.text("term.right_is", answer=blank_answer(blank, t)))
@@ -293,7 +298,7 @@ def blank_answer(blank: Blank, t: Catalog) -> str:
     """The accepted answer of one cloze blank."""
     match blank.blank_kind:
         case "choice":
-            return str(blank.answer or "")
+            return option_label(str(blank.answer or ""))
         case "text":
             return blank.accept[0] if blank.accept else t.text("term.matching_pattern",
                                                                 pattern=blank.pattern)

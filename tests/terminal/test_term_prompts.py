@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.answer_key import correct_response
+from engine.cloze_math import option_label
 from engine.grading import grade
-from engine.model import Course, QuestionType
+from engine.model import Cloze, Course, QuestionType
 from renderers.terminal.prompts import (
     AnswerError,
     Layout,
@@ -16,6 +19,8 @@ from renderers.terminal.prompts import (
     parse_answer,
     parse_blank,
 )
+from renderers.terminal.screen import terminal_words
+from renderers.terminal.view import blank_answer, blank_prompt
 
 from .helpers import right_lines
 
@@ -160,3 +165,24 @@ def test_typing_the_shown_right_answer_scores_like_the_answer_key(
             # The authored indices, whatever the order on screen: the same response the
             # website's grader receives for the same choice.
             assert response == correct_response(question), question.id
+
+
+def test_drop_down_options_show_math_as_the_site_does(sample_course: Course) -> None:
+    # The sample course's drop-downs offer `W_hh`, `h_{t-1}`...: the prompt shows Wₕₕ and
+    # hₜ₋₁, the verdict too, and typing what is shown picks the option.
+    words = terminal_words()
+    clozes = [q for q in sample_course.questions if isinstance(q, Cloze)]
+    shown_math = 0
+    for question in clozes:
+        layout = layout_for(question, 1)
+        for name, blank in question.blanks.items():
+            if blank.blank_kind != "choice":
+                continue
+            prompt = blank_prompt(question, name, layout, words)
+            assert not re.search(r"[_^\\$]", prompt), prompt
+            for choice in blank.choices:
+                label = option_label(choice)
+                shown_math += label != choice
+                assert parse_blank(blank, layout.blank_order(name), label) == choice
+            assert "_" not in blank_answer(blank, words)
+    assert shown_math >= 3
