@@ -1,10 +1,10 @@
 """Memoised chapter pages and search shards, so an unchanged chapter is not rendered
 (or indexed) again.
 
-A page is keyed by a hash of everything it shows: the chapter's model and cell outputs,
-the frame around it (sidebar, neighbours, position, course settings) and the renderer's
-own version (its code, templates, static files, catalogs and the versions of the
-libraries that shape the HTML). A search shard is keyed by the keys of its pages.
+A chapter page is keyed by a digest of the object it is rendered from (the chapter, its
+cell outputs, the frame around it: renderers/html/pageinput.py) and the renderer's own
+version (its code, templates, static files, catalogs and the versions of the libraries
+that shape the HTML: renderers/html/version.py). A search shard is keyed by the keys of its pages.
 Entries are content-addressed, so they never need invalidating; entries a build did
 not use are deleted at its end.
 """
@@ -15,39 +15,11 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.metadata import version
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "latex2mathml", "jinja2")
-
-
-def _walk(folder: Traversable) -> Iterable[Traversable]:
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.is_dir():
-            if entry.name != "__pycache__":
-                yield from _walk(entry)
-        elif entry.name.endswith((".py", ".j2", ".js", ".css", ".json", ".svg")):
-            yield entry
-
-
-@cache
-def renderer_version() -> str:
-    """A hash of the renderer's files, the shared engine modules it renders with, and the
-    versions of the libraries that shape its output."""
-    digest = hashlib.sha256()
-    for entry in _walk(files("renderers.html")):
-        digest.update(entry.name.encode())
-        digest.update(entry.read_bytes())
-    for module in ("markdown.py", "markdown_dialect.py", "grading.py", "model.py"):
-        digest.update(files("engine").joinpath(module).read_bytes())
-    for library in LIBRARIES:
-        digest.update(f"{library}={version(library)}".encode())
-    return digest.hexdigest()[:16]
+from renderers.html.version import renderer_version
 
 
 @dataclass(frozen=True)

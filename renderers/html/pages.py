@@ -7,10 +7,10 @@ with the size of the course; the full outline lives on the index page.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -20,6 +20,9 @@ from engine.model import Course, Section
 from renderers.html.i18n import Catalog, safe_language_tag, text_direction
 from renderers.html.options import HtmlOptions
 from renderers.html.paths import INDEX_PAGE, PROGRESS_PAGE, chapter_page, relative_url
+
+if TYPE_CHECKING:
+    from renderers.html.pageinput import ChapterPageInput
 
 
 @cache
@@ -116,10 +119,6 @@ class SiteView:
             endpoint=endpoint_origin(course.feedback.endpoint) if course.feedback.enabled else None,
         )
 
-    def fingerprint(self) -> dict[str, object]:
-        """Everything of the frame that a cached chapter page depends on."""
-        return {k: str(v) for k, v in asdict(self).items()}
-
 
 @dataclass(frozen=True)
 class Link:
@@ -160,6 +159,26 @@ def _window(count: int, current: int, size: int) -> tuple[int, int]:
     return start, min(count, start + size)
 
 
+@dataclass(frozen=True)
+class SidebarWindow:
+    """What the sidebar of one chapter page lists: the sections around the page's own,
+    and in its own section the chapters around it; the rest is counted, not listed."""
+
+    section_number: int
+    chapter_number: int
+    """The page's chapter (both 1-based)."""
+    sections: tuple[SidebarSection, ...]
+    sections_before: int
+    sections_after: int
+    before_url: str | None
+    """Where the "N more sections" link before the list goes (None: nothing before)."""
+    after_url: str | None
+    chapters: tuple[SidebarChapter, ...]
+    """The chapters listed of the page's section."""
+    chapters_before: int
+    chapters_after: int
+
+
 class Outline:
     """The sidebar of every chapter page, computed once per build.
 
@@ -192,52 +211,61 @@ class Outline:
         self._section_keys = [f"{s.id}\0{s.title}" for s in self.sections]
         self._chapter_keys = [[f"{c.id}\0{c.title}" for c in chapters]
                               for chapters in self.chapters]
-        self._section_html: dict[int, str] = {}
-        self._chapter_html: dict[tuple[int, int], str] = {}
+        self._section_html: dict[SidebarSection, str] = {}
+        self._chapter_html: dict[SidebarChapter, str] = {}
 
-    def sidebar(self, section_number: int, chapter_number: int) -> Markup:
-        """The sidebar entries of the page of chapter (`section_number`, `chapter_number`),
-        both 1-based."""
-        m, t = self.macros, self.catalog
+    def window_of(self, section_number: int, chapter_number: int) -> SidebarWindow:
+        """What the sidebar of the page of chapter (`section_number`, `chapter_number`),
+        both 1-based, lists."""
         s_start, s_end = _window(len(self.sections), section_number - 1, self.window)
+        chapters = self.chapters[section_number - 1]
+        start, end = _window(len(chapters), chapter_number - 1, self.window)
+        return SidebarWindow(
+            section_number, chapter_number, tuple(self.sections[s_start:s_end]),
+            s_start, len(self.sections) - s_end,
+            self.sections[0].url if s_start else None,
+            self.sections[s_end].url if s_end < len(self.sections) else None,
+            tuple(chapters[start:end]), start, len(chapters) - end)
+
+    def sidebar(self, window: SidebarWindow) -> Markup:
+        """The sidebar entries `window` lists."""
+        m, t = self.macros, self.catalog
         parts: list[str] = []
-        if s_start:
-            parts.append(m.more(self.sections[0].url,
-                                t.text("chapter.more_sections", n=s_start)))
-        for section in self.sections[s_start:s_end]:
-            if section.number != section_number:
+        if window.before_url is not None:
+            parts.append(m.more(window.before_url,
+                                t.text("chapter.more_sections", n=window.sections_before)))
+        for section in window.sections:
+            if section.number != window.section_number:
                 parts.append(self._section(section))
                 continue
-            chapters = self.chapters[section.number - 1]
-            start, end = _window(len(chapters), chapter_number - 1, self.window)
             parts.append(m.open_current(section))
-            if start:
-                parts.append(m.more(section.url, t.text("chapter.more_chapters", n=start)))
-            for i in range(start, end):
-                if i == chapter_number - 1:
-                    parts.append(m.chapter(chapters[i], True))
+            if window.chapters_before:
+                parts.append(m.more(section.url, t.text("chapter.more_chapters",
+                                                        n=window.chapters_before)))
+            for number, chapter in enumerate(window.chapters, window.chapters_before + 1):
+                if number == window.chapter_number:
+                    parts.append(m.chapter(chapter, True))
                 else:
-                    parts.append(self._chapter(section.number, i))
-            if end < len(chapters):
-                parts.append(m.more(section.url,
-                                    t.text("chapter.more_chapters", n=len(chapters) - end)))
+                    parts.append(self._chapter(chapter))
+            if window.chapters_after:
+                parts.append(m.more(section.url, t.text("chapter.more_chapters",
+                                                        n=window.chapters_after)))
             parts.append(m.close_current())
-        if s_end < len(self.sections):
-            parts.append(m.more(self.sections[s_end].url,
-                                t.text("chapter.more_sections", n=len(self.sections) - s_end)))
+        if window.after_url is not None:
+            parts.append(m.more(window.after_url,
+                                t.text("chapter.more_sections", n=window.sections_after)))
         return Markup("".join(parts))
 
     def _section(self, section: SidebarSection) -> str:
-        html = self._section_html.get(section.number)
+        html = self._section_html.get(section)
         if html is None:
-            html = self._section_html[section.number] = str(self.macros.section(section))
+            html = self._section_html[section] = str(self.macros.section(section))
         return html
 
-    def _chapter(self, section_number: int, index: int) -> str:
-        html = self._chapter_html.get((section_number, index))
+    def _chapter(self, item: SidebarChapter) -> str:
+        html = self._chapter_html.get(item)
         if html is None:
-            item = self.chapters[section_number - 1][index]
-            html = self._chapter_html[section_number, index] = str(self.macros.chapter(item, False))
+            html = self._chapter_html[item] = str(self.macros.chapter(item, False))
         return html
 
     def signature(self) -> str:
@@ -246,18 +274,6 @@ class Outline:
         return "\n".join(
             f"{section}\n" + "\t".join(chapters)
             for section, chapters in zip(self._section_keys, self._chapter_keys, strict=True))
-
-    def fingerprint(self, section_number: int, chapter_number: int) -> str:
-        """What `sidebar` shows, as text, cheaply (for the page cache key)."""
-        s_start, s_end = _window(len(self.sections), section_number - 1, self.window)
-        chapters = self._chapter_keys[section_number - 1]
-        start, end = _window(len(chapters), chapter_number - 1, self.window)
-        return "\n".join([
-            f"{section_number}:{chapter_number}:{s_start}:{s_end}:{start}:{end}:"
-            f"{len(self.sections)}:{len(chapters)}",
-            *self._section_keys[s_start:s_end],
-            *chapters[start:end],
-        ])
 
 
 def index_sections(course: Course, catalog: Catalog) -> list[dict[str, object]]:
@@ -334,43 +350,22 @@ def render_search(course: Course, site: SiteView, catalog: Catalog) -> bytes:
     )
 
 
-def frame_key(
-    course: Course,
-    outline: Outline,
-    position: tuple[int, int],
-    neighbours: tuple[Link | None, Link | None],
-) -> str:
-    """A text that changes whenever the frame of a chapter page (`chapter_frame`) does;
-    cheap, because a build computes it for every chapter, cached or not."""
-    si, ci = position
-    chapter = course.sections[si - 1].chapters[ci - 1]
-    return "\n".join([chapter.title, str(position), repr(neighbours),
-                      outline.fingerprint(si, ci)])
-
-
-def chapter_frame(
-    course: Course,
-    site: SiteView,
-    catalog: Catalog,
-    outline: Outline,
-    position: tuple[int, int],
-    neighbours: tuple[Link | None, Link | None],
-) -> dict[str, object]:
-    """The parts of a chapter page that come from outside the chapter."""
-    si, ci = position
-    chapter = course.sections[si - 1].chapters[ci - 1]
+def chapter_frame(page: ChapterPageInput, catalog: Catalog, outline: Outline
+                  ) -> dict[str, object]:
+    """The parts of a chapter page that come from outside the chapter, from its input."""
+    site, (si, ci) = page.site, page.position
     return {
-        "site": site,
+        "site": site.view,
         "root": "../",
         "page_kind": "chapter",
-        "chapter_id": chapter.id,
-        "page_title": f"{chapter.title} · {course.title}",
-        "csp": content_security_policy(site.endpoint, lms=site.lms_bridge),
+        "chapter_id": page.chapter.id,
+        "page_title": f"{page.chapter.title} · {site.course_title}",
+        "csp": content_security_policy(site.view.endpoint, lms=site.view.lms_bridge),
         "position": catalog.text("position", section=str(si), chapter=str(ci)),
-        "sidebar": outline.sidebar(si, ci),
-        "previous": neighbours[0],
-        "next": neighbours[1],
-        "feedback_enabled": course.feedback.enabled,
+        "sidebar": outline.sidebar(page.sidebar),
+        "previous": page.neighbours[0],
+        "next": page.neighbours[1],
+        "feedback_enabled": site.feedback_enabled,
     }
 
 

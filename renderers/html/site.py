@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
-from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from pathlib import Path
 
 from engine.anchors import PageAnchors
 from engine.choice_refs import course_with_labels
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Chapter, Course
-from engine.outputs import CellOutput
 from renderers.base import Bundle, RenderContext
 from renderers.html.assets import course_script, static_bundle
 from renderers.html.blocks import build_blocks, cell_figures
@@ -25,12 +21,12 @@ from renderers.html.i18n import Catalog, available_languages, primary_subtag
 from renderers.html.markup import PageMarkdown
 from renderers.html.options import HtmlOptions
 from renderers.html.pagefind import PagefindError
+from renderers.html.pageinput import ChapterPageInput, InputDigests, SiteInput
 from renderers.html.pages import (
     Link,
     Outline,
     SiteView,
     chapter_frame,
-    frame_key,
     render_chapter,
     render_index,
     render_progress,
@@ -49,29 +45,17 @@ from renderers.html.paths import (
 )
 from renderers.html.reuse import SiteMemory
 from renderers.html.search import SearchIndexer, SearchPage, shard_count
+from renderers.html.version import renderer_version
 
 
-def _outputs_fingerprint(chapter: Chapter, outputs: Mapping[str, CellOutput]) -> str:
-    if not outputs:
-        return ""  # no cell ran in this build (most chapters of most courses)
-    found = {}
-    for cell in chapter.code_cells:
-        output = outputs.get(cell.id)
-        if output is not None:
-            # Duration changes on every run and is not shown, so it is not part of the key.
-            found[cell.id] = {k: v for k, v in asdict(output).items() if k != "duration"}
-    return json.dumps(found, sort_keys=True)
+class _PagePlan:
+    """A chapter page to make: what it is rendered from, and its cache key."""
 
+    __slots__ = ("input", "key")
 
-class _PagePlan(NamedTuple):
-    """A chapter page to make: the chapter, where its page goes, its place in the course
-    and its cache key."""
-
-    chapter: Chapter
-    page: PurePosixPath
-    position: tuple[int, int]
-    neighbours: tuple[Link | None, Link | None]
-    key: str
+    def __init__(self, page: ChapterPageInput, key: str) -> None:
+        self.input = page
+        self.key = key
 
 
 def _model_digest(chapter: Chapter) -> str:
@@ -95,15 +79,11 @@ class SiteBuilder:
         self.outline = Outline(course, self.catalog, options.sidebar_window)
         self.media: set[str] = set()
         self.bundle: Bundle = {}
-        # Hashed once: it is part of every page's key.
-        self.build_fingerprint = page_key(
-            repr(self.site.fingerprint()),
-            self.catalog.language,
-            str(course.allow_html),
-            str(course.feedback.enabled),
-            options.model_dump_json(),
-            json.dumps(sorted(self.chapter_pages.items()), default=str),
-        )
+        self.site_input = SiteInput(
+            self.site, course.title, self.catalog.language, course.allow_html,
+            course.feedback.enabled, options, tuple(sorted(self.chapter_pages.items())))
+        self.digests = InputDigests(
+            lambda chapter: self.memory.chapter_digests.get(chapter, _model_digest))
 
     def build(self) -> Bundle:
         self._report_settings()
@@ -137,8 +117,8 @@ class SiteBuilder:
         self.media.update(resolver.media)
         # The index page shows the whole outline and nothing of the chapters' content:
         # editing a chapter does not change it, and a big course's index takes a while.
-        key = page_key(self.build_fingerprint, self.outline.signature(), str(description),
-                       str(sorted(resolver.media)))
+        key = page_key(self.digests.of(self.site_input).hex(), self.outline.signature(),
+                       str(description), str(sorted(resolver.media)))
         index = self.cache.page(key)
         if index is None:
             index = CachedPage(render_index(self.course, self.site, self.catalog, description),
@@ -194,10 +174,10 @@ class SiteBuilder:
                     page = next(rendered)
                     self.cache.put_page(plan.key, page)
                 self.media.update(page.media)
-                self.bundle[plan.page] = page.html
-                self.bundle.update(cell_figures(plan.chapter, self.ctx.outputs))
+                self.bundle[plan.input.page] = page.html
+                self.bundle.update(cell_figures(plan.input.chapter, self.ctx.outputs))
                 if indexer is not None:
-                    indexer.add(SearchPage(plan.page, page.html, plan.key))
+                    indexer.add(SearchPage(plan.input.page, page.html, plan.key))
                 if self.ctx.progress is not None:
                     self.ctx.progress(1)
         finally:
@@ -210,15 +190,12 @@ class SiteBuilder:
         position: tuple[int, int],
         neighbours: tuple[Link | None, Link | None],
     ) -> _PagePlan:
-        """What the page of `chapter` needs, with its cache key: a hash of all of it."""
-        key = page_key(
-            self.build_fingerprint,
-            frame_key(self.course, self.outline, position, neighbours),
-            chapter.path,
-            self.memory.chapter_digests.get(chapter, _model_digest),
-            _outputs_fingerprint(chapter, self.ctx.outputs),
-        )
-        return _PagePlan(chapter, chapter_page(chapter), position, neighbours, key)
+        """What the page of `chapter` is rendered from, and its cache key: a digest of it."""
+        page = ChapterPageInput(
+            self.site_input, chapter, chapter.path, chapter_page(chapter), position,
+            neighbours, self.outline.window_of(*position),
+            ChapterPageInput.outputs_of(chapter, self.ctx.outputs))
+        return _PagePlan(page, self.digests.key(page, renderer_version()))
 
     def _cached(self, key: str) -> CachedPage | None:
         cached = self.cache.page(key)
@@ -227,30 +204,37 @@ class SiteBuilder:
     def _render(self, plan: _PagePlan) -> CachedPage:
         """The page of one chapter, and the course files it links to (it may run in a
         forked worker: it only reads the builder's state)."""
-        chapter, page = plan.chapter, plan.page
-        source_dir = posixpath.dirname(chapter.path) or "."
-        resolver = LinkResolver(self.root, source_dir, page, self.chapter_pages)
-        # Headings must not take an id a question or a code cell of the page already has.
-        anchors = PageAnchors(block.id for block in chapter.blocks if block.id)
-        md = PageMarkdown(self.course.allow_html, resolver, anchors)
-        blocks = build_blocks(chapter, page, md, self.catalog, self.ctx.outputs)
-        frame = chapter_frame(self.course, self.site, self.catalog, self.outline, plan.position,
-                              plan.neighbours)
-        html = render_chapter(
-            frame,
-            self.catalog,
-            title=chapter.title,
-            objectives=[md.inline(o) for o in chapter.objectives],
-            blocks=blocks,
-            question_count=len(chapter.questions),
-        )
-        return CachedPage(html, tuple(sorted(resolver.media)), tuple(sorted(resolver.missing)))
+        return render_chapter_page(plan.input, self.root, self.catalog, self.outline)
 
     def _still_valid(self, cached: CachedPage) -> bool:
         """Whether the course files a cached page links to are still there (and the missing
         ones still missing): the page's HTML depends on it."""
         return all(is_course_file(self.root, rel) for rel in cached.media) and not any(
             is_course_file(self.root, rel) for rel in cached.missing)
+
+
+def render_chapter_page(page: ChapterPageInput, root: Path, catalog: Catalog,
+                        outline: Outline) -> CachedPage:
+    """The page of one chapter, from its input alone (its cache key is a digest of that
+    input); `root` is where the course files it links to are looked up, `catalog` the
+    interface strings of `page.site.ui_language` and `outline` the sidebar's renderer."""
+    site = page.site
+    resolver = LinkResolver(root, posixpath.dirname(page.source) or ".", page.page,
+                            site.page_of)
+    # Headings must not take an id a question or a code cell of the page already has.
+    anchors = PageAnchors(block.id for block in page.chapter.blocks if block.id)
+    md = PageMarkdown(site.allow_html, resolver, anchors)
+    outputs = {output.cell_id: output for output in page.outputs}
+    blocks = build_blocks(page.chapter, page.page, md, catalog, outputs)
+    html = render_chapter(
+        chapter_frame(page, catalog, outline),
+        catalog,
+        title=page.chapter.title,
+        objectives=[md.inline(o) for o in page.chapter.objectives],
+        blocks=blocks,
+        question_count=len(page.chapter.questions),
+    )
+    return CachedPage(html, tuple(sorted(resolver.media)), tuple(sorted(resolver.missing)))
 
 
 @contextmanager
