@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from engine.model import Chapter
 from engine.outputs import CellOutput
 from renderers.html.options import HtmlOptions
-from renderers.html.pages import Link, SidebarWindow, SiteView
+from renderers.html.pages import Link, OutlineSlice, SidebarWindow, SiteView
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class ChapterPageInput:
 class InputDigests:
     """Digests of page inputs, from every field they have.
 
-    Objects shared by many pages (the site input, sidebar entries, links) are hashed once
+    Objects shared by many pages (the site input, sidebar entries and lists, links) are hashed once
     per build: each digest is remembered with the object itself, which is frozen, so its
     id cannot pass to another object while the memo lives (one build). A chapter's digest
     comes from `chapter_digest`, which `serve` keeps across builds for unchanged chapters.
@@ -86,6 +86,8 @@ class InputDigests:
     def __init__(self, chapter_digest: Callable[[Chapter], str]) -> None:
         self.chapter_digest = chapter_digest
         self._known: dict[int, tuple[object, bytes]] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
+        self._wholes: dict[int, tuple[tuple[object, ...], list[bytes]]] = {}
 
     def key(self, page: ChapterPageInput, version: str) -> str:
         """The cache key of the page rendered from `page` by renderer code `version`."""
@@ -93,31 +95,58 @@ class InputDigests:
 
     def of(self, value: object) -> bytes:
         """A digest of `value` and everything in it."""
-        if value is None or isinstance(value, bool | int | float):
-            return f"{type(value).__name__}:{value!r}".encode()
-        if isinstance(value, str):  # Markup too: its text is what the page shows
-            return hashlib.sha256(b"s:" + value.encode()).digest()
-        if isinstance(value, PurePosixPath):
-            return hashlib.sha256(b"p:" + str(value).encode()).digest()
-        if isinstance(value, tuple | list):
-            return hashlib.sha256(b"t:" + b"".join(self.of(v) for v in value)).digest()
+        # Shared objects first: a build plans every page, and most of what a page input
+        # holds (sidebar entries and lists, links, URLs, the site input) is shared.
         known = self._known.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        digest = self._compound(value)
+        kind = type(value)
+        if value is None or kind is int or kind is bool or kind is float:
+            return f"{kind.__name__}:{value!r}".encode()
+        if isinstance(value, str):  # Markup too: its text is what the page shows
+            digest = hashlib.sha256(b"s:" + value.encode()).digest()
+        elif isinstance(value, PurePosixPath):
+            digest = hashlib.sha256(b"p:" + str(value).encode()).digest()
+        elif isinstance(value, list):
+            return self._sequence(value)  # mutable: never remembered
+        elif isinstance(value, OutlineSlice):
+            digest = self._slice(value)
+        elif isinstance(value, tuple):
+            digest = self._sequence(value)
+        elif isinstance(value, bool | int | float):
+            return f"{kind.__name__}:{value!r}".encode()
+        else:
+            digest = self._compound(value)
+        # Kept with the object itself, so its id cannot pass to another one meanwhile.
         self._known[id(value)] = (value, digest)
         return digest
 
+    def _sequence(self, value: tuple[object, ...] | list[object]) -> bytes:
+        return hashlib.sha256(b"t:" + b"".join([self.of(v) for v in value])).digest()
+
+    def _slice(self, value: OutlineSlice) -> bytes:
+        """What `_sequence` gives for the slice, from the digests of the whole list's
+        entries, made once per build."""
+        whole = self._wholes.get(id(value.whole))
+        if whole is None or whole[0] is not value.whole:
+            whole = self._wholes[id(value.whole)] = (value.whole, [self.of(v) for v in value.whole])
+        entries = whole[1][value.start:value.start + len(value)]
+        return hashlib.sha256(b"t:" + b"".join(entries)).digest()
+
     def _compound(self, value: object) -> bytes:
+        kind = type(value)
+        names = self._fields.get(kind)
+        if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+        if names is not None:
+            parts = [kind.__name__.encode()]
+            for name in names:
+                parts += [name.encode(), self.of(getattr(value, name))]
+            return hashlib.sha256(b"\0".join(parts)).digest()
         if isinstance(value, Chapter):
             return hashlib.sha256(b"chapter:" + self.chapter_digest(value).encode()).digest()
         if isinstance(value, BaseModel):
             return hashlib.sha256(type(value).__name__.encode() + b":"
                                   + value.model_dump_json().encode()).digest()
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            parts = [type(value).__name__.encode()]
-            for item in dataclasses.fields(value):
-                parts += [item.name.encode(), self.of(getattr(value, item.name))]
-            return hashlib.sha256(b"\0".join(parts)).digest()
         raise TypeError(f"a page input holds a {type(value).__name__}, which "
                         "InputDigests cannot hash: teach it, or the key would miss it")

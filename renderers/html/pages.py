@@ -179,6 +179,19 @@ class SidebarWindow:
     chapters_after: int
 
 
+class OutlineSlice(tuple[Any, ...]):
+    """`whole[start:end]` of an outline list, knowing `whole` and `start`: a page key's digest
+    of it reuses the digests of the whole list's entries, made once per build (InputDigests)."""
+
+    whole: tuple[Any, ...]
+    start: int
+
+    def __new__(cls, whole: tuple[Any, ...], start: int, end: int) -> OutlineSlice:
+        listed = super().__new__(cls, whole[start:end])
+        listed.whole, listed.start = whole, start
+        return listed
+
+
 class Outline:
     """The sidebar of every chapter page, computed once per build.
 
@@ -212,6 +225,9 @@ class Outline:
         self._chapter_keys = [[f"{c.id}\0{c.title}" for c in chapters]
                               for chapters in self.chapters]
         self._section_html: dict[SidebarSection, str] = {}
+        self._slices: dict[tuple[int, int, int], OutlineSlice] = {}
+        self._wholes: dict[int, tuple[Any, ...]] = {-1: tuple(self.sections)} | {
+            n: tuple(chapters) for n, chapters in enumerate(self.chapters, 1)}
         self._chapter_html: dict[SidebarChapter, str] = {}
 
     def window_of(self, section_number: int, chapter_number: int) -> SidebarWindow:
@@ -221,11 +237,19 @@ class Outline:
         chapters = self.chapters[section_number - 1]
         start, end = _window(len(chapters), chapter_number - 1, self.window)
         return SidebarWindow(
-            section_number, chapter_number, tuple(self.sections[s_start:s_end]),
+            section_number, chapter_number, self._listed(-1, s_start, s_end),
             s_start, len(self.sections) - s_end,
             self.sections[0].url if s_start else None,
             self.sections[s_end].url if s_end < len(self.sections) else None,
-            tuple(chapters[start:end]), start, len(chapters) - end)
+            self._listed(section_number, start, end), start, len(chapters) - end)
+
+    def _listed(self, list_number: int, start: int, end: int) -> OutlineSlice:
+        """Slice of list `list_number` (-1: sections, n: section n's chapters), shared."""
+        listed = self._slices.get((list_number, start, end))
+        if listed is None:
+            listed = self._slices[list_number, start, end] = OutlineSlice(
+                self._wholes[list_number], start, end)
+        return listed
 
     def sidebar(self, window: SidebarWindow) -> Markup:
         """The sidebar entries `window` lists."""

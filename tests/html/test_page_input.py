@@ -18,7 +18,7 @@ from engine.outputs import CellOutput
 from renderers.base import RenderContext
 from renderers.html import HtmlOptions
 from renderers.html.pageinput import ChapterPageInput, InputDigests
-from renderers.html.pages import Link
+from renderers.html.pages import Link, OutlineSlice, SidebarChapter, SidebarSection
 from renderers.html.site import SiteBuilder, render_chapter_page
 
 Changed = tuple[str, object]
@@ -120,3 +120,34 @@ def test_the_page_comes_from_its_input(page: ChapterPageInput, tmp_path: Path) -
     html = pages.pop().decode()
     assert "In memory" in html and "Another course" not in html
     assert page.chapter.title in html
+
+
+def test_a_build_digests_each_sidebar_entry_once() -> None:
+    """In a long section every page lists a slice of chapters of its own: the digest of
+    each slice is made from the entries' digests, made once per build, not by walking
+    the slice page after page (a 5000-chapter rebuild plans every page)."""
+    course = make_course(2, 60)
+    builder = SiteBuilder(course, RenderContext(options=HtmlOptions(search=False)))
+    entries: list[object] = []
+
+    class Counting(InputDigests):
+        def of(self, value: object) -> bytes:
+            if isinstance(value, SidebarChapter | SidebarSection):
+                entries.append(value)
+            return super().of(value)
+
+    builder.digests = Counting(builder.digests.chapter_digest)
+    plans = [builder._plan(chapter, (si, ci), (None, None))
+             for si, section in enumerate(course.sections, 1)
+             for ci, chapter in enumerate(section.chapters, 1)]
+    assert len({p.input.sidebar.chapters for p in plans}) > 2 * 3  # slices of their own
+    assert len(entries) == 2 + 2 * 60  # every section and chapter entry, once
+
+
+def test_a_slice_of_the_outline_has_the_digest_of_its_entries() -> None:
+    builder = SiteBuilder(make_course(1, 60), RenderContext(options=HtmlOptions(search=False)))
+    listed = builder.outline.window_of(1, 30).chapters
+    assert isinstance(listed, OutlineSlice) and 0 < len(listed) < 60
+    digests = InputDigests(lambda c: "")
+    digests.of(listed.whole)  # the whole list's entries known first, as in a build
+    assert digests.of(listed) == InputDigests(lambda c: "").of(tuple(listed))
