@@ -77,7 +77,8 @@ def test_the_chunks_of_a_dead_worker_are_done_here() -> None:
     assert list(ordered_map(die_in_a_worker, items, 2)) == items
 
 
-def test_stopping_early_leaves_no_worker_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+def record_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The process ids of the workers forked from now on, in order."""
     forked: list[int] = []
     real_fork = os.fork
 
@@ -88,6 +89,11 @@ def test_stopping_early_leaves_no_worker_behind(monkeypatch: pytest.MonkeyPatch)
         return pid
 
     monkeypatch.setattr(os, "fork", recording_fork)
+    return forked
+
+
+def test_stopping_early_leaves_no_worker_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    forked = record_forks(monkeypatch)
     results = ordered_map(square_and_pid, list(range(CHUNK * 20)), 3)
     next(results)
     results.close()
@@ -136,21 +142,12 @@ def block_in_a_worker(n: int) -> int:
 def test_ctrl_c_kills_the_busy_workers_instead_of_waiting_for_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    forked: list[int] = []
-    real_fork = os.fork
-
-    def recording_fork() -> int:
-        pid = real_fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
     def interrupted_here(n: int) -> int:
         if os.getpid() == PARENT and n == CHUNK // 2:  # in its first chunk
             raise KeyboardInterrupt
         return block_in_a_worker(n)
 
-    monkeypatch.setattr(os, "fork", recording_fork)
+    forked = record_forks(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         list(ordered_map(interrupted_here, list(range(CHUNK * 6)), 2))
     assert len(forked) == 1
