@@ -23,8 +23,9 @@ from engine.model import Chapter, Cloze, Course
 from renderers.terminal import review as fsrs_review
 from renderers.terminal.cells import CellRunner
 from renderers.terminal.items import Item
+from renderers.terminal.layout import Layout, layout_for
 from renderers.terminal.lesson import Lesson, Reading, blocks_after_questions, blocks_before
-from renderers.terminal.prompts import AnswerError, Layout, layout_for, parse_answer, parse_blank
+from renderers.terminal.prompts import AnswerError, parse_answer, parse_blank
 from renderers.terminal.render import render_inline, render_markdown
 from renderers.terminal.screen import Screen
 from renderers.terminal.store import (

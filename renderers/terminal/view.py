@@ -28,7 +28,7 @@ from engine.model import (
     TrueFalse,
 )
 from engine.model import Text as TextQuestion
-from renderers.terminal.prompts import LETTERS, Layout, label
+from renderers.terminal.layout import LETTERS, Layout, label
 from renderers.terminal.render import hanging, render_inline, render_markdown
 
 RIGHT = "green"

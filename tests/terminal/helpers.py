@@ -20,7 +20,7 @@ from engine.model import (
     Text,
     TrueFalse,
 )
-from renderers.terminal.prompts import LETTERS, layout_for
+from renderers.terminal.layout import LETTERS, layout_for
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPLETE = ROOT / "tests" / "fixtures" / "courses" / "complete"

@@ -12,13 +12,8 @@ from engine.answer_key import correct_response
 from engine.cloze_math import option_label
 from engine.grading import grade
 from engine.model import Cloze, Course, QuestionType
-from renderers.terminal.prompts import (
-    AnswerError,
-    Layout,
-    layout_for,
-    parse_answer,
-    parse_blank,
-)
+from renderers.terminal.layout import Layout, layout_for
+from renderers.terminal.prompts import AnswerError, parse_answer, parse_blank
 from renderers.terminal.screen import terminal_words
 from renderers.terminal.view import blank_answer, blank_prompt
 
