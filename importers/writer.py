@@ -87,7 +87,7 @@ def _rename(wanted: str, taken: set[str]) -> str:
 
 def plan_import(bank: Bank, root: Path, section: str | None) -> Plan:
     """The files an import of `bank` into the course at `root` would write."""
-    from engine.commands.schema import schema_text
+    from engine.json_schema import schema_text
 
     plan = Plan(root)
     # A category whose every question was left out gives no (empty) chapter file.

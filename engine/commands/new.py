@@ -73,7 +73,7 @@ def new() -> None:
 @click.option("--title", default=None, help="Course title (default: from NAME).")
 def new_course(name: str, title: str | None) -> None:
     """Create a course folder NAME with one chapter, ready for `lessonkit check`."""
-    from engine.commands.schema import schema_text
+    from engine.json_schema import schema_text
     from engine.loader import slug
 
     root = Path(name)

@@ -21,7 +21,7 @@ import yaml
 from click.testing import CliRunner
 
 from engine.cli import main
-from engine.commands.schema import json_schema
+from engine.json_schema import json_schema
 from engine.loader import load_course
 
 from .helpers import COMPLETE_COURSE, ROOT, SAMPLE_COURSE
