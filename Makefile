@@ -35,7 +35,7 @@ lint: venv
 	$(BIN)/ruff check .
 
 typecheck: venv
-	$(BIN)/mypy engine renderers importers
+	$(BIN)/mypy engine renderers importers cli learner
 
 test: venv tools lint typecheck
 	CI=$${CI:-} $(BIN)/python -m pytest -q -n $(JOBS) --dist loadgroup
@@ -48,8 +48,8 @@ golden: venv tools
 # Take the README's screenshots again (docs/screenshots/) from the sample course; the normal
 # test run takes them too, looks at them and checks the committed ones still fit.
 screenshots: venv tools
-	$(BIN)/python -m pytest -q -n 0 tests/html/test_screenshots.py \
-		tests/terminal/test_term_screenshot.py --update-screenshots
+	$(BIN)/python -m pytest -q -n 0 tests/renderers/site/test_screenshots.py \
+		tests/learner/test_term_screenshot.py --update-screenshots
 
 # `make bench BENCH_5000=1` adds the 5000-chapter real-content course (minutes more).
 bench: venv tools

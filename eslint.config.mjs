@@ -10,7 +10,7 @@ const globals = require("globals");
 
 export default [
   {
-    files: ["renderers/html/static/*.js", "renderers/packaging/static/*.js"],
+    files: ["renderers/site/static/*.js", "renderers/packages/static/*.js"],
     ...js.configs.recommended,
     languageOptions: {
       ecmaVersion: 2020,

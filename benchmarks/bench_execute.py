@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.timing import ROOT, report
-from engine.execute import ExecutionResult, execute_course
-from engine.loader import load_course
+from engine.execution.execute import ExecutionResult, execute_course
+from engine.loading.loader import load_course
 
 SAMPLE = ROOT / "content" / "intro-to-rnns"
 

@@ -39,7 +39,7 @@ def _median(fn: Callable[[], object], runs: int = 5) -> float:
 
 def banks() -> dict[str, Path]:
     """The GIFT and Moodle XML exports of the generated 1,000-question course."""
-    from engine.loader import load_course
+    from engine.loading.loader import load_course
     from renderers import get
     from renderers.base import RenderContext
 

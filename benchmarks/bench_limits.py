@@ -1,6 +1,6 @@
 """How fast the limits on hostile input refuse it, against peers measured in the same run.
 
-The tests (tests/foundation/test_source.py, tests/safety/test_limits.py) check that hostile
+The tests (tests/engine/loading/test_source.py, tests/safety/test_limits.py) check that hostile
 input is refused, with the right diagnostic and bounded memory; whether it is refused
 *quickly* depends on the machine and its load, so it is measured here, each time as a
 ratio to work of the same size that the loader or `re` does anyway:
@@ -23,11 +23,11 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-import engine.source
+import engine.loading.source
 from benchmarks.timing import report
-from engine.patterns import MATCH_SECONDS, MAX_ANSWER, pattern_matches
-from engine.source import load_yaml_bytes
-from tests.foundation.test_source import _bomb
+from engine.grading.patterns import MATCH_SECONDS, MAX_ANSWER, pattern_matches
+from engine.loading.source import load_yaml_bytes
+from tests.engine.loading.test_source import _bomb
 from tests.safety.test_limits import FINE, _amplifier
 
 # The targets the tests used to assert in seconds, now relative to the peer.
@@ -56,11 +56,11 @@ def _loads(raw: bytes) -> Callable[[], object]:
 
 def main() -> None:
     bomb = median_seconds(_loads(_bomb(9)))
-    plain = ("tags: [" + ", ".join(["a"] * engine.source.MAX_EXPANSION) + "]\n").encode()
+    plain = ("tags: [" + ", ".join(["a"] * engine.loading.source.MAX_EXPANSION) + "]\n").encode()
     plain_values = median_seconds(_loads(plain))
     amplified = median_seconds(_loads(_amplifier(2000)))
     line = "    " + "x" * 79 + "\n"
-    block = ("big: |\n" + line * (engine.source.MAX_EXPANDED_CHARS // len(line))).encode()
+    block = ("big: |\n" + line * (engine.loading.source.MAX_EXPANDED_CHARS // len(line))).encode()
     one_block = median_seconds(_loads(block))
 
     small = median_seconds(lambda: re.fullmatch("(a+)+b", "a" * 12), runs=21)
@@ -79,10 +79,11 @@ def main() -> None:
 
     report("limits on hostile input (median, same run)", [
         ("alias bomb, refused", f"{bomb * 1000:.0f} ms against {plain_values * 1000:.0f} ms "
-         f"for {engine.source.MAX_EXPANSION:,} plain values: {bomb / plain_values:.2f}x "
+         f"for {engine.loading.source.MAX_EXPANSION:,} plain values: {bomb / plain_values:.2f}x "
          f"(target <= {TARGET_BOMB}x)"),
         ("2000 aliases of 100 KB, refused", f"{amplified * 1000:.0f} ms against "
-         f"{one_block * 1000:.0f} ms for one {engine.source.MAX_EXPANDED_CHARS / 1e6:.0f} MB "
+         f"{one_block * 1000:.0f} ms for one "
+         f"{engine.loading.source.MAX_EXPANDED_CHARS / 1e6:.0f} MB "
          f"block: {amplified / one_block:.2f}x (target <= {TARGET_AMPLIFIER}x)"),
         ("(a+)+b, 20 against 12 characters", f"{large / max(small, 1e-7):.0f}x "
          f"(exponential: target >= {TARGET_GROWTH:.0f}x)"),

@@ -1,4 +1,4 @@
-"""What the site's worker pool (renderers/html/parallel.py) gains on this machine.
+"""What the site's worker pool (renderers/site/parallel.py) gains on this machine.
 
 The chapter pages were rendered by a hand-written fork pool until `make bench` measured
 concurrent.futures' ProcessPoolExecutor (fork context) with the same contract on the
@@ -35,7 +35,7 @@ def main(size: int = 1000) -> None:
         for jobs, samples in seconds.items():
             out = WORK / f"pool-{jobs}-{size}"
             shutil.rmtree(out, ignore_errors=True)
-            argv = [PYTHON, "-m", "engine", "build", "--quiet", str(root), "--out", str(out),
+            argv = [PYTHON, "-m", "cli", "build", "--quiet", str(root), "--out", str(out),
                     "--no-execute", "--jobs", str(jobs)]
             samples.append(time_command(argv, runs=1, warmup=0, cwd=ROOT, env=env))
     ratio = statistics.median(

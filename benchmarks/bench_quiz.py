@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.timing import report
-from tests.terminal.bench_startup import TARGET_EXTRA, default_course, measure
+from tests.learner.bench_startup import TARGET_EXTRA, default_course, measure
 
 
 def main(runs: int = 10) -> None:

@@ -20,10 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.timing import report
-from engine import sandbox as sandboxes
-from engine.execute import execute_course
-from engine.loader import load_course
-from engine.sandbox import Sandbox
+from engine.execution import sandbox as sandboxes
+from engine.execution.execute import execute_course
+from engine.execution.sandbox import Sandbox
+from engine.loading.loader import load_course
 
 COURSE = """id: trivial
 title: One trivial cell

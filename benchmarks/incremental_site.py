@@ -1,6 +1,6 @@
 """Editing one chapter while `lessonkit serve` runs: the time from the save to the new site.
 
-Runs what `serve` runs on every save (renderers.html.serve.serving_rebuild: build_html
+Runs what `serve` runs on every save (cli.commands.serve.serving_rebuild: build_html
 with the rebuild state it keeps between builds) in this process: one build to start
 from, then, several times, an edit of one chapter's YAML file and a rebuild (check,
 render, write). The chapter file is restored at the end.
@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from renderers.html.serve import serving_rebuild
+from cli.commands.serve import serving_rebuild
 
 
 def main(root: Path, out: Path, runs: int = 5) -> dict[str, object]:

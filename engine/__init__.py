@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from engine.diagnostics import CourseError, Diagnostic
-    from engine.loader import load_course
+    from engine.loading.loader import load_course
     from engine.model import Course
 
 __all__ = ["Course", "CourseError", "Diagnostic", "load_course"]
@@ -19,7 +19,7 @@ _HOMES = {
     "Course": "engine.model",
     "CourseError": "engine.diagnostics",
     "Diagnostic": "engine.diagnostics",
-    "load_course": "engine.loader",
+    "load_course": "engine.loading.loader",
 }
 
 

@@ -10,8 +10,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from engine.controls import visible_controls
 from engine.diagnostics import Diagnostic, Severity
+from engine.safety.controls import visible_controls
 from engine.span import Span
 
 

@@ -159,7 +159,7 @@ def section_of(path: list[str]) -> tuple[str, str]:
 def category_path(text: str) -> list[str]:
     """Moodle's category path: `$course$/top/A/B//C` -> ["A", "B/C"] (`//` is a slash)."""
     # `&lt;`/`&gt;`: how a name keeps `<` and `>` through Moodle's tag stripping
-    # (renderers.lms.categories), read back as the characters.
+    # (renderers.banks.categories), read back as the characters.
     parts = [p.replace("\0", "/").replace("&lt;", "<").replace("&gt;", ">").strip()
              for p in text.replace("//", "\0").split("/")]
     parts = [p for p in parts if p]

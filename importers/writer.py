@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.diagnostics import Code, Diagnostic
-from engine.source import load_yaml_file
+from engine.loading.source import load_yaml_file
 from engine.span import Span
 from importers.bank import Bank
 from importers.yamlout import chapter_yaml, scalar

@@ -23,15 +23,15 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = "lessonkit.renderers"
 
 BUILTIN: dict[str, str] = {
-    "html": "renderers.html:HtmlRenderer",
-    "scorm12": "renderers.scorm:Scorm12Renderer",
-    "scorm2004": "renderers.scorm:Scorm2004Renderer",
-    "cmi5": "renderers.cmi5:Cmi5Renderer",
-    "qti12": "renderers.qti12:Qti12Renderer",
-    "qti21": "renderers.qti21:Qti21Renderer",
-    "moodle": "renderers.moodle:MoodleRenderer",
-    "gift": "renderers.gift:GiftRenderer",
-    "cc": "renderers.cc:CommonCartridgeRenderer",
+    "html": "renderers.site:HtmlRenderer",
+    "scorm12": "renderers.packages.scorm:Scorm12Renderer",
+    "scorm2004": "renderers.packages.scorm:Scorm2004Renderer",
+    "cmi5": "renderers.packages.cmi5:Cmi5Renderer",
+    "qti12": "renderers.banks.qti12:Qti12Renderer",
+    "qti21": "renderers.banks.qti21:Qti21Renderer",
+    "moodle": "renderers.banks.moodle:MoodleRenderer",
+    "gift": "renderers.banks.gift:GiftRenderer",
+    "cc": "renderers.banks.cc:CommonCartridgeRenderer",
 }
 """Format name -> "module:Class" of the renderers lessonkit ships, in `--format` order
 (the same table as `[project.entry-points."lessonkit.renderers"]` in pyproject.toml)."""

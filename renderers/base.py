@@ -1,7 +1,7 @@
 """The renderer contract: a function from a course to a bundle of files.
 
 A renderer returns files and writes none: the build command decides where a bundle goes
-(`Renderer.output_folder`) and writes it atomically (renderers/output.py). The one thing a
+(`Renderer.output_folder`) and writes it atomically (cli/output.py). The one thing a
 renderer may keep on disk is its memo of unchanged fragments in `RenderContext.cache_dir`
 (the site's page cache), which the build command hands it.
 """
@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 from engine.diagnostics import Diagnostic
 from engine.model import Course
-from engine.names import check_entry
 from engine.outputs import CellOutput
+from engine.safety.names import check_entry
 
 Bundle = dict[PurePosixPath, bytes]
 """Relative POSIX path -> file content."""

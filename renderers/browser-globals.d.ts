@@ -1,16 +1,16 @@
-// What the site's scripts (renderers/html/static/) and the LMS bridge
-// (renderers/packaging/static/) share through `window`. They are plain scripts loaded in
+// What the site's scripts (renderers/site/static/) and the LMS bridge
+// (renderers/packages/static/) share through `window`. They are plain scripts loaded in
 // order, not modules, so `tsc --checkJs` (tests/test_javascript.py) learns these names
 // here; an assignment like `window.lessonkit = {...}` is checked against them.
 
-/** The course data the site renderer writes into every page (renderers/html/site.py);
+/** The course data the site renderer writes into every page (renderers/site/site.py);
  * its shape is decided in Python, so it is not restated here. */
 type LessonkitCourseData = any;
 
-/** The LMS settings the packager writes before the bridge (renderers/packaging/bridge.py). */
+/** The LMS settings the packager writes before the bridge (renderers/packages/bridge.py). */
 type LessonkitLmsConfig = any;
 
-/** What engine/grading.py's `grade` returns, as grading.js computes it. */
+/** What engine/grading/score.py's `grade` returns, as grading.js computes it. */
 interface LessonkitGradeResult {
   fraction: number;
   score: number;
@@ -39,7 +39,7 @@ interface LessonkitSite {
   formatPercent(fraction: number): string;
   formatDate(ms: number): string;
   chapterScore(chapterId: string): LessonkitChapterScore;
-  /** engine/standing.py's pass rule applied to a chapter's score. */
+  /** engine/grading/standing.py's pass rule applied to a chapter's score. */
   chapterPassed(score: LessonkitChapterScore): boolean;
   /** Saves an answer; returns the question's record (the kept score, misses, revealed). */
   recordAnswer(detail: any): any;
@@ -91,7 +91,7 @@ interface Window {
     numberReadings(text: string): number[];
     normaliseText(text: string, caseSensitive?: boolean): string;
     numberIsRight(question: any, value: number): boolean;
-    /** engine/standing.py: the points a question keeps after a new answer. */
+    /** engine/grading/standing.py: the points a question keeps after a new answer. */
     keptPoints(previous: number | null | undefined, latest: number): number;
     scoreFraction(points: number, maxPoints: number): number;
     passes(points: number, maxPoints: number, passingScore: number): boolean;

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.course_files import loader, write_course  # noqa: F401  (fixtures for every folder)
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 COMPLETE_COURSE = FIXTURES / "courses" / "complete"
@@ -44,7 +46,7 @@ def update_snapshots(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def gallery(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     """Where a test keeps the README's pictures it takes (tests/gallery.py)."""
-    from gallery import Gallery
+    from tests.gallery import Gallery
 
     return Gallery(tmp_path / "screenshots", bool(request.config.getoption("--update-screenshots")))
 
@@ -52,7 +54,7 @@ def gallery(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
 @pytest.fixture(scope="session")
 def complete_course() -> Any:
     """The completeness course (every feature once), loaded once per test process."""
-    from engine.loader import load_course
+    from engine.loading.loader import load_course
 
     return load_course(COMPLETE_COURSE)
 
@@ -60,7 +62,7 @@ def complete_course() -> Any:
 @pytest.fixture(scope="session")
 def sample_course() -> Any:
     """The sample course, content/intro-to-rnns, loaded once per test process."""
-    from engine.loader import load_course
+    from engine.loading.loader import load_course
 
     return load_course(SAMPLE_COURSE)
 

@@ -6,8 +6,9 @@ import io
 from pathlib import Path
 
 import pytest
-from gallery import Gallery, small_png
 from PIL import Image
+
+from tests.gallery import Gallery, small_png
 
 
 def png(width: int, height: int) -> bytes:

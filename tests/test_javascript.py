@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / ".tools" / "npm" / "node_modules"
 TSC = NODE_MODULES / "typescript" / "bin" / "tsc"
 ESLINT = NODE_MODULES / "eslint" / "bin" / "eslint.js"
-FOLDERS = ("renderers/html/static", "renderers/packaging/static")
+FOLDERS = ("renderers/site/static", "renderers/packages/static")
 SCRIPTS = sorted(path for folder in FOLDERS for path in (ROOT / folder).glob("*.js"))
 
 
@@ -59,7 +59,7 @@ def test_tsc_fails_on_a_wrong_use_of_a_shared_name(tmp_path: Path) -> None:
 
 
 def test_eslint_fails_on_an_undefined_name() -> None:
-    done = _run(ESLINT, "--stdin", "--stdin-filename", "renderers/html/static/bad.js",
+    done = _run(ESLINT, "--stdin", "--stdin-filename", "renderers/site/static/bad.js",
                 stdin="(function () { 'use strict'; lessonkitGrad(); })();\n")
     assert done.returncode == 1
     assert "'lessonkitGrad' is not defined" in done.stdout, done.stdout

@@ -1,9 +1,14 @@
-"""The dependency direction of the design: renderers -> engine <- importers, never back.
+"""The dependency direction of the design: cli -> learner -> renderers -> engine <- importers.
 
-engine/ never imports renderers/ (only the CLI reaches them, lazily, through the
-registry or its command table), engine/model.py imports nothing of the project but the
-span type, and no renderer imports another, except the packaging renderers that reuse
-the HTML site.
+- engine/ imports nothing of the project outside engine/ (the CLI reaches renderers and
+  importers, lazily, through the registry or its command table);
+- the course model (engine/model.py and its field types and settings) imports nothing of
+  the project but its base;
+- renderers/ import no CLI and no learner app, and no renderer group imports another
+  (site, banks, packages, terminal), except the packages that reuse the site; the
+  contract (`base`), the registry and `common` are shared by all;
+- importers/ import only engine/;
+- nothing imports the learner app (learner/) but the CLI.
 """
 
 from __future__ import annotations
@@ -11,11 +16,15 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGERS = {"scorm", "cmi5", "packaging"}
-"""Renderers that package the HTML site (through renderers/packaging)."""
-SHARED = {"base", "output", "rebuild", "lms", "packaging"}
-"""Helper packages any renderer may use."""
+GROUPS = {"site", "banks", "packages", "terminal"}
+"""The renderer groups: each one writes its kind of output."""
+SHARED = {"base", "common"}
+"""What every renderer group may use: the contract and the helpers both exports need."""
+MAY_USE = {"packages": {"site"}}
+"""The one exception: LMS packages are the site plus a runtime bridge."""
 
 
 def _imports(path: Path) -> set[str]:
@@ -33,18 +42,41 @@ def _modules(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
 
-def test_engine_never_imports_renderers() -> None:
-    offenders = [
-        (str(p.relative_to(ROOT)), sorted(n for n in _imports(p) if n.split(".")[0] == "renderers"))
-        for p in _modules("engine")
-        if p.name != "cli.py" and "commands" not in p.parts  # the CLI is the one way in
-    ]
-    assert [o for o in offenders if o[1]] == []
+def _offenders(package: str, forbidden: set[str]) -> list[tuple[str, list[str]]]:
+    found = []
+    for path in _modules(package):
+        bad = sorted(n for n in _imports(path) if n.split(".")[0] in forbidden)
+        if bad:
+            found.append((str(path.relative_to(ROOT)), bad))
+    return found
+
+
+def test_the_top_level_packages_are_the_ones_this_test_knows() -> None:
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests", "benchmarks"}
+    assert packages == {"engine", "renderers", "importers", "cli", "learner"}
+
+
+def test_engine_imports_nothing_outside_the_engine() -> None:
+    assert _offenders("engine", {"renderers", "importers", "cli", "learner"}) == []
+
+
+def test_importers_import_only_the_engine() -> None:
+    assert _offenders("importers", {"renderers", "cli", "learner"}) == []
+
+
+def test_renderers_import_no_cli_and_no_learner_app() -> None:
+    assert _offenders("renderers", {"cli", "learner"}) == []
+
+
+def test_nothing_but_the_cli_imports_the_learner_app() -> None:
+    for package in ("engine", "renderers", "importers"):
+        assert _offenders(package, {"learner"}) == []
 
 
 def _project_imports(name: str) -> set[str]:
     return {
-        n for n in _imports(ROOT / "engine" / name) if n.split(".")[0] in ("engine", "renderers")
+        n for n in _imports(ROOT / "engine" / name)
+        if n.split(".")[0] in ("engine", "renderers", "importers", "cli", "learner")
     }
 
 
@@ -59,40 +91,46 @@ def test_model_imports_nothing_of_the_project_but_its_base() -> None:
     assert _project_imports("node.py") <= {"engine.span"}
 
 
-def test_renderers_do_not_import_each_other() -> None:
+def _group_violations(root: Path) -> list[tuple[str, str]]:
     problems = []
-    for path in _modules("renderers"):
-        rel = path.relative_to(ROOT / "renderers")
-        own = rel.parts[0].removesuffix(".py")
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        own = rel.parts[0] if len(rel.parts) > 1 else None  # None: the registry or base.py
         for name in _imports(path):
             parts = name.split(".")
-            if parts[0] != "renderers" or len(parts) < 2:
+            if parts[0] != "renderers" or len(parts) < 2 or parts[1] not in GROUPS:
                 continue
             other = parts[1]
-            if other == own or other in SHARED or (other == "html" and own in PACKAGERS):
+            if own is None and path.name == "__init__.py":
+                continue  # the registry names every built-in
+            if other == own or other in MAY_USE.get(own or "", set()):
                 continue
             problems.append((str(rel), name))
-    assert problems == []
+    return problems
 
 
-def test_the_scan_would_catch_a_violation(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.py"
-    bad.write_text("from renderers.html import HtmlRenderer\nimport renderers.gift\n")
-    assert _imports(bad) == {"renderers.html", "renderers.gift"}
+def test_renderer_groups_do_not_import_each_other() -> None:
+    assert {p.name for p in (ROOT / "renderers").iterdir() if p.is_dir()
+            and (p / "__init__.py").exists()} == GROUPS | SHARED - {"base"}
+    assert _group_violations(ROOT / "renderers") == []
 
 
-def test_engine_reaches_importers_only_through_its_commands() -> None:
-    offenders = [
-        (str(p.relative_to(ROOT)), sorted(n for n in _imports(p) if n.split(".")[0] == "importers"))
-        for p in _modules("engine")
-        if "commands" not in p.parts
-    ]
-    assert [o for o in offenders if o[1]] == []
+def test_the_group_check_would_catch_a_violation(tmp_path: Path) -> None:
+    (tmp_path / "banks").mkdir()
+    (tmp_path / "banks" / "gift.py").write_text("from renderers.site import HtmlRenderer\n")
+    (tmp_path / "packages").mkdir()
+    (tmp_path / "packages" / "scorm.py").write_text(
+        "from renderers.site import HtmlRenderer\nimport renderers.common.xml\n")
+    assert _group_violations(tmp_path) == [("banks/gift.py", "renderers.site")]
 
 
-def test_importers_never_import_renderers() -> None:
-    offenders = [
-        (str(p.relative_to(ROOT)), sorted(n for n in _imports(p) if n.split(".")[0] == "renderers"))
-        for p in _modules("importers")
-    ]
-    assert [o for o in offenders if o[1]] == []
+@pytest.mark.parametrize("source", [
+    "from cli.output import Staging\n",
+    "import learner.store\n",
+    "from learner import review\n",
+])
+def test_the_import_scan_sees_every_form(tmp_path: Path, source: str) -> None:
+    module = tmp_path / "renderers" / "site" / "bad.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(source)
+    assert {n.split(".")[0] for n in _imports(module)} & {"cli", "learner"}

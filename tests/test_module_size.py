@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 400
-PACKAGES = ("engine", "renderers", "importers")
+PACKAGES = ("engine", "renderers", "importers", "cli", "learner")
 
 WAITING: dict[str, str] = {}
 """Files known to be over the limit, each with the change that brings it back under."""
@@ -43,4 +43,4 @@ def test_every_waiting_file_is_still_there_and_still_over() -> None:
 
 def test_the_scan_sees_every_kind_of_source() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in _sources()}
-    assert {"engine/model.py", "importers/gift.py", "renderers/html/static/quiz.js"} <= names
+    assert {"engine/model.py", "importers/gift.py", "renderers/site/static/quiz.js"} <= names

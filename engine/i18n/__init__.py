@@ -9,7 +9,7 @@ CLDR categories). Keys starting with `_` describe the locale itself (`_decimal` 
 Keys are grouped by the interface that uses them: `term.*` for the terminal, `lms.*` for
 words written into exported question text, everything else for the site. A language may
 cover some interfaces only (the exports know Spanish, the site does not), but an interface
-it covers it covers completely: tests/foundation/test_i18n.py fails on a missing key.
+it covers it covers completely: tests/engine/test_i18n.py fails on a missing key.
 """
 
 from __future__ import annotations

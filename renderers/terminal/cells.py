@@ -1,6 +1,6 @@
 """A chapter's code cells in the terminal: their source and their cached outputs.
 
-Outputs come from `engine.execute`, imported only when a chapter with code is shown, so
+Outputs come from `engine.execution.execute`, imported only when a chapter with code is shown, so
 the quiz starts without it; starting a quiz never runs code. Running happens only when
 the learner asks (`r`). A terminal cannot show figures, so it says how many there are.
 """
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class CellRunner(Protocol):
-    """Where outputs come from (engine.execute, or a stand-in in tests)."""
+    """Where outputs come from (engine.execution.execute, or a stand-in in tests)."""
 
     def cached(self, course: Course, chapter: Chapter) -> Mapping[str, CellOutput] | None:
         """The outputs cached by an earlier run, or None when there are none."""
@@ -37,18 +37,18 @@ class CellsUnavailableError(Exception):
 
 
 class EngineCells:
-    """Outputs from `engine.execute` (which another part of lessonkit provides)."""
+    """Outputs from `engine.execution.execute` (which another part of lessonkit provides)."""
 
     def cached(self, course: Course, chapter: Chapter) -> Mapping[str, CellOutput] | None:
         try:
-            from engine import execute
+            from engine.execution import execute
         except ImportError:
             return None
         return execute.cached_outputs(course, chapter)
 
     def run(self, course: Course, chapter: Chapter) -> Mapping[str, CellOutput]:
         try:
-            from engine import execute
+            from engine.execution import execute
         except ImportError as error:
             raise CellsUnavailableError("running code cells is not available here") from error
         return execute.run_chapter(course, chapter)

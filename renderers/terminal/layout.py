@@ -12,7 +12,7 @@ import string
 from dataclasses import dataclass
 from typing import assert_never
 
-from engine.grading import matching_options
+from engine.grading.score import matching_options
 from engine.model import (
     Cloze,
     Matching,

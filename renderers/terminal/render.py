@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from engine.mathtext import to_unicode
+from engine.text.mathtext import to_unicode
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -64,7 +64,7 @@ def preformatted(text: Text) -> Text:
 def render_markdown(source: str, width: int | None = None) -> list[Text]:
     """Markdown as lines of styled text, wrapped to `width` (None: never wrapped)."""
     # Imported here: a quiz whose text comes from the course cache never parses Markdown.
-    from engine.markdown_dialect import parser
+    from engine.text.markdown_dialect import parser
 
     writer = _Writer(width)
     # The course's one dialect (the site's); raw HTML is kept as literal text, as a terminal

@@ -11,10 +11,8 @@ from typing import assert_never
 
 from rich.text import Text
 
-from engine.choice_refs import Option, quoted, with_labels
-from engine.cloze_math import option_label, tighten_math_around_markers
 from engine.field_types import MARKER
-from engine.grading import Grade, matching_options, parse_number
+from engine.grading.score import Grade, matching_options, parse_number
 from engine.i18n import Catalog
 from engine.model import (
     Blank,
@@ -28,6 +26,8 @@ from engine.model import (
     TrueFalse,
 )
 from engine.model import Text as TextQuestion
+from engine.text.choice_refs import Option, quoted, with_labels
+from engine.text.cloze_math import option_label, tighten_math_around_markers
 from renderers.terminal.layout import LETTERS, Layout, label
 from renderers.terminal.render import hanging, render_inline, render_markdown
 

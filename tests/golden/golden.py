@@ -8,11 +8,11 @@ A format's snapshot is a folder `tests/golden/<format>/`:
   the course decides (pages, manifests, question banks, fidelity reports).
 
 What is not stored is still compared, by size and SHA-256 (pagefind's vendored index and
-program, the LMS bridge assembled from renderers/packaging/static/), or as a byte-for-byte
+program, the LMS bridge assembled from renderers/packages/static/), or as a byte-for-byte
 copy of a file of the source tree (the site's own scripts), so editing that file needs no
 new snapshot. A file another format already stored with the same bytes (the site inside a
 SCORM package) is listed as the same as that one. Nothing is normalised: two builds are
-byte-identical (tests/exports/test_determinism.py), so any difference is a change.
+byte-identical (tests/renderers/banks/test_determinism.py), so any difference is a change.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ REGENERATE = "make golden"
 # Third-party or assembled verbatim from the source tree: compared by hash, not stored.
 HASHED_PREFIXES = ("pagefind/", "site/pagefind/")
 HASHED_NAMES = ("assets/lms-bridge.js",)
-STATIC_FOLDERS = (ROOT / "renderers" / "html" / "static",
-                  ROOT / "renderers" / "packaging" / "static")
+STATIC_FOLDERS = (ROOT / "renderers" / "site" / "static",
+                  ROOT / "renderers" / "packages" / "static")
 
 Tree = dict[str, bytes]
 """A snapshot folder: path relative to tests/golden/<format>/ -> bytes."""
@@ -49,7 +49,7 @@ Tree = dict[str, bytes]
 def build(course: Path, fmt: str, out: Path) -> dict[str, bytes]:
     """Every file `lessonkit build -f fmt` writes, by path relative to `out`."""
     done = subprocess.run(
-        [sys.executable, "-m", "engine", "build", str(course), "-f", fmt, "-o", str(out),
+        [sys.executable, "-m", "cli", "build", str(course), "-f", fmt, "-o", str(out),
          "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     return {path.relative_to(out).as_posix(): path.read_bytes()

@@ -12,9 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from .golden import COMPLETE, FORMATS, GOLDEN, REGENERATE, Tree, build, differences, on_disk
-from .golden import snapshot as snapshot_of
-from .golden import write as write_snapshot
+from tests.golden.golden import (
+    COMPLETE,
+    FORMATS,
+    GOLDEN,
+    REGENERATE,
+    Tree,
+    build,
+    differences,
+    on_disk,
+)
+from tests.golden.golden import snapshot as snapshot_of
+from tests.golden.golden import write as write_snapshot
 
 pytestmark = pytest.mark.xdist_group("golden")
 
@@ -65,7 +74,7 @@ def test_a_changed_output_is_shown_as_a_diff(fresh: dict[str, Tree]) -> None:
 def test_the_listing_names_what_is_not_stored(fresh: dict[str, Tree]) -> None:
     listing = fresh["scorm12"]["LISTING.txt"].decode()
     assert "complete-scorm12.zip: assets/quiz.js  1980-01-01 00:00:00" in listing
-    assert "copy of renderers/html/static/quiz.js" in listing
+    assert "copy of renderers/site/static/quiz.js" in listing
     assert "same as html/files/site/" in listing  # the site's pages are stored once
     html = fresh["html"]["LISTING.txt"].decode()
     assert "site/pagefind/0/pagefind.js" in html

@@ -8,7 +8,7 @@ A finding is one sentence naming the file. What counts:
   site's own code (it mentions the payload marker), an injected `<iframe>`, `<object>`...;
   HTML carried inside XML (Moodle's CDATA, QTI's escaped text) and JSON strings is parsed too;
 - a control character (other than tab, newline and carriage return) in any text file;
-- a zip entry name that is not a safe relative path (engine.names).
+- a zip entry name that is not a safe relative path (engine.safety.names).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
-from engine.names import is_safe_entry
+from engine.safety.names import is_safe_entry
 
 MARKER = "pwned"
 """Every payload mentions this word, so the site's own scripts are told from injected ones."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.diagnostics import Code
-from engine.execute import execute_course
-from engine.loader import load_course
+from engine.execution.execute import execute_course
+from engine.loading.loader import load_course
 
 COURSE = """\
 id: figs

@@ -31,15 +31,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-import engine.rules
-from engine.cli import main
+import engine.checking.rules
+from cli.main import main
 from engine.diagnostics import Diagnostic, Severity
-from engine.loader import check_course
+from engine.loading.loader import check_course
+from tests.safety.hostile import PATH_CODES, PAYLOADS, hostile_course
+from tests.safety.scan import output_problems
 
-from .hostile import PATH_CODES, PAYLOADS, hostile_course
-from .scan import output_problems
-
-_check_rules = engine.rules.check_rules
+_check_rules = engine.checking.rules.check_rules
 
 
 def build_all(course: Path, out: Path, blind_to: frozenset[str] = PATH_CODES) -> None:
@@ -48,7 +47,7 @@ def build_all(course: Path, out: Path, blind_to: frozenset[str] = PATH_CODES) ->
     def rules(*args: Any, **kwargs: Any) -> list[Diagnostic]:
         return [d for d in _check_rules(*args, **kwargs) if d.code.value not in blind_to]
 
-    with mock.patch.object(engine.rules, "check_rules", rules):
+    with mock.patch.object(engine.checking.rules, "check_rules", rules):
         result = CliRunner().invoke(
             main, ["build", str(course), "-f", "all", "--no-execute", "-j", "1", "-o", str(out)]
         )

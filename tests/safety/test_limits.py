@@ -13,19 +13,18 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import main
+from cli.main import main
 from engine.diagnostics import Code
-from engine.grading import grade
-from engine.loader import check_course
+from engine.grading.patterns import MATCH_SECONDS, MAX_ANSWER, pattern_matches, slow_pattern_reason
+from engine.grading.score import grade
+from engine.loading.loader import check_course
+from engine.loading.source import load_yaml_bytes
 from engine.model import Text
-from engine.names import is_safe_entry, unsafe_path_reason
-from engine.patterns import MATCH_SECONDS, MAX_ANSWER, pattern_matches, slow_pattern_reason
-from engine.source import load_yaml_bytes
+from engine.safety.names import is_safe_entry, unsafe_path_reason
 from renderers.base import zip_bundle
-from renderers.html.grader import grader_data
-
-from .hostile import COMPLETE
-from .scan import output_problems
+from renderers.site.grader import grader_data
+from tests.safety.hostile import COMPLETE
+from tests.safety.scan import output_problems
 
 # --- 5: alias amplification ----------------------------------------------------------------
 
@@ -164,16 +163,16 @@ def test_ordinary_patterns_are_not_flagged(pattern: str) -> None:
 
 
 def test_the_python_grader_matches_with_a_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.patterns
+    import engine.grading.patterns
 
     seen: list[object] = []
-    real = engine.patterns.regex.fullmatch
+    real = engine.grading.patterns.regex.fullmatch
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         seen.append(kwargs.get("timeout"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(engine.patterns.regex, "fullmatch", spy)
+    monkeypatch.setattr(engine.grading.patterns.regex, "fullmatch", spy)
     assert pattern_matches("a{1,300}", "a" * MAX_ANSWER, ignore_case=False)
     assert seen == [MATCH_SECONDS]
 
@@ -188,12 +187,12 @@ def test_the_python_grader_cannot_hang() -> None:
 
 
 def test_a_timed_out_match_is_a_wrong_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.patterns
+    import engine.grading.patterns
 
     def too_slow(*_args: Any, **_kwargs: Any) -> None:
         raise TimeoutError("regex timed out")
 
-    monkeypatch.setattr(engine.patterns.regex, "fullmatch", too_slow)
+    monkeypatch.setattr(engine.grading.patterns.regex, "fullmatch", too_slow)
     assert not pattern_matches("abc", "abc", ignore_case=False)
 
 
@@ -205,7 +204,7 @@ def _text_question(pattern: str) -> Text:
 @pytest.mark.browser
 @pytest.mark.xdist_group("html")
 def test_the_browser_grader_caps_the_answer_as_the_python_one_does(chromium: Any) -> None:
-    source = files("renderers.html").joinpath("static", "grading.js").read_text("utf-8")
+    source = files("renderers.site").joinpath("static", "grading.js").read_text("utf-8")
     cases = [("(a+)+b", "a" * 400), ("a{1,300}", "a" * MAX_ANSWER),
              ("a+", "a" * (MAX_ANSWER + 1))]
     page = chromium.new_page()

@@ -11,15 +11,14 @@ from xml.etree import ElementTree
 
 import pytest
 
-from engine.coursefiles import is_course_file
 from engine.diagnostics import Code
-from engine.loader import check_course
-from engine.mathml import ATTRIBUTES, ELEMENTS, latex_to_mathml, math_problems
-from engine.svg import svg_problem
-
-from .hostile import COMPLETE, PATH_CODES
-from .scan import output_problems
-from .test_hostile_outputs import build_all
+from engine.loading.loader import check_course
+from engine.safety.coursefiles import is_course_file
+from engine.safety.svg import svg_problem
+from engine.text.mathml import ATTRIBUTES, ELEMENTS, latex_to_mathml, math_problems
+from tests.safety.hostile import COMPLETE, PATH_CODES
+from tests.safety.scan import output_problems
+from tests.safety.test_hostile_outputs import build_all
 
 HOSTILE_MATH = [
     r'\text{<script/src="../media/assets/x.js"></script>}',

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from .scan import file_problems
+from tests.safety.scan import file_problems
 
 BAD = [
     ("page.html", b'<p><img src=x onerror="window.__pwned=1"></p>'),

@@ -17,19 +17,18 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from engine.cli import main
-from engine.controls import CONTROL
-from engine.loader import load_course
-from renderers.html.liveserver import LIVE_PREFIX, LiveServer
-from renderers.html.serve import build_html
-from renderers.terminal.screen import Screen
-from renderers.terminal.store import ProgressStore, StoreError
-
-from .hostile import COMPLETE, hostile_course
-from .hostile import CONTROL as CONTROL_PAYLOADS
+from cli.commands.serve import build_html
+from cli.liveserver import LIVE_PREFIX, LiveServer
+from cli.main import main
+from engine.loading.loader import load_course
+from engine.safety.controls import CONTROL
+from learner.screen import Screen
+from learner.store import ProgressStore, StoreError
+from tests.safety.hostile import COMPLETE, hostile_course
+from tests.safety.hostile import CONTROL as CONTROL_PAYLOADS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from terminal.helpers import isolated_env, lessonkit, right_lines
+from tests.learner.helpers import isolated_env, lessonkit, right_lines
 
 SEED = 7
 

@@ -1,0 +1,5 @@
+"""`python -m cli` runs the lessonkit program."""
+
+from cli.main import entry
+
+entry()

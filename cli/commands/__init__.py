@@ -1,0 +1,1 @@
+"""One module per `lessonkit` command; cli/main.py imports each lazily."""

@@ -1,5 +1,0 @@
-"""`python -m engine` runs the lessonkit program."""
-
-from engine.cli import entry
-
-entry()

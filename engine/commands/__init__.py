@@ -1,1 +1,0 @@
-"""One module per `lessonkit` command; engine/cli.py imports each lazily."""

@@ -1,0 +1,387 @@
+"""Load a course folder: course.yaml and every chapter file, validated, with spans attached."""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from engine.diagnostics import Code, CourseError, Diagnostic, Severity
+from engine.loading.salvage import attach_kept, mark_dropped_ids, salvage
+from engine.loading.source import load_yaml_file
+from engine.loading.source_map import Path_, SourceMap
+from engine.loading.validate import errors_to_diagnostics
+from engine.model import Chapter, Course, CourseFile, Section
+from engine.node import set_source, source_of
+from engine.span import display_path
+
+COURSE_FILE = "course.yaml"
+
+
+@dataclass
+class CheckResult:
+    """A course (None when it has errors) and every diagnostic, sorted by file and line."""
+
+    course: Course | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+
+def course_folder(path: str | Path) -> Path:
+    """The course folder for a folder or a course.yaml path."""
+    p = Path(path)
+    return p.parent if p.name == COURSE_FILE or p.suffix in (".yaml", ".yml") else p
+
+
+@dataclass
+class LoadCache:
+    """What a long-running process (`lessonkit serve`) keeps between checks of one course.
+
+    A chapter file whose size and modification time are unchanged is not read again, and
+    its own rules are not re-run, so re-checking a 5000-chapter course after one save
+    costs a directory walk and the one changed file.
+    """
+
+    chapters: dict[str, tuple[tuple[int, int], Any, list[Diagnostic]]] = field(default_factory=dict)
+    """Chapter key -> ((mtime_ns, size), (Chapter, SourceMap) or None, its load diagnostics)."""
+    rules: dict[str, tuple[Chapter, list[Diagnostic]]] = field(default_factory=dict)
+    """Chapter key -> (the chapter object checked, its rule diagnostics)."""
+
+
+def check_course(path: str | Path, cache: LoadCache | None = None) -> CheckResult:
+    """Load and validate the course at `path`, collecting every diagnostic.
+
+    Pass the same `cache` to later calls to re-read only the chapter files that changed.
+    """
+    # Loading allocates hundreds of thousands of small objects that all stay alive; the
+    # cyclic garbage collector would rescan them again and again for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    # (What to do with the collector once the course is loaded is the process's choice:
+    # cli/main.py for the one-shot commands, cli/commands/serve.py for `serve`.)
+    try:
+        return _check_course(path, cache)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
+    from engine.checking.rules import check_rules
+
+    root = course_folder(path)
+    course_path = root / COURSE_FILE
+    diags: list[Diagnostic] = []
+    if not course_path.is_file():
+        diags.append(
+            Diagnostic.of(
+                Code.FILE_NOT_FOUND,
+                f"no {COURSE_FILE} in {display_path(root)}",
+                None,
+                hint="run 'lessonkit new course NAME' to start one",
+            )
+        )
+        return CheckResult(None, diags)
+    loaded = load_yaml_file(course_path, display_path(course_path))
+    diags.extend(loaded.diagnostics)
+    if loaded.data is None:
+        return CheckResult(None, _finish(diags, []))
+    named: set[str] = set()
+    """Listed paths as written (normalised), so a listed link is never called an orphan."""
+    try:
+        course_file = CourseFile.model_validate(loaded.data)
+        attach_spans(course_file, loaded.source_map, ())
+        kept = list(range(len(course_file.sections)))
+    except ValidationError as err:
+        diags.extend(errors_to_diagnostics(CourseFile, loaded.data, err, loaded.source_map))
+        # Check the chapters of the sections that are fine, in this same round.
+        saved = salvage(
+            CourseFile,
+            loaded.data,
+            err,
+            "sections",
+            {"id": "course", "title": ""},
+            item_stand_ins={"id": "section-{n}", "title": ""},
+        )
+        if saved is None:
+            return CheckResult(None, _finish(diags, []))
+        course_file, kept = saved.model, saved.kept
+        attach_kept(course_file, loaded.source_map, "sections", kept)
+        # The chapters of a section left out are not orphans: the section is the mistake.
+        named.update(_listed_in(saved.dropped))
+
+    chapters: dict[str, tuple[Chapter, SourceMap]] = {}
+    listed: dict[str, Any] = {}
+    keys: dict[tuple[int, int], str] = {}
+    base = root.resolve()
+    base_text = str(base)
+    shown_root = display_path(root)
+    resolver = _ChapterResolver(base)
+    for s_index, section in enumerate(course_file.sections):
+        in_file = kept[s_index]
+        for c_index, rel in enumerate(section.chapters):
+            span = loaded.source_map.value(("sections", in_file, "chapters", c_index))
+            named.add(_normalised(rel))
+            target, problem = resolver.resolve(rel)
+            if problem is not None:
+                diags.append(Diagnostic.of(Code.PATH_ESCAPES, problem, span))
+                continue
+            assert target is not None
+            # The target is inside `base` (the resolver checked), so the key is its tail.
+            key = target[len(base_text) + 1:].replace(os.sep, "/")
+            if key in listed:
+                diags.append(
+                    Diagnostic.of(
+                        Code.DUPLICATE_CHAPTER,
+                        f"chapter '{rel}' is listed twice",
+                        span,
+                        notes=(f"first listed at {listed[key]}",),
+                    )
+                )
+                continue
+            listed[key] = span
+            keys[(s_index, c_index)] = key
+            shown = f"{shown_root}/{key}" if shown_root not in ("", ".") else key
+            chapter = _cached_chapter(cache, target, key, shown, diags, rel, span, root)
+            if chapter is not None:
+                chapters[key] = chapter
+    diags.extend(_orphans(root, set(listed) | named))
+
+    sections = []
+    for s_index, section in enumerate(course_file.sections):
+        loaded_chapters = []
+        for c_index in range(len(section.chapters)):
+            key = keys.get((s_index, c_index), "")
+            if key in chapters:
+                loaded_chapters.append(chapters[key][0])
+        built = Section(id=section.id, title=section.title, chapters=loaded_chapters)
+        set_source(built, source_of(section))
+        sections.append(built)
+    meta = {
+        name: getattr(course_file, name) for name in CourseFile.model_fields if name != "sections"
+    }
+    course = Course(**meta, sections=sections)
+    set_source(course, source_of(course_file))
+    course._root = str(root)
+    smaps = {key: smap for key, (_, smap) in chapters.items()}
+    memo = cache.rules if cache is not None else None
+    diags.extend(check_rules(course, course_file, loaded.source_map, smaps, memo))
+    final = _finish(diags, course.suppress)
+    has_errors = any(d.severity is Severity.ERROR for d in final)
+    return CheckResult(None if has_errors else course, final)
+
+
+def load_course(path: str | Path) -> Course:
+    """The validated course at `path`; raises CourseError listing every error."""
+    result = check_course(path)
+    if result.course is None:
+        raise CourseError(result.diagnostics)
+    return result.course
+
+
+def _finish(diags: list[Diagnostic], suppress: list[str]) -> list[Diagnostic]:
+    silenced = set(suppress)
+    kept = [d for d in diags if not (d.severity is Severity.WARNING and d.code.value in silenced)]
+    unique = {(d.sort_key(), d.message): d for d in kept}
+    return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+class _ChapterResolver:
+    """Resolves chapter paths inside the course folder, following links once per folder."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.folders: dict[str, str] = {}
+
+    def resolve(self, rel: str) -> tuple[str | None, str | None]:
+        """The chapter file inside the course folder (an absolute path), or why the path
+        is not allowed."""
+        # Plain string work (a big course resolves thousands of paths), with the meaning
+        # of PurePosixPath: empty and "." parts drop out.
+        posix = rel.replace("\\", "/")
+        if posix.startswith("/") or re.match(r"^[A-Za-z]:", rel):
+            return None, f"chapter path '{rel}' is absolute; give it relative to the course folder"
+        parts = [part for part in posix.split("/") if part not in ("", ".")]
+        if ".." in parts or not parts:
+            return None, f"chapter path '{rel}' leaves the course folder"
+        folder = "/".join(parts[:-1]) or "."
+        real_folder = self.folders.get(folder)
+        if real_folder is None:
+            real_folder = os.path.realpath(os.path.join(self.base, folder))
+            self.folders[folder] = real_folder
+        target = os.path.join(real_folder, parts[-1])
+        if os.path.islink(target):
+            target = os.path.realpath(target)
+        base = str(self.base)
+        if not target.startswith(base + os.sep):
+            return None, f"chapter path '{rel}' leads outside the course folder (through a link)"
+        return target, None
+
+
+def _normalised(rel: str) -> str:
+    return os.path.normpath(rel.replace("\\", "/")).replace(os.sep, "/")
+
+
+def _listed_in(sections: list[Any]) -> set[str]:
+    """The chapter paths that sections left out of a salvaged course.yaml list."""
+    found: set[str] = set()
+    for section in sections:
+        values = section.values() if isinstance(section, dict) else ()
+        for value in values:
+            if isinstance(value, list):
+                found.update(_normalised(v) for v in value if isinstance(v, str) and v)
+    return found
+
+
+def _near_file(root: Path, rel: str) -> str | None:
+    import difflib
+
+    candidates = [
+        p.relative_to(root).as_posix() for p in root.rglob("*.yaml") if p.name != COURSE_FILE
+    ]
+    close = difflib.get_close_matches(rel, candidates, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _cached_chapter(
+    cache: LoadCache | None,
+    target: str,
+    key: str,
+    shown: str,
+    diags: list[Diagnostic],
+    rel: str,
+    span: Any,
+    root: Path,
+) -> tuple[Chapter, SourceMap] | None:
+    if cache is None:
+        return _load_chapter(Path(target), key, shown, diags, rel, span, root)
+    try:
+        stat = os.stat(target)
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (-1, -1)
+    known = cache.chapters.get(key)
+    if known is not None and known[0] == stamp and stamp[0] >= 0:
+        diags.extend(known[2])
+        result: tuple[Chapter, SourceMap] | None = known[1]
+        return result
+    own: list[Diagnostic] = []
+    result = _load_chapter(Path(target), key, shown, own, rel, span, root)
+    cache.chapters[key] = (stamp, result, own)
+    diags.extend(own)
+    return result
+
+
+def _load_chapter(
+    target: Path,
+    key: str,
+    shown: str,
+    diags: list[Diagnostic],
+    rel: str,
+    span: Any,
+    root: Path,
+) -> tuple[Chapter, SourceMap] | None:
+    loaded = load_yaml_file(target, shown)
+    for d in loaded.diagnostics:
+        if d.code is Code.FILE_NOT_FOUND:
+            # Say it at the line of course.yaml that names the file.
+            d = Diagnostic.of(
+                Code.FILE_NOT_FOUND,
+                f"chapter file '{rel}' does not exist",
+                span,
+                hint=_near_file(root, rel),
+            )
+        elif d.code is Code.FILE_UNREADABLE:
+            d = Diagnostic.of(Code.FILE_UNREADABLE, f"chapter file '{rel}': {d.message}", span)
+        diags.append(d)
+    if loaded.data is None:
+        return None
+    data = loaded.data
+    if isinstance(data, dict) and "id" not in data:
+        # Content format: an omitted chapter id is derived from the file name.
+        data = {"id": slug(Path(key).stem), **data}
+    try:
+        chapter = Chapter.model_validate(data)
+        attach_spans(chapter, loaded.source_map, ())
+    except ValidationError as err:
+        diags.extend(errors_to_diagnostics(Chapter, data, err, loaded.source_map))
+        # The blocks that are fine are checked in this same round.
+        stand_ins = {"id": slug(Path(key).stem), "title": ""}
+        saved = salvage(Chapter, data, err, "blocks", stand_ins)
+        if saved is None:
+            return None
+        chapter = saved.model
+        attach_kept(chapter, loaded.source_map, "blocks", saved.kept)
+        mark_dropped_ids(chapter, saved.dropped)
+    chapter._path = key
+    return chapter, loaded.source_map
+
+
+def slug(text: str) -> str:
+    """A stable id from a file name or title: `01-What is an RNN?` -> `what-is-an-rnn`."""
+    text = re.sub(r"^\d+[-_ ]*", "", text.strip().lower())
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "chapter"
+
+
+def _orphans(root: Path, listed: set[str]) -> list[Diagnostic]:
+    """Chapter-like YAML files in the course folder that no section lists."""
+    out = []
+    base = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and d != "assets")
+        folder = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        prefix = "" if folder == "." else folder + "/"
+        for name in sorted(filenames):
+            if not name.endswith((".yaml", ".yml")) or name == COURSE_FILE:
+                continue
+            key = prefix + name  # strings, not Paths: a big course has thousands of files
+            if key in listed:
+                continue
+            path = Path(dirpath) / name
+            try:
+                head = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if re.search(r"^blocks\s*:", head, re.MULTILINE):
+                out.append(
+                    Diagnostic.of(
+                        Code.ORPHAN_CHAPTER,
+                        f"chapter file '{key}' is not listed in any section",
+                        _span_at_start(path),
+                        hint=f"add '{key}' to a section's chapters in {COURSE_FILE}",
+                    )
+                )
+    return out
+
+
+def _span_at_start(path: Path) -> Any:
+    from engine.span import Span
+
+    return Span(display_path(path), 1, 1)
+
+
+def attach_spans(node: BaseModel, smap: SourceMap, path: Path_) -> None:
+    """Let `node` and every node under it find its span in `smap` (looked up lazily)."""
+    set_source(node, (smap, path))
+    for name, value in node.__dict__.items():
+        if isinstance(value, BaseModel):
+            attach_spans(value, smap, (*path, name))
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            for i, item in enumerate(value):
+                attach_spans(item, smap, (*path, name, i))
+        elif isinstance(value, dict) and value:
+            for k, item in value.items():
+                if isinstance(item, BaseModel):
+                    attach_spans(item, smap, (*path, name, k))

@@ -1,0 +1,228 @@
+"""Math on the compiled Markdown path: formulas found as the dollarmath plugin finds them.
+
+The compiled parser (engine.text.markdown_fast) knows no math. So before it runs, each formula
+the plugin would find is replaced by a placeholder it leaves alone, and after it the
+placeholder becomes the formula's MathML, as engine.text.markdown's render rules make it:
+
+- inline `$x$` and `$$x$$` keep their dollars around a word of letters and digits
+  (`$LKMATH3Z$`), so emphasis next to them sees the same punctuation as before;
+- a display block (`$$` alone on a line after a blank line or the start, up to the first
+  line ending with `$$`) becomes a paragraph of its own holding one placeholder word.
+
+The search mirrors the plugin's rule (pandoc's: no space inside the dollars, no digit
+outside them) and gives up, sending the text to markdown-it-py, wherever the two parsers
+could read the text differently: escaped dollars, a paragraph that mixes code spans and
+dollars, dollars in indented or nested code, a formula across lines or holding a `|`,
+math in a heading, and a formula opening an inline run that ends with a digit or a
+backslash (the plugin then reads the run's last character as the one before the dollar).
+A placeholder that does not come out of the parser exactly once, as expected, also gives
+up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from markdown_it.common.utils import isWhiteSpace
+
+from engine.text.mathml import latex_to_mathml
+
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
+_START_ISH = re.compile(r"[\s>#*+\-.)\d|]*")
+_BLOCK_START = re.compile(r"[\s>*+\-\d.)]*\$\$")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
+
+
+def _placeholder(n: int) -> str:
+    return f"LKMATH{n}Z"
+
+
+def _ends_badly(chunk: list[str]) -> bool:
+    return any(_bad_end(line) for line in chunk)
+
+
+def _bad_end(run: str) -> bool:
+    # At the start of a run the plugin reads the run's last character as the one before
+    # the dollar (a digit: no formula; a backslash: an escaped dollar).
+    last = run.rstrip()[-1:]
+    return last.isdigit() or last == "\\"
+
+
+def _scan_line(line: str, later: str, chunk: list[str],
+               formulas: list[tuple[str, str]]) -> str | None:
+    """`line` with its inline formulas replaced by placeholders, or None to give up.
+    `later` is the rest of the paragraph after this line."""
+    out: list[str] = []
+    pos = 0
+    at = line.find("$")
+    while at >= 0:
+        found = _formula_at(line, at, later, chunk)
+        if found is None:
+            return None
+        end, kind = found
+        if not kind:
+            at = line.find("$", at + 1)
+            continue
+        double = kind == "double"
+        content = line[at + 2: end - 1] if double else line[at + 1: end]
+        if "|" in content:
+            return None
+        marker = "$$" if double else "$"
+        out += [line[pos:at], marker, _placeholder(len(formulas)), marker]
+        formulas.append((kind, content.strip()))
+        pos = end + 1
+        at = line.find("$", pos)
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def _formula_at(line: str, at: int, later: str, chunk: list[str]
+                ) -> tuple[int, str] | None:
+    """(index of the closing dollar, "single" or "double") of the formula the plugin reads
+    at `line[at]`, (0, "") where it reads none, None where this cannot tell."""
+    following = line[at + 1: at + 2] or "\n"
+    if isWhiteSpace(ord(following)):
+        return 0, ""
+    if at and line[at - 1].isdigit():
+        return 0, ""
+    if _START_ISH.fullmatch(line[:at]) and (
+            _ends_badly(chunk) or any(_bad_end(cell) for cell in line.split("|"))):
+        # Maybe the start of an inline run: see `_bad_end`; the run's end may be on
+        # another line or in another table cell.
+        return None
+    double = following == "$"
+    close = line.find("$$" if double else "$", at + (2 if double else 1))
+    if close < 0:
+        # The plugin searches the whole run: a dollar further on may close it.
+        return None if "$" in later else (0, "")
+    end = close + 1 if double else close
+    if isWhiteSpace(ord(line[end - 1])):
+        return 0, ""
+    if line[end + 1: end + 2].isdigit():
+        return 0, ""
+    if not (line[at + 2: end - 1] if double else line[at + 1: end]):
+        return 0, ""
+    return end, "double" if double else "single"
+
+
+@lru_cache(maxsize=1 << 14)
+def mask_math(text: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """`text` with every formula replaced by a placeholder, and the formulas as
+    (kind, LaTeX) in placeholder order; None where only the plugin can tell. Once per
+    distinct text and process: `check` and the renderers ask it of the same texts."""
+    if "\\$" in text or _SETEXT.search(text):
+        return None
+    lines = text.split("\n")
+    formulas: list[tuple[str, str]] = []
+    out: list[str] = []
+    fence: str | None = None
+    chunk_start = 0
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            chunk_start = i + 1
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(2)[0] == fence[0] and len(opened.group(2)) >= len(
+                    fence) and not line[opened.end():].strip():
+                fence = None
+            out.append(line)
+            i += 1
+            continue
+        if opened:
+            fence = opened.group(2)
+            out.append(line)
+            i += 1
+            continue
+        if "```" in line or "~~~" in line or ("$" in line and line[:1] in (" ", "\t") and (
+                line.startswith("    ") or line.startswith("\t"))):
+            return None  # a nested fence, or an indented line that may be code
+        if "$" not in line:
+            out.append(line)
+            i += 1
+            continue
+        if line.rstrip() == "$$" and chunk_start == i:
+            block = _display_block(lines, i, formulas)
+            if block is None:
+                return None
+            out += [_placeholder(len(formulas) - 1), ""]
+            i = block
+            chunk_start = i
+            continue
+        if _BLOCK_START.match(line):
+            return None  # `$$` where a block may start: the plugin's block rule may apply
+        chunk = _chunk(lines, chunk_start)
+        if "`" in "".join(chunk) or line.lstrip().startswith("#"):
+            return None
+        later = "\n".join(lines[i + 1: chunk_start + len(chunk)])
+        scanned = _scan_line(line, later, chunk, formulas)
+        if scanned is None:
+            return None
+        out.append(scanned)
+        i += 1
+    return "\n".join(out), tuple(formulas)
+
+
+def _chunk(lines: list[str], start: int) -> list[str]:
+    """The lines from `start` up to the next blank line."""
+    end = start
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    return lines[start:end]
+
+
+def _display_block(lines: list[str], start: int, formulas: list[tuple[str, str]]
+                   ) -> int | None:
+    """The index after a `$$` block opening at `lines[start]` (its formula appended), or
+    None where the plugin would not read one."""
+    body: list[str] = []
+    for at in range(start + 1, len(lines)):
+        line = lines[at]
+        stripped = line.strip()
+        if stripped.endswith("$$"):
+            body.append(line.rstrip()[:-2])
+            latex = "\n".join(body).strip()
+            if "$" in latex or not latex:
+                return None
+            formulas.append(("block", latex))
+            return at + 1
+        if not stripped:
+            return None
+        body.append(line)
+    return None
+
+
+def _written(n: int, kind: str) -> str:
+    """How placeholder `n` of a formula of `kind` comes out of the compiled parser."""
+    word = _placeholder(n)
+    if kind == "block":
+        return f"<p>{word}</p>\n"
+    marker = "$$" if kind == "double" else "$"
+    return f"{marker}{word}{marker}"
+
+
+def placeholders_in_place(html: str, formulas: Sequence[tuple[str, str]]) -> bool:
+    """Whether each placeholder came out of the compiled parser exactly once, where the
+    formula would have: then `formulas` are those the plugin finds, in its order."""
+    return all(
+        html.count(_written(n, kind)) == 1 and html.count(_placeholder(n)) == 1
+        for n, (kind, _) in enumerate(formulas)
+    )
+
+
+def unmask_math(html: str, formulas: Sequence[tuple[str, str]]) -> str | None:
+    """The compiled parser's `html` with each placeholder turned into its MathML, or None
+    when a placeholder did not come out where the formula would have."""
+    for n, (kind, latex) in enumerate(formulas):
+        written = _written(n, kind)
+        if html.count(written) != 1 or html.count(_placeholder(n)) != 1:
+            return None
+        if kind == "block":
+            mathml = f'<div class="math-display scroll-x">{latex_to_mathml(latex, True)}</div>\n'
+        else:
+            mathml = latex_to_mathml(latex, kind == "double")
+        html = html.replace(written, mathml)
+    return html

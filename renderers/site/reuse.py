@@ -1,0 +1,62 @@
+"""What the site renderer keeps from one build to the next in `lessonkit serve`.
+
+A long-running `lessonkit serve` gets the same Chapter object back for a chapter file
+that did not change, so what the last build worked out from it (a hash, a list) can be
+used again (`PerObject`), and the pages and search shards the last build used are still
+in memory (`RecentEntries`). All of it lives in one `SiteMemory`, kept in
+the `RebuildState` that `serve` owns; a one-shot build starts with an empty one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from engine.model import Chapter
+from renderers.site.cache import RecentEntries
+
+Obj = TypeVar("Obj")
+Value = TypeVar("Value")
+
+
+class PerObject(Generic[Obj, Value]):
+    """Values worked out from immutable objects, reused while the very same object comes
+    back.
+
+    An entry is keyed by the object's id and holds the object itself, so the id cannot
+    pass to another object while the entry lives; only what the last build used is kept.
+    """
+
+    def __init__(self) -> None:
+        self.last: dict[int, tuple[Obj, Value]] = {}
+        self.current: dict[int, tuple[Obj, Value]] = {}
+
+    def get(self, obj: Obj, compute: Callable[[Obj], Value]) -> Value:
+        """`compute(obj)`, or its value from the last build for this very object."""
+        known = self.last.get(id(obj))
+        value = known[1] if known is not None and known[0] is obj else compute(obj)
+        self.current[id(obj)] = (obj, value)
+        return value
+
+    def end_build(self) -> None:
+        """Keep what this build used, and only that, for the next one."""
+        self.last, self.current = self.current, {}
+
+
+@dataclass
+class SiteMemory:
+    """Everything the site renderer reuses from the last build of the same course."""
+
+    recent: RecentEntries = field(default_factory=RecentEntries)
+    """The pages and search shards the last build used."""
+    chapter_digests: PerObject[Chapter, str] = field(default_factory=PerObject)
+    """A hash of each chapter's model, part of its page key."""
+    question_lists: PerObject[Chapter, list[dict[str, object]]] = field(
+        default_factory=PerObject)
+    """Each chapter's question list for `course.js`."""
+
+    def end_build(self) -> None:
+        """Keep what this build used of the per-chapter values, and only that."""
+        self.chapter_digests.end_build()
+        self.question_lists.end_build()

@@ -1,0 +1,165 @@
+"""Rendering in forked workers: same results, same order, failures surfaced or absorbed."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from pathlib import PurePosixPath
+
+import pytest
+
+from renderers.base import RenderContext
+from renderers.site import HtmlOptions, HtmlRenderer
+from renderers.site.parallel import CHUNK, WorkerError, can_fork, ordered_map
+from tests.renderers.site.html_helpers import make_course
+
+PARENT = os.getpid()
+
+
+def test_workers_are_forked_on_linux() -> None:
+    assert can_fork()  # the tests below need it; CI runs on Linux
+
+
+def square_and_pid(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+class EveryWorkerTakesAChunk:
+    """square_and_pid, but a worker's first item waits until every worker has one, so an
+    idle worker cannot take all the chunks of work this quick."""
+
+    def __init__(self, workers: int) -> None:
+        self.barrier = multiprocessing.get_context("fork").Barrier(workers, timeout=30)
+        self.started = False  # in a worker: its own copy, from the fork
+
+    def __call__(self, n: int) -> tuple[int, int]:
+        if os.getpid() != PARENT and not self.started:
+            self.started = True
+            self.barrier.wait()
+        return square_and_pid(n)
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_results_come_back_in_order_from_several_processes(processes: int) -> None:
+    items = list(range(CHUNK * 7 + 3))
+    results = list(ordered_map(EveryWorkerTakesAChunk(processes - 1), items, processes))
+    assert [value for value, _ in results] == [n * n for n in items]
+    pids = {pid for _, pid in results}
+    assert PARENT in pids and len(pids) == processes
+
+
+def test_few_items_stay_in_this_process() -> None:
+    results = list(ordered_map(square_and_pid, list(range(CHUNK)), 4))
+    assert {pid for _, pid in results} == {PARENT}
+
+
+def fail_in_a_worker(n: int) -> int:
+    if os.getpid() != PARENT and n == CHUNK + 1:
+        raise ValueError("broken chapter")
+    return n
+
+
+def test_an_exception_in_a_worker_is_raised_with_its_traceback() -> None:
+    with pytest.raises(WorkerError, match=r"(?s)ValueError: broken chapter"):
+        list(ordered_map(fail_in_a_worker, list(range(CHUNK * 4)), 2))
+
+
+def die_in_a_worker(n: int) -> int:
+    if os.getpid() != PARENT and n == CHUNK * 3:
+        os._exit(9)  # as if killed: nothing sent for this chunk or the ones after it
+    return n
+
+
+def test_the_chunks_of_a_dead_worker_are_done_here() -> None:
+    items = list(range(CHUNK * 6))
+    assert list(ordered_map(die_in_a_worker, items, 2)) == items
+
+
+def record_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The process ids of the workers forked from now on, in order."""
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def recording_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    return forked
+
+
+def test_stopping_early_leaves_no_worker_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    forked = record_forks(monkeypatch)
+    results = ordered_map(square_and_pid, list(range(CHUNK * 20)), 3)
+    next(results)
+    results.close()
+    assert len(forked) == 2
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reaped: not running, not a zombie
+
+
+def test_a_site_rendered_on_several_processes_is_the_same() -> None:
+    course = make_course(3, 30)
+    sites = [HtmlRenderer().render(course, RenderContext(options=HtmlOptions(), jobs=jobs))
+             for jobs in (1, 2)]
+    assert sites[0] == sites[1]
+    assert PurePosixPath("chapters/c2-29.html") in sites[1]
+
+
+def test_when_no_process_can_be_forked_everything_is_done_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forks = []
+    real_fork = os.fork
+
+    def second_fork_fails() -> int:
+        if forks:
+            raise BlockingIOError("fork: Resource temporarily unavailable")
+        forks.append(pid := real_fork())
+        return pid
+
+    monkeypatch.setattr(os, "fork", second_fork_fails)
+    items = list(range(CHUNK * 9))
+    results = list(ordered_map(square_and_pid, items, 3))
+    assert [value for value, _ in results] == [n * n for n in items]
+    assert {pid for _, pid in results} == {PARENT}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks[0], os.WNOHANG)  # the one worker that did start was reaped
+
+
+def block_in_a_worker(n: int) -> int:
+    if os.getpid() != PARENT:
+        time.sleep(3600)  # a chunk that would keep a waiting pool busy for an hour
+    return n
+
+
+@pytest.mark.timeout(60)
+def test_ctrl_c_kills_the_busy_workers_instead_of_waiting_for_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def interrupted_here(n: int) -> int:
+        if os.getpid() == PARENT and n == CHUNK // 2:  # in its first chunk
+            raise KeyboardInterrupt
+        return block_in_a_worker(n)
+
+    forked = record_forks(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        list(ordered_map(interrupted_here, list(range(CHUNK * 6)), 2))
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0], os.WNOHANG)  # killed and reaped, its hour not waited for
+
+
+def report_sigint(n: int) -> int:
+    return n if os.getpid() == PARENT else int(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+
+
+def test_workers_leave_ctrl_c_to_this_process() -> None:
+    # The terminal sends SIGINT to the whole process group; only this process acts on it.
+    results = list(ordered_map(report_sigint, list(range(CHUNK * 4)), 2))
+    assert results[CHUNK:CHUNK * 2] == [1] * CHUNK
