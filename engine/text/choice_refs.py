@@ -8,7 +8,8 @@ whatever the learner happens to see first. A reference names the option itself, 
 a drop-down option of a cloze blank), in the prompt, the explanation, a hint or a
 choice's feedback. Every renderer resolves it to what the learner sees: the option's own
 text in quotes where options carry no number (the site, the LMS formats), and the text
-with the number it is shown under in the terminal, where options are typed by number.
+with the number it is shown under in the terminal, where options are typed by number (a
+drop-down option: with its blank's number too).
 """
 
 from __future__ import annotations

@@ -129,9 +129,17 @@ def question_lines(
 
 def as_shown(question: QuestionType, layout: Layout, t: Catalog) -> QuestionType:
     """`question` with its `{{choice: ...}}` references named as this session shows the
-    options: the text and the number the learner types (a drop-down option: its text)."""
+    options: the text and the number the learner types (a drop-down option: that number
+    and its blank's, as `blank_prompt` lists them)."""
 
     def shown(option: Option) -> str:
+        if option.blank is not None and isinstance(question, Cloze):
+            order = layout.blank_order(option.blank)
+            if not order:
+                return quoted(option)
+            return t.text("term.choice_ref_blank", text=quoted(option),
+                          number=order.index(option.index) + 1,
+                          blank=list(question.blanks).index(option.blank) + 1)
         if option.blank is not None or not layout.order:
             return quoted(option)
         return t.text("term.choice_ref", text=quoted(option),
