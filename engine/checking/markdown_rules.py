@@ -148,7 +148,13 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
             # the course (by name or symlink), an unsafe name, an SVG with script.
             if (ref := coursefiles.resolve(course.root, source_dir, target)).problem
         ]
-        maths = markdown_inspect.math_spans(text) if "$" in text else []
+        # Formulas are many and their problems few: where a problem is, is worked out
+        # only for the texts that have one.
+        maths = [
+            (start + inner, message)
+            for start, latex in (markdown_inspect.math_spans(text) if "$" in text else ())
+            for inner, message in math_problems(latex)
+        ]
         if not problems and not files and not maths:
             continue
         span = span_at(node, *parts)
@@ -170,9 +176,8 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
                                     hint=f"looked in {display_path(chapter_dir)}/")
             else:
                 yield Diagnostic.of(code, message, where)
-        for start, latex in maths:
-            for inner, message in math_problems(latex):
-                yield Diagnostic.of(Code.MATH_MARKUP, message, finder.at(start + inner))
+        for offset, message in maths:
+            yield Diagnostic.of(Code.MATH_MARKUP, message, finder.at(offset))
 
 
 class _Finder:
@@ -250,9 +255,19 @@ def _escaped_target(line_text: str, target: str) -> tuple[int, int]:
 
 _UNSAFE_SCHEME = re.compile(r"(?:script|data)\s*:")
 
+_TAG_OR_AUTOLINK = re.compile(r"<[A-Za-z/!?]")
+"""What raw HTML (inline or a block) and an autolink with a scheme start with: CommonMark
+reads no other `<` as either (`a < b`, `<1>` stay text)."""
+
 
 def _may_be_unsafe(text: str) -> bool:
     """Whether `text` could hold raw HTML or an unsafe link (cheap substring tests first)."""
+    if _TAG_OR_AUTOLINK.search(text):
+        return True
+    if "](" not in text and "]:" not in text:
+        # No link or image: an inline one needs `](`, a reference one its definition's
+        # `]:`, and an autolink `<` and a letter.
+        return False
     if "<" in text or "&" in text or "%" in text:
         return True
     if ":" not in text:
