@@ -253,7 +253,7 @@ def _escaped_target(line_text: str, target: str) -> tuple[int, int]:
     return -1, 0
 
 
-_UNSAFE_SCHEME = re.compile(r"(?:script|data)\s*:")
+_UNSAFE_SCHEME = re.compile(r"(?:script|data|file)\s*:")
 
 _TAG_OR_AUTOLINK = re.compile(r"<[A-Za-z/!?]")
 """What raw HTML (inline or a block) and an autolink with a scheme start with: CommonMark
@@ -273,7 +273,8 @@ def _may_be_unsafe(text: str) -> bool:
     if ":" not in text:
         return False
     lowered = text.lower()
-    return ("script" in lowered or "data" in lowered) and bool(_UNSAFE_SCHEME.search(lowered))
+    return ("script" in lowered or "data" in lowered or "file" in lowered) and bool(
+        _UNSAFE_SCHEME.search(lowered))
 
 
 def _text_line_span(span: Span | None, text: str, line_offset: int) -> Span | None:

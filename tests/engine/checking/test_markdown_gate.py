@@ -28,6 +28,8 @@ TRICKY = [
     "[x](<javascript:alert(1)>)",
     "[x](data:text/html,hi)",
     "[x](vbscript:msgbox)",
+    "[x](file:///etc/passwd)",
+    "[x](FILE:///etc/passwd)",
     "![i](javascript:alert(1))",
     "[x][r]\n\n[r]: javascript:alert(1)",
     "[x]\n\n[x]: javascript:alert(1)",
