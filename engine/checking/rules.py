@@ -354,20 +354,23 @@ def _duplicates(
     `field` names the field of each node that holds the value (choices, pairs);
     `listed` names the list field of one node that holds all values (ordering items).
     """
-    seen: dict[str, Span | None] = {}
+
+    def where(index: int, node: Node) -> Span | None:
+        if listed is not None:
+            return span_at(node, listed, index)
+        return node.span_of(field) if field else node.span
+
+    # Spans are looked up only for duplicates: most questions have none.
+    seen: dict[str, tuple[int, Node]] = {}
     for index, (value, node) in enumerate(zip(values, nodes, strict=True)):
         key = " ".join(value.split())
-        if listed is not None:
-            span = span_at(node, listed, index)
-        else:
-            span = node.span_of(field) if field else node.span
         if key in seen:
-            first = seen[key]
+            first = where(*seen[key])
             yield Diagnostic.of(
                 code,
                 f"{what} '{_short(value)}' appears twice",
-                span,
+                where(index, node),
                 notes=(f"first at {first}",) if first else (),
             )
         else:
-            seen[key] = span
+            seen[key] = (index, node)
