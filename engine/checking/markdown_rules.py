@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 from urllib.parse import quote, unquote
 
+from engine.checking.quiet_math import formulas_are_quiet
 from engine.diagnostics import Code, Diagnostic
 from engine.field_types import Markdown
 from engine.model import Chapter, Course
@@ -148,11 +149,17 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
             # the course (by name or symlink), an unsafe name, an SVG with script.
             if (ref := coursefiles.resolve(course.root, source_dir, target)).problem
         ]
-        # Formulas are many and their problems few: where a problem is, is worked out
-        # only for the texts that have one.
+        # Formulas are many and their problems few: they are looked for only in texts
+        # that may have one (engine.checking.quiet_math), and where a problem is, is
+        # worked out only for the texts that have one.
+        formulas = (
+            markdown_inspect.math_spans(text)
+            if "$" in text and not formulas_are_quiet(text)
+            else ()
+        )
         maths = [
             (start + inner, message)
-            for start, latex in (markdown_inspect.math_spans(text) if "$" in text else ())
+            for start, latex in formulas
             for inner, message in math_problems(latex)
         ]
         if not problems and not files and not maths:

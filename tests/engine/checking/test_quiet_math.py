@@ -1,0 +1,58 @@
+"""`check` skips finding the formulas of a text whose commands are all quiet
+(engine.checking.quiet_math): no such formula may ever have a problem to report."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.checking.markdown_inspect import math_spans
+from engine.checking.quiet_math import QUIET, formulas_are_quiet
+from engine.text.mathml import _convert, math_problems
+
+_HOSTILE_ARGUMENTS = [
+    "", "{x}", "{x}{y}", "{x}{y}{z}", '{a"b;c}', "{a\"b;c}{'d&e}", "[a;b]{x}", "[3]{x}",
+    "{red}", "{#f00}", "{1;em}", "{javascript:alert(1)}", "{\\text{x}}", "(", ")", "<", ">",
+    ".", "|", "\\|", "\\{", "[", "]", "{x}_{a}^{b}", "^{a\"b}", "{&amp;}", "{&#x3C;b&#x3E;}",
+]
+
+
+@pytest.mark.parametrize("command", sorted(QUIET))
+def test_a_quiet_command_keeps_its_mathml_whole(command: str) -> None:
+    for argument in _HOSTILE_ARGUMENTS:
+        for formula in (f"{command}{argument}", f"x {command} {argument} y",
+                        f"\\left( {command}{argument} \\right)", f"{{{command}{argument}}}^2"):
+            converted = _convert(formula, False)
+            assert converted is None or converted[1] == (), formula
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*sorted(QUIET), *"abx12^_{}[]()&'~\"#%;:.,|+-=*/! \n<>$"]),
+                max_size=12).map("".join))
+def test_a_text_said_quiet_has_no_formula_with_a_problem(text: str) -> None:
+    if formulas_are_quiet(text):
+        for _, latex in math_spans(text):
+            assert math_problems(latex) == [], latex
+
+
+@pytest.mark.parametrize("text", [
+    "$\\href{javascript:x}{y}$",
+    "$\\color{r;d}x$",
+    "$\\fcolorbox{red}{blue}{x}$",
+    "$\\style{color:red}{x}$",
+    "$\\text{<b>}$",
+    "$\\mathrm{<i>x}$",
+    "$\\begin{array}{c|c} a & b \\end{array}$",
+    "$x \\$",
+    "$a\\",
+    "$\\hrefx$ $\\href$",
+])
+def test_a_text_that_may_have_a_problem_is_not_quiet(text: str) -> None:
+    assert not formulas_are_quiet(text)
+
+
+def test_common_notation_is_quiet() -> None:
+    assert formulas_are_quiet(
+        "$h_t = \\tanh(W_{hh} h_{t-1} + W_{xh} x_t)$ and $$\n\\frac{\\partial \\ell}"
+        "{\\partial h_t} = \\sum_{k} \\big\\lVert J_k \\big\\rVert\n$$ for $a < b$")
