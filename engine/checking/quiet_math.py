@@ -13,7 +13,8 @@ formula of it can do:
 - latex2mathml writes elements and attribute values taken from what the author typed
   only for commands (`\\href`, `\\color`, `\\hspace`, `\\begin{array}`...); a formula
   whose commands are all in QUIET, which write fixed elements and attributes (symbols,
-  fractions, roots, fonts, accents, delimiters, spaces), is kept whole by the sanitiser.
+  fractions, roots, fonts, accents, delimiters, spaces, rows), in matrices and cases
+  (ENVIRONMENTS) or not, is kept whole by the sanitiser.
 
 tests/engine/checking/test_quiet_math.py converts every QUIET command, with hostile
 arguments, to hold the list to that.
@@ -46,9 +47,11 @@ _STRUCTURE = (
     "Biggl Biggr hat bar tilde vec dot ddot overline underline widehat widetilde "
     "mathrm mathbf mathit mathcal mathbb mathsf mathtt boldsymbol text quad qquad"
 )
+ENVIRONMENTS = ("matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "cases")
+"""Environments without arguments (`array` takes a column spec, `pmatrix*` an alignment)."""
 QUIET = frozenset(
     "\\" + name for name in f"{_GREEK} {_SYMBOLS} {_OPERATORS} {_STRUCTURE}".split()
-) | frozenset({"\\,", "\\;", "\\:", "\\!", "\\{", "\\}", "\\|", "\\%", "\\#", "\\&", "\\_"})
+) | frozenset({"\\\\", "\\,", "\\;", "\\:", "\\!", "\\{", "\\}", "\\|", "\\%", "\\#", "\\&", "\\_"})
 """Commands whose MathML is fixed elements and attributes, whatever their arguments.
 (No `\\` followed by a blank or `$`: there a formula's content may end.)"""
 
@@ -57,6 +60,8 @@ _TEXT_COMMANDS = frozenset({"\\text", "\\mathrm"})
 reported when the text has a `<`)."""
 
 _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)", re.DOTALL)
+_ENVIRONMENT = re.compile(r"\\(?:begin|end)(?![A-Za-z])(\{(?:" + "|".join(ENVIRONMENTS) + r")\})?")
+_QUIET_WITH_ENVIRONMENTS = QUIET | {"\\begin", "\\end"}
 
 
 @lru_cache(maxsize=1 << 14)
@@ -65,6 +70,12 @@ def formulas_are_quiet(text: str) -> bool:
     if text.endswith("\\"):
         return False
     commands = set(_COMMAND.findall(text))
-    if not commands <= QUIET:
+    quiet = QUIET
+    if "\\begin" in commands or "\\end" in commands:
+        # Each one opens or closes an environment of ENVIRONMENTS, name written out.
+        if not all(found.group(1) for found in _ENVIRONMENT.finditer(text)):
+            return False
+        quiet = _QUIET_WITH_ENVIRONMENTS
+    if not commands <= quiet:
         return False
     return "<" not in text or not commands & _TEXT_COMMANDS

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.checking.markdown_inspect import math_spans
-from engine.checking.quiet_math import QUIET, formulas_are_quiet
+from engine.checking.quiet_math import ENVIRONMENTS, QUIET, formulas_are_quiet
 from engine.text.mathml import _convert, math_problems
 
 _HOSTILE_ARGUMENTS = [
@@ -27,8 +27,22 @@ def test_a_quiet_command_keeps_its_mathml_whole(command: str) -> None:
             assert converted is None or converted[1] == (), formula
 
 
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_a_quiet_environment_keeps_its_mathml_whole(environment: str) -> None:
+    begin, end = f"\\begin{{{environment}}}", f"\\end{{{environment}}}"
+    for command in sorted(QUIET):
+        for argument in _HOSTILE_ARGUMENTS:
+            inner = f"{command}{argument}"
+            for formula in (f"{begin} {inner} & b \\\\ c & {inner} {end}",
+                            f"{begin} a \\\\[{argument}] {inner}", f"{inner} {end} {begin}"):
+                converted = _convert(formula, False)
+                assert converted is None or converted[1] == (), formula
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([*sorted(QUIET), *"abx12^_{}[]()&'~\"#%;:.,|+-=*/! \n<>$"]),
+@given(st.lists(st.sampled_from([
+    *sorted(QUIET), *"abx12^_{}[]()&'~\"#%;:.,|+-=*/! \n<>$", "\\begin{pmatrix}",
+    "\\end{pmatrix}", "\\begin{array}{c|c}", "\\href{j}", "\\text{<b>}", "> ", "`"]),
                 max_size=12).map("".join))
 def test_a_text_said_quiet_has_no_formula_with_a_problem(text: str) -> None:
     if formulas_are_quiet(text):
@@ -44,6 +58,9 @@ def test_a_text_said_quiet_has_no_formula_with_a_problem(text: str) -> None:
     "$\\text{<b>}$",
     "$\\mathrm{<i>x}$",
     "$\\begin{array}{c|c} a & b \\end{array}$",
+    "$\\begin{pmatrix*}[r] a \\end{pmatrix*}$",
+    "$\\begin{pmatrix} a \\end{pmatrix} \\begin {array}{c} a \\end{array}$",
+    "$\\begin{pmatrix} \\href{x}{y} \\end{pmatrix}$",
     "$x \\$",
     "$a\\",
     "$\\hrefx$ $\\href$",
@@ -55,4 +72,5 @@ def test_a_text_that_may_have_a_problem_is_not_quiet(text: str) -> None:
 def test_common_notation_is_quiet() -> None:
     assert formulas_are_quiet(
         "$h_t = \\tanh(W_{hh} h_{t-1} + W_{xh} x_t)$ and $$\n\\frac{\\partial \\ell}"
-        "{\\partial h_t} = \\sum_{k} \\big\\lVert J_k \\big\\rVert\n$$ for $a < b$")
+        "{\\partial h_t} = \\sum_{k} \\big\\lVert J_k \\big\\rVert\n$$ for $a < b$ and "
+        "$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$")
