@@ -51,9 +51,11 @@ ENVIRONMENTS = ("matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix",
 """Environments without arguments (`array` takes a column spec, `pmatrix*` an alignment)."""
 QUIET = frozenset(
     "\\" + name for name in f"{_GREEK} {_SYMBOLS} {_OPERATORS} {_STRUCTURE}".split()
-) | frozenset({"\\\\", "\\,", "\\;", "\\:", "\\!", "\\{", "\\}", "\\|", "\\%", "\\#", "\\&", "\\_"})
+) | frozenset("\\" + char for char in "\\ ,;:!{}|%#&_")
 """Commands whose MathML is fixed elements and attributes, whatever their arguments.
-(No `\\` followed by a blank or `$`: there a formula's content may end.)"""
+No `\\` followed by a line break or `$`, where a formula's content may end: a formula
+ending in `\\ ` is read without its last blank, so a lone `\\` ends it (as the tests
+convert too)."""
 
 _TEXT_COMMANDS = frozenset({"\\text", "\\mathrm"})
 """The QUIET commands engine.text.mathml reads as text commands (markup inside them is

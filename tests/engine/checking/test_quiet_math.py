@@ -22,7 +22,8 @@ _HOSTILE_ARGUMENTS = [
 def test_a_quiet_command_keeps_its_mathml_whole(command: str) -> None:
     for argument in _HOSTILE_ARGUMENTS:
         for formula in (f"{command}{argument}", f"x {command} {argument} y",
-                        f"\\left( {command}{argument} \\right)", f"{{{command}{argument}}}^2"):
+                        f"\\left( {command}{argument} \\right)", f"{{{command}{argument}}}^2",
+                        f"x {command}{argument} \\"):
             converted = _convert(formula, False)
             assert converted is None or converted[1] == (), formula
 
