@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from engine.diagnostics import Code, CourseError, Diagnostic, Severity
+from engine.loading.node_sources import attach_spans
 from engine.loading.salvage import attach_kept, mark_dropped_ids, salvage
 from engine.loading.source import load_yaml_file
-from engine.loading.source_map import Path_, SourceMap
+from engine.loading.source_map import SourceMap
 from engine.loading.validate import errors_to_diagnostics
 from engine.model import Chapter, Course, CourseFile, Section
 from engine.node import set_source, source_of
@@ -370,18 +371,3 @@ def _span_at_start(path: Path) -> Any:
     from engine.span import Span
 
     return Span(display_path(path), 1, 1)
-
-
-def attach_spans(node: BaseModel, smap: SourceMap, path: Path_) -> None:
-    """Let `node` and every node under it find its span in `smap` (looked up lazily)."""
-    set_source(node, (smap, path))
-    for name, value in node.__dict__.items():
-        if isinstance(value, BaseModel):
-            attach_spans(value, smap, (*path, name))
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            for i, item in enumerate(value):
-                attach_spans(item, smap, (*path, name, i))
-        elif isinstance(value, dict) and value:
-            for k, item in value.items():
-                if isinstance(item, BaseModel):
-                    attach_spans(item, smap, (*path, name, k))

@@ -146,7 +146,7 @@ def _without_key(data: dict[str, Any], path: Path_) -> dict[str, Any]:
 
 def attach_kept(model: BaseModel, smap: SourceMap, items: str, kept: list[int]) -> None:
     """Point each kept item of the main list at its own place in the file."""
-    from engine.loading.loader import attach_spans
+    from engine.loading.node_sources import attach_spans
 
     attach_spans(model, smap, ())
     for index, item in zip(kept, getattr(model, items), strict=True):
