@@ -4,7 +4,8 @@ markdown-it-pyrs is markdown-it compiled (Rust), about 25 times faster than mark
 on course prose, and renders CommonMark, tables and strikethrough to the same bytes. What
 it lacks is ours: math, admonitions, footnotes, the link and image rules (scheme checks,
 URL rewriting, lazy images), raw HTML handling and code highlighting. So a text goes
-through it only when it holds none of those, and the two differences that are only about
+through it only when it holds none of those (a `<` is fine inside a code span or a
+formula, where it is text to both), and the two differences that are only about
 output are applied after it: tables get their scrolling wrapper and fenced code with a
 language gets Pygments' highlighting, exactly as engine.text.markdown's render rules do.
 Everything else (`None` from `render_fast`) goes to markdown-it-py with the plugins.
@@ -24,7 +25,12 @@ from html import unescape
 import markdown_it_pyrs
 
 from engine.text.anchors import PageAnchors
-from engine.text.markdown_math import mask_math, placeholders_in_place, unmask_math
+from engine.text.markdown_math import (
+    mask_math,
+    placeholders_in_place,
+    unmask_math,
+    without_code_spans,
+)
 
 ENABLED = os.environ.get("LESSONKIT_FAST_MARKDOWN", "1") != "0"
 """`LESSONKIT_FAST_MARKDOWN=0` renders everything with markdown-it-py (for comparisons)."""
@@ -72,12 +78,14 @@ different blocks."""
 def needs_plugins(text: str) -> bool:
     """Whether `text` may hold a part of the dialect only markdown-it-py renders, or one
     of the few corners where the two parsers' versions differ."""
-    if _NEEDS_PLUGINS.search(text) or "~~~" in text:
+    if (_NEEDS_PLUGINS.search(text) and not _angles_are_text(text)) or "~~~" in text:
         return True
     if "|" in text and (_AFTER_TABLE.search(text) or any(
             not (header.lstrip().startswith("|") and row.lstrip().startswith("|"))
             for header, row in _TABLE_HEAD.findall(text)) or _TABLE_AFTER_TEXT.search(text)):
         return True
+    if "`" in text and "[" in text:
+        return True  # markdown-it-pyrs 0.4 pairs code spans after a `[` wrongly (or panics)
     if _EMPTY_ITEM.search(text) or ("`" in text and _QUOTE.search(text)):
         return True  # (code spans in quotes: their continuation lines are read differently)
     if ("```" in text) and text.rsplit("\n", 1)[-1].isspace():
@@ -92,6 +100,24 @@ def needs_plugins(text: str) -> bool:
             if info and not _LANGUAGE_WORD.fullmatch(info):
                 return True
     return False
+
+
+_OTHER_PLUGINS = re.compile(r"!!!|\?\?\?|\[\^|\]\(|\]:")
+
+
+def _angles_are_text(text: str) -> bool:
+    """Whether every `<` of `text` is inside a code span or a formula, where neither
+    raw HTML nor an autolink can start (`x < 1` in math, `` `<pad>` `` in prose), and
+    nothing else needs the plugins."""
+    if _OTHER_PLUGINS.search(text):
+        return False
+    if "$" in text:
+        masked = mask_math(text)
+        if masked is None:
+            return False
+        text = masked[0]
+    bare = without_code_spans(text)
+    return bare is not None and "<" not in bare
 
 
 def render_fast(text: str, inline: bool, highlight: Callable[[str, str], str]) -> str | None:
@@ -118,8 +144,9 @@ def _render_compiled(text: str, inline: bool, highlight: Callable[[str, str], st
         # block output is the same when the text is one line that makes one paragraph.
         if "\n" in text or "\r" in text or text != text.strip():
             return None
-        html: str = _COMPILED.render(text)
-        if not (html.startswith("<p>") and html.endswith("</p>\n")) or html.count("<p>") != 1:
+        html = _compiled_html(text)
+        if html is None or html.count("<p>") != 1 or not (
+                html.startswith("<p>") and html.endswith("</p>\n")):
             return None
         return None if _SPACED_CODE.search(html) else html[3:-5]
     block = _compiled_block(text)
@@ -136,12 +163,30 @@ def _render_compiled(text: str, inline: bool, highlight: Callable[[str, str], st
     return html
 
 
+def _compiled_html(text: str) -> str | None:
+    """The compiled parser's HTML of `text`, or None where it fails.
+
+    markdown-it-pyrs 0.4 panics (a Rust panic, raised as a BaseException) on a `[`
+    followed by a backtick that nothing closes (`see [`x`); markdown-it-py renders it."""
+    try:
+        html: str = _COMPILED.render(text)
+    except Exception:
+        raise
+    except BaseException as error:
+        if type(error).__name__ != "PanicException":
+            raise
+        return None
+    return html
+
+
 @lru_cache(maxsize=1 << 14)
 def _compiled_block(text: str) -> str | None:
     """The compiled parser's HTML of block `text` before our markup, or None where it may
     differ from markdown-it-py's. Once per distinct text and process: `check` looks for
     formulas in the text the site renders."""
-    html: str = _COMPILED.render(text)
+    html = _compiled_html(text)
+    if html is None:
+        return None
     if "<blockquote>\n</blockquote>" in html or _SPACED_CODE.search(html):
         return None  # an empty quote, a code span of spaces: the two write them differently
     if "<pre><code>" in html:

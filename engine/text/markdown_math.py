@@ -11,10 +11,12 @@ placeholder becomes the formula's MathML, as engine.text.markdown's render rules
 
 The search mirrors the plugin's rule (pandoc's: no space inside the dollars, no digit
 outside them) and gives up, sending the text to markdown-it-py, wherever the two parsers
-could read the text differently: escaped dollars, a paragraph that mixes code spans and
-dollars, dollars in indented or nested code, a formula across lines or holding a `|`,
-math in a heading, and a formula opening an inline run that ends with a digit or a
-backslash (the plugin then reads the run's last character as the one before the dollar).
+could read the text differently: escaped dollars, code spans that are not single
+backticks paired on their line or that hold a dollar, dollars in indented or nested
+code, a formula across lines or holding a `|` or a backtick, math in a heading, and a
+formula opening an inline run that may end with a digit or a backslash (the plugin then
+reads the run's last character as the one before the dollar; the run is known for a
+paragraph of plain lines and for a table cell, elsewhere any line may end one).
 A placeholder that does not come out of the parser exactly once, as expected, also gives
 up.
 """
@@ -50,7 +52,75 @@ def _bad_end(run: str) -> bool:
     return last.isdigit() or last == "\\"
 
 
-def _scan_line(line: str, later: str, chunk: list[str],
+_MAY_OPEN_BLOCK = re.compile(r"[ \t]*(?:[#>*+\-_=|<`~!?\[:\d]|\$\$)")
+"""A line that may open a block of its own inside a paragraph's lines (a heading, quote,
+list item, rule, table, fence, admonition, ...): what is not a plain paragraph line."""
+
+_INDENTED = re.compile(r" {4}| {0,3}\t")
+"""A line that would be indented code rather than open a paragraph."""
+
+
+def _may_end_badly(line: str, at: int, chunk: list[str], first: bool) -> bool:
+    """Whether the inline run a formula at `line[at]` may open ends badly (`_bad_end`).
+
+    A chunk of plain paragraph lines is one paragraph, its one inline run: a formula
+    opens it only at the start of the chunk's first line (`first`), and the run ends
+    where the chunk does. Elsewhere the blocks and runs are not known: any line or cell
+    may end one.
+    """
+    if _is_table(chunk) and "\\|" not in line:
+        # Each cell of a row is a run of its own.
+        start, end = line.rfind("|", 0, at) + 1, line.find("|", at)
+        return not line[start:at].strip() and _bad_end(line[start:end if end >= 0 else None])
+    plain = "|" not in "".join(chunk) and not _INDENTED.match(chunk[0]) and not any(
+        _MAY_OPEN_BLOCK.match(later) for later in chunk[1:])
+    if plain and first and not line[:at].strip():
+        return _bad_end(chunk[-1])
+    if plain and not first and not _MAY_OPEN_BLOCK.match(chunk[0]):
+        return False  # within the paragraph: not the start of its run
+    return _ends_badly(chunk) or any(_bad_end(cell) for cell in line.split("|"))
+
+
+_TABLE_ROW = re.compile(r" {0,3}\|")
+_DELIMITER_ROW = re.compile(r" {0,3}\|[ \t|:-]*-[ \t|:-]*")
+
+
+def _is_table(chunk: list[str]) -> bool:
+    """Whether the chunk is one table, every line a row that starts with `|`."""
+    return len(chunk) > 1 and bool(_DELIMITER_ROW.fullmatch(chunk[1])) and all(
+        _TABLE_ROW.match(line) for line in chunk)
+
+
+_CODE_SPAN = re.compile(r"`[^`]*`")
+
+
+def without_code_spans(text: str) -> str | None:
+    """`text` without its code spans, where they are plain to see: on every line the
+    backticks pair up as single-backtick spans (no escape, no longer run) that hold no
+    `|` (table cells split before spans pair); None where they may not."""
+    if "`" not in text:
+        return text
+    if "``" in text or "\\`" in text:
+        return None
+    lines = text.split("\n")
+    for line in lines:
+        if line.count("`") % 2 or any("|" in span for span in _CODE_SPAN.findall(line)):
+            return None
+    return "\n".join(_CODE_SPAN.sub("", line) for line in lines)
+
+
+def _code_spans_apart(chunk: list[str]) -> bool:
+    """Whether the chunk's code spans and formulas cannot overlap: its code spans are
+    plain to see (`without_code_spans`) and hold no dollar. Formulas holding a backtick
+    are given up on as they are found."""
+    if not any("`" in line for line in chunk):
+        return True
+    return not any(
+        without_code_spans(line) is None or any("$" in span for span in _CODE_SPAN.findall(line))
+        for line in chunk)
+
+
+def _scan_line(line: str, later: str, chunk: list[str], first: bool,
                formulas: list[tuple[str, str]]) -> str | None:
     """`line` with its inline formulas replaced by placeholders, or None to give up.
     `later` is the rest of the paragraph after this line."""
@@ -58,7 +128,7 @@ def _scan_line(line: str, later: str, chunk: list[str],
     pos = 0
     at = line.find("$")
     while at >= 0:
-        found = _formula_at(line, at, later, chunk)
+        found = _formula_at(line, at, later, chunk, first)
         if found is None:
             return None
         end, kind = found
@@ -67,7 +137,7 @@ def _scan_line(line: str, later: str, chunk: list[str],
             continue
         double = kind == "double"
         content = line[at + 2: end - 1] if double else line[at + 1: end]
-        if "|" in content:
+        if "|" in content or "`" in content:
             return None
         marker = "$$" if double else "$"
         out += [line[pos:at], marker, _placeholder(len(formulas)), marker]
@@ -78,7 +148,7 @@ def _scan_line(line: str, later: str, chunk: list[str],
     return "".join(out)
 
 
-def _formula_at(line: str, at: int, later: str, chunk: list[str]
+def _formula_at(line: str, at: int, later: str, chunk: list[str], first: bool
                 ) -> tuple[int, str] | None:
     """(index of the closing dollar, "single" or "double") of the formula the plugin reads
     at `line[at]`, (0, "") where it reads none, None where this cannot tell."""
@@ -87,8 +157,7 @@ def _formula_at(line: str, at: int, later: str, chunk: list[str]
         return 0, ""
     if at and line[at - 1].isdigit():
         return 0, ""
-    if _START_ISH.fullmatch(line[:at]) and (
-            _ends_badly(chunk) or any(_bad_end(cell) for cell in line.split("|"))):
+    if _START_ISH.fullmatch(line[:at]) and _may_end_badly(line, at, chunk, first):
         # Maybe the start of an inline run: see `_bad_end`; the run's end may be on
         # another line or in another table cell.
         return None
@@ -155,10 +224,10 @@ def mask_math(text: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
         if _BLOCK_START.match(line):
             return None  # `$$` where a block may start: the plugin's block rule may apply
         chunk = _chunk(lines, chunk_start)
-        if "`" in "".join(chunk) or line.lstrip().startswith("#"):
+        if line.lstrip().startswith("#") or not _code_spans_apart(chunk):
             return None
         later = "\n".join(lines[i + 1: chunk_start + len(chunk)])
-        scanned = _scan_line(line, later, chunk, formulas)
+        scanned = _scan_line(line, later, chunk, chunk_start == i, formulas)
         if scanned is None:
             return None
         out.append(scanned)

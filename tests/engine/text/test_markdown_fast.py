@@ -88,7 +88,7 @@ def test_every_markdown_field_renders_the_same_on_both_paths(root: Path) -> None
 @pytest.mark.parametrize("text", [
     "<b>bold</b>", "!!! note\n    body", "a[^1]\n\n[^1]: n",
     "[a](b)", "[a]\n\n[a]: b", "```\nno language\n```\n", "    indented code\n",
-    "```python {.x}\nx\n```\n", "- a list", "two\nlines",
+    "```python {.x}\nx\n```\n", "- a list", "two\nlines", "see [`x", "[`a`` b` c `",
 ])
 def test_what_needs_the_plugins_goes_to_them(text: str) -> None:
     # Block or inline, each of these is left to markdown-it-py.
@@ -104,7 +104,26 @@ _MATH_CORNERS = [
     "\\$x$", "```\n$x$\n```\n", "    $x$ code", "$$\nx\n\ny\n$$", "*$a$*, _$b$_",
     "$a$$b$", "$$a$b$$", "a $x$\n---", "> $x$ quoted\n> 4", "$\\alpha$ and $\\beta_1$.",
     "costs 3$ or $4", "$x$ $y$ $z$", "- a\n\n  $$\n  x\n  $$\n",
+    "$x$ opens a line ending in 3\nof a paragraph that does not.",
+    "$x$ opens a paragraph\nwhose last line ends in 3", "$x$ a\n- b 1", "$x$ a\n1. b\nc.",
+    "a\n$x$ b 2\nc.", "    code\n$x$ b 2", "# h\n$x$ b 2", "| $x$ 1 | b |\n|---|---|\n| 2 | $y$ |",
+    "| $x$ | 1 |\n|---|---|\n| $y$ 2 | c |", "| a | b |\n|---|---|\n| `x|y` | $z$ 1 |",
+    "`a` and $x$ and `b`", "`$x$` and $y$", "$x`y$ and `z`", "``a`` $x$", "\\`a` $x$ `b`",
+    "`<pad>` and `<unk>`", "$a < b$ and $c<d$", "`<a>` $x < 1$", "`a` <b> `c`",
+    "`a\nb` <x@y.z> `c`", "| `<a>` | <b> |\n|---|---|", "<http://x.y> `<z>`",
 ]
+
+
+def test_the_compiled_path_takes_code_spans_angles_and_formulas_opening_a_paragraph() -> None:
+    # Where only the plugins could tell before: a formula opening a paragraph one of whose
+    # lines (not the last) ends in a digit, a table cell that does, dollars and code spans
+    # in one paragraph, `<` inside code spans and formulas.
+    for text in ["$x$ opens a line ending in 3\nof a paragraph that does not.",
+                 "| $x$ | 1 |\n|---|---|\n| $y$ b | 2 |", "`a` and $x$ and `b`",
+                 "`<pad>` and `<unk>`", "$a < b$ and $c<d$", "`<a>` $x < 1$"]:
+        fast = markdown_fast.render_fast(text, False, markdown.highlight_code)
+        assert fast is not None, text
+        assert fast == _plugins_only(text, False, False), text
 
 
 @pytest.mark.parametrize("text", _MATH_CORNERS)
@@ -151,7 +170,8 @@ def test_every_format_of_the_sample_course_is_byte_identical_with_the_compiled_p
 
 _PIECES = ["$", "$$", "x", " ", "\n", "\n\n", "1", "a_b", "*", "**", "_", "|", "- ", "1. ",
            "> ", "# ", "`", "\\", "\\alpha", "---", "===", "    ", "```python\n", "```\n",
-           "| a | b |\n|---|---|\n", "~~", "&amp;", "{", "}", "^2", ".", "(", ")", "2"]
+           "| a | b |\n|---|---|\n", "~~", "&amp;", "{", "}", "^2", ".", "(", ")", "2",
+           "`a`", "`<b>`", "\n| $x$ | 1 |"]
 
 
 def test_random_markdown_renders_the_same_wherever_the_compiled_path_takes_it() -> None:
