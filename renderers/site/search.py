@@ -56,10 +56,12 @@ class SearchPage(NamedTuple):
 
 
 def search_document(html: bytes) -> bytes:
-    """The part of a page pagefind reads: its head and the `data-pagefind-body` element.
+    """The part of a page pagefind reads: the root element (its language), the title and
+    the `data-pagefind-body` element.
 
-    Pagefind indexes only that element but parses the whole page; the sidebar, footer and
-    question data around it are half the bytes of a chapter page. The element is the
+    Pagefind indexes only that element but parses the whole page; the head's links and
+    scripts, the sidebar, footer and question data around it are half the bytes of a
+    chapter page, and pagefind's index of what is left is the same. The element is the
     page's last `<article>` (the frame after it is fixed markup), found from the end, so a
     raw `</article>` an author wrote inside (with `allow_html`) cannot cut it short.
     """
@@ -69,7 +71,19 @@ def search_document(html: bytes) -> bytes:
     body = html.find(b"<body")
     if start < 0 or end < start or body < 0 or body > start:
         return html
-    return b"".join((html[:body], b"<body>", html[start:end], b"</article></body></html>"))
+    return b"".join((_head(html[:body]), b"<body>", html[start:end], b"</article></body></html>"))
+
+
+def _head(top: bytes) -> bytes:
+    """The `<html>` tag and the title of a page's `top` (what comes before `<body>`), or
+    all of it when they are not plain to see."""
+    root = top.find(b"<html")
+    root_end = top.find(b">", root)
+    title = top.find(b"<title>")
+    title_end = top.find(b"</title>", title)
+    if min(root, root_end, title, title_end) < 0:
+        return top
+    return b"".join((top[root:root_end + 1], b"<head>", top[title:title_end], b"</title></head>"))
 
 
 def _shard_key(pages: Sequence[SearchPage]) -> str:
