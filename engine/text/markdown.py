@@ -265,7 +265,9 @@ def render_markdown(
     fast = _plain(text, inline)
     if fast is not None:
         return fast
-    links = resolve_url is not None and _MAY_LINK.search(text)
+    # The compiled path takes no text that holds a link (engine.text.markdown_fast).
+    links = resolve_url is not None and _MAY_LINK.search(text) and _fast_once(
+        text, inline) is None
     headings = anchors is not None and _MAY_HEAD.search(text)
     if not links:
         # Without a link the resolver cannot change the output: the same text renders
@@ -318,10 +320,16 @@ _MAY_HEAD = re.compile(r"^ {0,3}(?:#|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
 def _render_once(text: str, allow_html: bool, inline: bool) -> tuple[str, bool]:
     """The HTML of `text` without a resolver or anchors, and whether the compiled path
     (engine.text.markdown_fast) made it."""
-    fast = render_fast(text, inline, highlight_code)
+    fast = _fast_once(text, inline)
     if fast is not None:
         return fast, True
     return _render(text, allow_html, inline, None, None), False
+
+
+@lru_cache(maxsize=1 << 16)
+def _fast_once(text: str, inline: bool) -> str | None:
+    """`text` rendered by the compiled path, or None; once per distinct text and process."""
+    return render_fast(text, inline, highlight_code)
 
 
 def _render(text: str, allow_html: bool, inline: bool, resolve_url: UrlResolver | None,

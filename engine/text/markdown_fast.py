@@ -26,10 +26,12 @@ import markdown_it_pyrs
 
 from engine.text.anchors import PageAnchors
 from engine.text.markdown_math import (
+    fence_left_open,
     mask_math,
     placeholders_in_place,
     unmask_math,
     without_code_spans,
+    without_fences,
 )
 
 ENABLED = os.environ.get("LESSONKIT_FAST_MARKDOWN", "1") != "0"
@@ -84,12 +86,16 @@ def needs_plugins(text: str) -> bool:
             not (header.lstrip().startswith("|") and row.lstrip().startswith("|"))
             for header, row in _TABLE_HEAD.findall(text)) or _TABLE_AFTER_TEXT.search(text)):
         return True
-    if "`" in text and "[" in text:
-        return True  # markdown-it-pyrs 0.4 pairs code spans after a `[` wrongly (or panics)
+    if "`" in text and "[" in text and without_code_spans(without_fences(text)) is None:
+        # markdown-it-pyrs 0.4 pairs code spans after a `[` wrongly (or panics) unless
+        # they are plain single-backtick pairs.
+        return True
     if _EMPTY_ITEM.search(text) or ("`" in text and _QUOTE.search(text)):
         return True  # (code spans in quotes: their continuation lines are read differently)
     if ("```" in text) and text.rsplit("\n", 1)[-1].isspace():
         return True  # spaces after an unclosed fence: markdown-it-py drops that line
+    if "```" in text and not text.endswith("\n") and fence_left_open(text):
+        return True  # an unclosed fence's last line: markdown-it-py ends it without "\n"
     if "```" in text and _NESTED_FENCE.search(text):
         return True  # after a list item's text the two place highlighted code differently
     if "```" in text or "~~~" in text:
@@ -116,7 +122,7 @@ def _angles_are_text(text: str) -> bool:
         if masked is None:
             return False
         text = masked[0]
-    bare = without_code_spans(text)
+    bare = without_code_spans(without_fences(text))
     return bare is not None and "<" not in bare
 
 

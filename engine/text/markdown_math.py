@@ -91,6 +91,15 @@ def _is_table(chunk: list[str]) -> bool:
         _TABLE_ROW.match(line) for line in chunk)
 
 
+_MAY_DELIMIT = re.compile(r"[ \t]*[|:-][ \t|:-]*")
+
+
+def _may_hold_table(chunk: list[str]) -> bool:
+    """Whether a table may be among the chunk's lines (one of them may be a delimiter
+    row), whose cells would split a formula holding a `|`."""
+    return any(_MAY_DELIMIT.fullmatch(line) and "-" in line for line in chunk)
+
+
 _CODE_SPAN = re.compile(r"`[^`]*`")
 
 
@@ -107,6 +116,32 @@ def without_code_spans(text: str) -> str | None:
         if line.count("`") % 2 or any("|" in span for span in _CODE_SPAN.findall(line)):
             return None
     return "\n".join(_CODE_SPAN.sub("", line) for line in lines)
+
+
+def without_fences(text: str) -> str:
+    """`text` without its fenced code blocks (their lines are no inline text); a fence
+    that does not start a line's first four columns is kept."""
+    return _split_fences(text)[0]
+
+
+def fence_left_open(text: str) -> bool:
+    """Whether a fenced code block of `text` runs to its end, unclosed."""
+    return _split_fences(text)[1]
+
+
+def _split_fences(text: str) -> tuple[str, bool]:
+    kept: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        opened = _FENCE.match(line)
+        if fence is None and opened:
+            fence = opened.group(2)
+        elif fence is None:
+            kept.append(line)
+        elif opened and opened.group(2)[0] == fence[0] and len(opened.group(2)) >= len(
+                fence) and not line[opened.end():].strip():
+            fence = None
+    return "\n".join(kept), fence is not None
 
 
 def _code_spans_apart(chunk: list[str]) -> bool:
@@ -137,7 +172,7 @@ def _scan_line(line: str, later: str, chunk: list[str], first: bool,
             continue
         double = kind == "double"
         content = line[at + 2: end - 1] if double else line[at + 1: end]
-        if "|" in content or "`" in content:
+        if ("|" in content and _may_hold_table(chunk)) or "`" in content:
             return None
         marker = "$$" if double else "$"
         out += [line[pos:at], marker, _placeholder(len(formulas)), marker]

@@ -89,6 +89,7 @@ def test_every_markdown_field_renders_the_same_on_both_paths(root: Path) -> None
     "<b>bold</b>", "!!! note\n    body", "a[^1]\n\n[^1]: n",
     "[a](b)", "[a]\n\n[a]: b", "```\nno language\n```\n", "    indented code\n",
     "```python {.x}\nx\n```\n", "- a list", "two\nlines", "see [`x", "[`a`` b` c `",
+    "```python\nx = 1",
 ])
 def test_what_needs_the_plugins_goes_to_them(text: str) -> None:
     # Block or inline, each of these is left to markdown-it-py.
@@ -111,6 +112,8 @@ _MATH_CORNERS = [
     "`a` and $x$ and `b`", "`$x$` and $y$", "$x`y$ and `z`", "``a`` $x$", "\\`a` $x$ `b`",
     "`<pad>` and `<unk>`", "$a < b$ and $c<d$", "`<a>` $x < 1$", "`a` <b> `c`",
     "`a\nb` <x@y.z> `c`", "| `<a>` | <b> |\n|---|---|", "<http://x.y> `<z>`",
+    "$|x|$ is\n|---|---|", "a $|x|$ b\n\n| a | b |\n|---|---|\n| $c$ | d |", "`X[t]` and [a]",
+    "[a] `b", "```text\n[a] <b>\n```\n`c`", "```python\nx = 1", "```` b\n| a1$]|",
 ]
 
 
@@ -120,7 +123,8 @@ def test_the_compiled_path_takes_code_spans_angles_and_formulas_opening_a_paragr
     # in one paragraph, `<` inside code spans and formulas.
     for text in ["$x$ opens a line ending in 3\nof a paragraph that does not.",
                  "| $x$ | 1 |\n|---|---|\n| $y$ b | 2 |", "`a` and $x$ and `b`",
-                 "`<pad>` and `<unk>`", "$a < b$ and $c<d$", "`<a>` $x < 1$"]:
+                 "`<pad>` and `<unk>`", "$a < b$ and $c<d$", "`<a>` $x < 1$",
+                 "a $|x|$ b", "`X[t]` and [a]", "```text\n[a] <b>\n```\n`c`"]:
         fast = markdown_fast.render_fast(text, False, markdown.highlight_code)
         assert fast is not None, text
         assert fast == _plugins_only(text, False, False), text
@@ -185,7 +189,7 @@ def test_random_markdown_renders_the_same_wherever_the_compiled_path_takes_it() 
             if fast is not None:
                 compiled += 1
                 assert fast == _plugins_only(text, False, inline), (text, inline)
-    assert compiled > 1000
+    assert compiled > 900
 
 
 def _plugin_formulas(text: str) -> list[str]:
