@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import queue
+import re
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -61,7 +62,8 @@ def search_document(html: bytes) -> bytes:
 
     Pagefind indexes only that element but parses the whole page; the head's links and
     scripts, the sidebar, footer and question data around it are half the bytes of a
-    chapter page, and pagefind's index of what is left is the same. The element is the
+    chapter page, and pagefind's index of what is left is the same. The questions' data
+    scripts inside the element go too. The element is the
     page's last `<article>` (the frame after it is fixed markup), found from the end, so a
     raw `</article>` an author wrote inside (with `allow_html`) cannot cut it short.
     """
@@ -71,7 +73,13 @@ def search_document(html: bytes) -> bytes:
     body = html.find(b"<body")
     if start < 0 or end < start or body < 0 or body > start:
         return html
-    return b"".join((_head(html[:body]), b"<body>", html[start:end], b"</article></body></html>"))
+    article = _QUESTION_DATA.sub(b"", html[start:end])
+    return b"".join((_head(html[:body]), b"<body>", article, b"</article></body></html>"))
+
+
+_QUESTION_DATA = re.compile(rb'<script type="application/json" data-q-data>[^<]*</script>')
+"""A question's data (renderers/site/markup.py's `json_script`: no `<` inside): a tenth of
+a chapter's article, and a script, which pagefind does not index."""
 
 
 def _head(top: bytes) -> bytes:

@@ -442,9 +442,11 @@ def test_pagefind_reads_the_language_the_title_and_the_whole_article() -> None:
     page = (b'<!DOCTYPE html><html lang="pt" dir="ltr"><head><meta charset="utf-8">'
             b'<title>T</title><link rel="stylesheet" href="x.css"></head><body>'
             b'<nav>sidebar</nav><main><article class="chapter-body" data-pagefind-body>'
-            b'<h1>T</h1><p>before</p></article><p>raw html by the author</p></article>'
+            b'<h1>T</h1><p>before</p><script type="application/json" data-q-data>{"a": 1}'
+            b'</script></article><p>raw html by the author</p></article>'
             b'<footer>reset</footer></main></body></html>')
     document = search_module.search_document(page)
+    assert b"data-q-data" not in document and b"<p>before</p></article>" in document
     assert document.startswith(b'<html lang="pt" dir="ltr"><head><title>T</title></head><body>')
     assert b"sidebar" not in document and b"reset" not in document
     assert b"raw html by the author" in document  # an author's </article> does not cut it
