@@ -57,8 +57,22 @@ _ENUMERATION = re.compile(r"(?<![\w'\\(])\(a\)(?:\s+\S+){3,}?\s+\(b\)", re.DOTAL
 name its items, not options."""
 
 
+_CUES = (
+    re.compile(r"first|second|third|fourth|fifth|last|option|choice|alternative|\([a-h]\)",
+               re.IGNORECASE),
+    re.compile(r"primeir|segund|terceir|quart|quint|últim|opç|alternativa|\([a-h]\)",
+               re.IGNORECASE),
+)
+"""A word or "(x)" that every match of ENGLISH (PORTUGUESE) holds. Blanking math and code
+only turns characters into spaces, so a text without one has no match: most texts are
+passed over with one search (engine/checking/shuffle_rules.py reads every explanation,
+hint and feedback of a course)."""
+
+
 def position_words(text: str, portuguese: bool = False) -> Iterator[re.Match[str]]:
     """Every place `text` names an option by position (offsets are those of `text`)."""
+    if _CUES[portuguese].search(text) is None:
+        return
     # Math, code and references become spaces, so offsets still point into `text`.
     prose = _NOT_PROSE.sub(lambda m: " " * len(m.group(0)), text)
     enumerates = _ENUMERATION.search(prose) is not None

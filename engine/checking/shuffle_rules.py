@@ -99,12 +99,17 @@ def _reference_rules(question: QuestionType) -> Iterator[Diagnostic]:
                     Code.DUPLICATE_ID,
                     f"choice id '{ident}' is already used in question '{question.id}'",
                     question.choices[i].span_of("id"))
-    names = [ident for ident in ids if ident] + [o.text.strip() for _, o in options_of(question)]
+    names: list[str] | None = None  # made only for a reference that names nothing
     for parts, text in referring_texts(question):
+        if "{{" not in text:
+            continue  # the start of every reference (most texts hold none)
         for match in references(text):
             target = match.group("target")
             if find_option(question, target) is not None:
                 continue
+            if names is None:
+                names = [ident for ident in ids if ident] + [
+                    o.text.strip() for _, o in options_of(question)]
             guess = did_you_mean(target, names)
             yield Diagnostic.of(
                 Code.UNKNOWN_CHOICE,

@@ -3,8 +3,13 @@ and prose that only looks alike, in English and Portuguese."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.checking import position_words as position_words_module
 from engine.checking.position_words import ordinal_index, position_words
 
 
@@ -65,3 +70,34 @@ def test_portuguese_positions(text: str, expected: list[tuple[str, int | None]])
 ])
 def test_portuguese_prose_left_alone(text: str) -> None:
     assert found(text, portuguese=True) == []
+
+
+_FRAGMENTS = [
+    "the", "The", "first", "FIRST", "second", "last", "one", "case", "option", "Option",
+    "choice", "alternative", "B", "2", "(b)", "(B)", "b)", "and", "or", ".", ",", "`x`",
+    "`the first`", "$x$", "$the$", "```\nthe first\n```", "{{choice: a}}", "a", "o", "na",
+    "primeira", "Última", "opção", "alternativa", "segundo", "caso", "e", "ou", "\n", " ",
+    "first`", "`", "$", "the last one", "the first case", "the second.", "option B",
+    "choice 2", "a primeira opção", "na última alternativa", "o segundo.", "alternativa C",
+    "opção B", "o último caso",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=14), st.booleans())
+def test_texts_without_a_cue_have_no_match(pieces: list[str], portuguese: bool) -> None:
+    """The cue search that passes most texts over never hides a match: the same matches
+    come out as when every text is scanned."""
+    text = " ".join(pieces)
+    gated = [(m.start(), m.end()) for m in position_words(text, portuguese)]
+    everything = (re.compile(""), re.compile(""))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(position_words_module, "_CUES", everything)
+        scanned = [(m.start(), m.end()) for m in position_words(text, portuguese)]
+    assert gated == scanned
+
+
+def test_the_cue_search_passes_plain_prose_over() -> None:
+    # Would fail if the cue search matched everything (then it would save nothing).
+    assert position_words_module._CUES[0].search("A gradient shrinks at every step.") is None
+    assert position_words_module._CUES[1].search("O gradiente diminui a cada passo.") is None
