@@ -153,6 +153,10 @@ class Code(StrEnum):
     UNKNOWN_CHOICE = "unknown-choice"
     """`{{choice: ...}}` names no option of its question: neither a choice's `id` nor the
     text of a choice or drop-down option."""
+    AMBIGUOUS_CHOICE = "ambiguous-choice", Severity.WARNING
+    """`{{choice: text}}` in a cloze names an option that several drop-downs offer; the
+    terminal, which numbers each blank's options, would name the first blank's (warning):
+    write `{{choice: BLANK: text}}` with the blank's name."""
     POSITION_REFERENCE = "position-reference", Severity.WARNING
     """An explanation, hint or feedback of a question whose options are shown shuffled names
     an option by its position ("the first case", "option B", "(b)"; in Portuguese courses

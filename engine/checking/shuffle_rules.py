@@ -20,7 +20,7 @@ from engine.span import Span
 from engine.text.choice_refs import (
     Path,
     explained_texts,
-    find_option,
+    matching_options,
     options_of,
     references,
     referring_texts,
@@ -105,7 +105,15 @@ def _reference_rules(question: QuestionType) -> Iterator[Diagnostic]:
             continue  # the start of every reference (most texts hold none)
         for match in references(text):
             target = match.group("target")
-            if find_option(question, target) is not None:
+            found = matching_options(question, target)
+            if len({option.blank for option in found}) > 1:
+                yield Diagnostic.of(
+                    Code.AMBIGUOUS_CHOICE,
+                    f"'{{{{choice: {target}}}}}' could be the option of blank "
+                    + " or ".join(f"'{option.blank}'" for option in found),
+                    _span(question, parts, match.start(), match.end()),
+                    hint=f"name the blank: '{{{{choice: {found[0].blank}: {target}}}}}'")
+            if found:
                 continue
             if names is None:
                 names = [ident for ident in ids if ident] + [

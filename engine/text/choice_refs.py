@@ -55,19 +55,39 @@ def options_of(question: QuestionType) -> list[tuple[str | None, Option]]:
 
 def find_option(question: QuestionType, target: str) -> Option | None:
     """The option `target` names: by id, else by its exact text, else ignoring case and
-    runs of spaces."""
+    runs of spaces. In a cloze, `BLANK: text` names an option of that blank's drop-down
+    (the same text may be offered by several blanks; without a blank, the first)."""
+    matches = matching_options(question, target)
+    return matches[0] if matches else None
+
+
+def matching_options(question: QuestionType, target: str) -> list[Option]:
+    """Every option `target` could name, best rule first: several only when options of
+    different drop-downs share the text (`check` warns: `ambiguous-choice`)."""
     options = options_of(question)
+    blank, _, rest = target.partition(":")
+    if isinstance(question, Cloze) and rest and blank.strip() in question.blanks:
+        found = _matching([(i, o) for i, o in options if o.blank == blank.strip()],
+                          rest.strip())
+        if found:
+            return found
+    return _matching(options, target)
+
+
+def _matching(options: list[tuple[str | None, Option]], target: str) -> list[Option]:
     for ident, option in options:
         if ident is not None and ident == target:
-            return option
-    for _, option in options:
-        if option.text.strip() == target:
-            return option
-    wanted = " ".join(target.split()).casefold()
-    for _, option in options:
-        if " ".join(option.text.split()).casefold() == wanted:
-            return option
-    return None
+            return [option]
+    for rule in (str.strip, _loosely):
+        wanted = rule(target)
+        found = [option for _, option in options if rule(option.text) == wanted]
+        if found:
+            return found
+    return []
+
+
+def _loosely(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def references(text: str) -> Iterator[re.Match[str]]:

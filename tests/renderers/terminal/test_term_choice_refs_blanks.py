@@ -5,13 +5,18 @@ the session's seed shuffled, in the course's interface language."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from engine.i18n import Catalog
+from engine.loading.loader import load_course
 from engine.model import Cloze, Course
 from renderers.terminal.layout import layout_for
 from renderers.terminal.view import as_shown, blank_prompt
+from tests.course_files import WriteCourse
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "invalid"
 
 
 def _cloze_with_reference(course: Course) -> Cloze:
@@ -43,3 +48,22 @@ def test_a_drop_down_option_is_named_with_the_number_its_blank_shows(
                                f"“LSTM” ({word} {lstm} {blank_word} 3) has none.")
         numbers.add(gru)
     assert len(numbers) > 1  # the seeds moved the option, so a fixed number could not pass
+
+
+def test_a_blank_name_picks_which_drop_down_a_shared_text_means(write_course: WriteCourse) -> None:
+    root = write_course({
+        "course.yaml": "id: c\ntitle: C\nsections:\n  - id: s\n    title: S\n"
+                       "    chapters: [ch.yaml]\n",
+        "ch.yaml": (FIXTURES / "ambiguous-choice.yaml").read_text(encoding="utf-8"),
+    })
+    question = load_course(root).questions[0]
+    assert isinstance(question, Cloze)
+    t = Catalog.for_language("en", "terminal")
+    for seed in range(4):
+        layout = layout_for(question, seed)
+        shown = as_shown(question, layout, t)
+        lstm = _shown_number(blank_prompt(question, "other", layout, t), "LSTM")
+        gru = _shown_number(blank_prompt(question, "which", layout, t), "GRU")
+        assert shown.hints[1] == f"“LSTM” (option {lstm} of blank 2) keeps a separate memory."
+        # Without a blank, the first blank offering the text (check warns about it).
+        assert shown.explanation == f"The reset gate is “GRU” (option {gru} of blank 1)'s.\n"
