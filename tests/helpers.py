@@ -10,6 +10,8 @@ from engine.diagnostics import Diagnostic
 ROOT = Path(__file__).resolve().parents[1]
 COMPLETE_COURSE = ROOT / "tests" / "fixtures" / "courses" / "complete"
 SAMPLE_COURSE = ROOT / "content" / "intro-to-rnns"
+INVALID = ROOT / "tests" / "fixtures" / "invalid"
+"""Invalid chapter and course files, each stating the diagnostics it must give."""
 
 FIXTURE_COURSE_YAML = """\
 id: fixture

@@ -9,8 +9,7 @@ import pytest
 from engine.diagnostics import Code, Diagnostic
 from engine.loading.source import load_yaml_bytes
 from tests.course_files import WriteCourse
-
-INVALID = Path(__file__).resolve().parents[2] / "fixtures" / "invalid"
+from tests.helpers import INVALID
 
 
 def _only(raw: bytes) -> Diagnostic:

@@ -19,9 +19,8 @@ import pytest
 
 from engine.diagnostics import WARNING_CODES, Code
 from engine.loading.loader import check_course
-from tests.helpers import Located, located, make_course
+from tests.helpers import INVALID, Located, located, make_course
 
-INVALID = Path(__file__).resolve().parents[2] / "fixtures" / "invalid"
 FIXTURES = sorted(INVALID.glob("*.yaml"))
 
 RUNS_CODE = "needs code execution (engine.execution.execute, tested by its own suite)"

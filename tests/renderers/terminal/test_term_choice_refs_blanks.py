@@ -14,9 +14,7 @@ from engine.loading.loader import load_course
 from engine.model import Cloze, Course
 from renderers.terminal.layout import layout_for
 from renderers.terminal.view import as_shown, blank_prompt
-from tests.course_files import WriteCourse
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "invalid"
+from tests.helpers import INVALID, make_course
 
 
 def _cloze_with_reference(course: Course) -> Cloze:
@@ -35,8 +33,8 @@ def _shown_number(prompt: str, text: str) -> int:
 @pytest.mark.parametrize(("language", "word", "blank_word"),
                          [("en", "option", "of blank"), ("pt", "opção", "da lacuna")])
 def test_a_drop_down_option_is_named_with_the_number_its_blank_shows(
-        course: Course, language: str, word: str, blank_word: str) -> None:
-    question = _cloze_with_reference(course)
+        complete_course: Course, language: str, word: str, blank_word: str) -> None:
+    question = _cloze_with_reference(complete_course)
     t = Catalog.for_language(language, "terminal")
     numbers = set()
     for seed in range(6):
@@ -50,12 +48,9 @@ def test_a_drop_down_option_is_named_with_the_number_its_blank_shows(
     assert len(numbers) > 1  # the seeds moved the option, so a fixed number could not pass
 
 
-def test_a_blank_name_picks_which_drop_down_a_shared_text_means(write_course: WriteCourse) -> None:
-    root = write_course({
-        "course.yaml": "id: c\ntitle: C\nsections:\n  - id: s\n    title: S\n"
-                       "    chapters: [ch.yaml]\n",
-        "ch.yaml": (FIXTURES / "ambiguous-choice.yaml").read_text(encoding="utf-8"),
-    })
+def test_a_blank_name_picks_which_drop_down_a_shared_text_means(tmp_path: Path) -> None:
+    fixture = (INVALID / "ambiguous-choice.yaml").read_bytes()
+    root = make_course(tmp_path / "course", role="chapter", fixture=fixture)
     question = load_course(root).questions[0]
     assert isinstance(question, Cloze)
     t = Catalog.for_language("en", "terminal")

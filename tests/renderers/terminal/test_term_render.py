@@ -15,8 +15,8 @@ def _intro(course: Course) -> str:
     return block.body
 
 
-def test_every_construct_of_the_complete_course_reads_as_text(course: Course) -> None:
-    lines = [line.plain for line in render_markdown(_intro(course))]
+def test_every_construct_of_the_complete_course_reads_as_text(complete_course: Course) -> None:
+    lines = [line.plain for line in render_markdown(_intro(complete_course))]
     text = "\n".join(lines)
     assert lines[0] == "Choices"
     assert "Markdown with bold, code, a link (https://example.org) and math a² + b² = c²:" in lines
@@ -29,8 +29,9 @@ def test_every_construct_of_the_complete_course_reads_as_text(course: Course) ->
     assert "$" not in text and "**" not in text and "!!!" not in text
 
 
-def test_styles_are_kept_for_the_coloured_front_end(course: Course) -> None:
-    line = next(x for x in render_markdown(_intro(course)) if x.plain.startswith("Markdown"))
+def test_styles_are_kept_for_the_coloured_front_end(complete_course: Course) -> None:
+    line = next(x for x in render_markdown(_intro(complete_course))
+                if x.plain.startswith("Markdown"))
     styled = {line.plain[span.start:span.end]: str(span.style) for span in line.spans}
     assert styled["bold"] == "bold"
     assert "cyan" in styled["code"]
