@@ -111,6 +111,13 @@ def plain_text(text: str, limit: int | None = None, *, blocks: bool = False) -> 
     lists, code blocks become words on one line) rather than one paragraph's inline
     content; `limit` cuts the result at that many characters, ending it with "…".
     """
+    return _plain_text(text, limit, blocks)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _plain_text(text: str, limit: int | None, blocks: bool) -> str:
+    # Once per distinct text and process: a page asks it of each option text twice (the
+    # option and its label for scripts), and courses repeat their options.
     if is_plain(text):
         flat = " ".join(text.split())  # nothing in it is markup (see `_PLAIN`)
     else:
