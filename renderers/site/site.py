@@ -15,6 +15,7 @@ from engine.text.anchors import PageAnchors
 from engine.text.choice_refs import course_with_labels
 from renderers.base import Bundle, RenderContext
 from renderers.site.assets import course_script, static_bundle
+from renderers.site.blockhtml import BlockHtml
 from renderers.site.blocks import build_blocks, cell_figures
 from renderers.site.cache import BuildCache, CachedPage, page_key
 from renderers.site.i18n import Catalog, available_languages, primary_subtag
@@ -231,7 +232,7 @@ def render_chapter_page(page: ChapterPageInput, root: Path, catalog: Catalog,
         catalog,
         title=page.chapter.title,
         objectives=[md.inline(o) for o in page.chapter.objectives],
-        blocks=blocks,
+        body=BlockHtml(catalog, site.view.ui_attrs).body(blocks),
         question_count=len(page.chapter.questions),
     )
     return CachedPage(html, tuple(sorted(resolver.media)), tuple(sorted(resolver.missing)))
