@@ -52,7 +52,7 @@ def run_measured(argv: Sequence[str], cwd: Path | None = None) -> tuple[float, i
 
     The peak is the largest resident set of the process or of any process it started and
     waited for (what the kernel reports for the child to wait4): the build's own worker
-    processes and pagefind included, one at a time, not their sum.
+    processes included, one at a time, not their sum.
     """
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()

@@ -108,6 +108,8 @@ interface Window {
     mark(el: Element, q: any, g: any): void;
     markMissed(el: Element, q: any, g: any): void;
   };
+  /** search.js: what each shard of the search index (search/<n>.js) calls with its records. */
+  lessonkitSearchShard?: (records: any[]) => void;
   lessonkitStorage?: LessonkitStorage;
   lessonkitLauncher?: { session: any; ready: boolean };
   LessonkitBridge?: LessonkitBridgeKit;

@@ -9,7 +9,7 @@ Layout of the bundle (paths relative to the site root)::
 
     index.html                 title, description, progress, full course outline
     chapters/<chapter-id>.html one page per chapter
-    search.html                full-text search (pagefind; needs http, titles on file://)
+    search.html                full-text search, in the browser (http and file://)
     progress.html              the learner's scores, mistakes to review, printable summary
     assets/course.js           window.LESSONKIT_COURSE (below)
     assets/lessonkit.js        learner state, progress, events, theme, reset
@@ -20,7 +20,7 @@ Layout of the bundle (paths relative to the site root)::
     assets/*.css, *.svg        styles (screen, print), icon
     media/<course path>        course files that Markdown links to (images, data)
     figures/<hash>.svg         figures produced by code cells
-    pagefind/<n>/              search index shards
+    search/<n>.js              search index shards (renderers/site/search.py)
 
 Contract with the LMS packaging renderers (SCORM 1.2/2004, cmi5)
 ----------------------------------------------------------------

@@ -59,18 +59,18 @@ def endpoint_origin(endpoint: str | None) -> str | None:
 
 
 def content_security_policy(
-    endpoint: str | None, *, wasm: bool = False, lms: bool = False
+    endpoint: str | None, *, lms: bool = False
 ) -> str:
     """Only the site's own files may run, style or load; the feedback endpoint may be posted to.
 
-    The search page also needs 'wasm-unsafe-eval' for pagefind's WebAssembly. Inline
-    scripts and styles are never allowed, which is what makes escaping mistakes harmless.
+    Inline scripts and styles are never allowed, which is what makes escaping mistakes
+    harmless.
     Inside an LMS package (`lms`) the bridge must reach an LMS or LRS whose address is
     known only at launch (cmi5 passes it in the launch URL), so requests to any http(s)
     origin are allowed there.
     """
     connect = "'self'" + (f" {endpoint}" if endpoint else "") + (" https: http:" if lms else "")
-    script = "'self'" + (" 'wasm-unsafe-eval'" if wasm else "")
+    script = "'self'"
     return (
         f"default-src 'none'; script-src {script}; style-src 'self'; img-src 'self'; "
         f"media-src 'self'; font-src 'self'; connect-src {connect}; form-action 'self'; "
@@ -99,7 +99,7 @@ class SiteView:
         ui_attrs = Markup("")
         if ui_lang.lower() != lang.lower():
             # Interface strings are in another language than the content: say so, so
-            # screen readers switch voices and pagefind does not mix the two.
+            # screen readers switch voices.
             ui_attrs = Markup(' lang="{}" dir="{}"').format(ui_lang, text_direction(ui_lang))
         footer = [catalog.text("site.version", version=course.version)]
         if course.authors:
@@ -370,7 +370,7 @@ def render_search(course: Course, site: SiteView, catalog: Catalog) -> bytes:
         page_kind="search",
         chapter_id=None,
         page_title=f"{catalog.text('search.title')} · {course.title}",
-        csp=content_security_policy(site.endpoint, wasm=True, lms=site.lms_bridge),
+        csp=content_security_policy(site.endpoint, lms=site.lms_bridge),
     )
 
 

@@ -117,8 +117,9 @@ def _start_worker(func: Callable[[Any], Any], chunks: list[Sequence[Any]]) -> No
     # Ctrl-C reaches the whole process group: the parent handles it (and kills the
     # workers); a worker must not die with a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Yield to the parent and to helper processes it feeds (pagefind): what they do is
-    # on the critical path; a worker's chunks only have to be ready in time.
+    # Yield to the parent: it takes the results in order and assembles the site, so
+    # what it does is on the critical path; a worker's chunks only have to be ready in
+    # time.
     with contextlib.suppress(OSError):
         os.nice(5)
 

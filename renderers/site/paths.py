@@ -24,7 +24,7 @@ PROGRESS_PAGE = PurePosixPath("progress.html")
 ASSETS = PurePosixPath("assets")
 MEDIA = PurePosixPath("media")
 FIGURES = PurePosixPath("figures")
-SEARCH_INDEX = PurePosixPath("pagefind")
+SEARCH_INDEX = PurePosixPath("search")
 
 
 def chapter_page(chapter: Chapter) -> PurePosixPath:

@@ -1,38 +1,52 @@
-"""Full-text search: a pagefind index built at build time, in shards.
+"""Full-text search: an index of the chapters' text, read by the search page in the
+browser, over http and from file:// alike.
 
-Pagefind writes a static, chunked index that its small script and WebAssembly module
-query in the browser, with no server. The pages are sent to `pagefind --service`
-processes (renderers/site/pagefind.py) shard by shard while the rest of the site is still
-rendering, so indexing runs on other cores meanwhile.
+Each chapter page gives a record: its URL and its passages, a passage being the text from
+one anchor (a heading, question or figure with an id) to the next, with that anchor's id
+and label, so a result can open the passage that matched. What a page marks
+`data-pagefind-ignore` (its controls, the answers behind "Show the answer") and the
+questions' data scripts are left out: search must not give answers away.
 
-The chapters are indexed in shards of `SHARD_SIZE` pages, each written to
-`pagefind/<n>/` and cached by the hash of its pages; the search page loads shard 0 and
-merges the others (`mergeIndex`). Editing one chapter of a 5000-chapter course re-indexes
-one shard, not the whole course. Only pages with `data-pagefind-body` (chapters) are
-indexed; the interface files pagefind makes (its own UI) are left out.
+The records are cut into shards of `SHARD_SIZE` chapters, `search/<n>.js`, each a script
+that hands its records to the search page (renderers/site/static/search.js); the page
+loads them with `<script>` elements, which browsers allow from file:// where a fetch or
+a module import is refused. Records are made where the page is rendered (on every core,
+`page_record`); a shard is cached by the keys of its pages, and in `lessonkit serve` each
+record by its page's key, so editing one chapter of a 5000-chapter course re-assembles one
+shard from one new record and the kept ones.
+
+The text is taken from the rendered HTML with regular expressions rather than a parser:
+the pages are our own templates' output, where every tag is well formed and attribute
+values never hold `>` unescaped (markupsafe escapes it); 1.4 ms a page against pagefind's
+5.5 (its index was half the build's CPU time).
 """
 
 from __future__ import annotations
 
 import hashlib
-import queue
+import html
+import json
 import re
-import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from importlib.metadata import PackageNotFoundError, version
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from renderers.site.cache import BuildCache, IndexFiles
-from renderers.site.pagefind import PagefindService
 from renderers.site.paths import SEARCH_INDEX
 
 SHARD_SIZE = 100
-"""Chapters per index shard: re-indexing one takes about 0.1 s; the browser merges 50
-shards of a 5000-chapter course in about a second."""
+"""Chapters per shard: about 1.3 MB of script for real lessons; one edit re-assembles
+one shard."""
 
-_UI_FILES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
+INDEX_FORMAT = "lessonkit-search/1"
+"""Part of every shard key: a change in the records' layout changes it."""
+
+SHARD_CALL = "lessonkitSearchShard"
+"""The function of the search page that a shard script calls with its records."""
+
+IGNORED_MARK = "data-pagefind-ignore"
+"""The attribute marking what the index leaves out."""
 
 
 def shard_count(pages: int) -> int:
@@ -40,141 +54,180 @@ def shard_count(pages: int) -> int:
     return (pages + SHARD_SIZE - 1) // SHARD_SIZE
 
 
-def _pagefind_version() -> str:
-    try:
-        return version("pagefind_bin")
-    except PackageNotFoundError:
-        return "unknown"
+def shard_path(n: int) -> PurePosixPath:
+    """Where shard `n` is in the site."""
+    return SEARCH_INDEX / f"{n}.js"
+
+
+_ANCHOR = re.compile(r'<(h[1-6]|section|figure)\b[^>]*?\sid="([^"_][^"]*)"')
+"""An element a result can land on: ids starting with "_" belong to the page's own
+controls (the objectives' heading, a question's heading), never a passage."""
+_IGNORED = re.compile(r"<([a-z][a-z0-9]*)\b[^>]*\s" + IGNORED_MARK + r"[\s>=]")
+_QUESTION_DATA = re.compile(r'<script type="application/json" data-q-data>[^<]*</script>')
+_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.DOTALL)
+_POINTS = re.compile(r'<span class="q-points"[^>]*>[^<]*</span>')
+"""A question heading's points: the label of a question's passage is its number."""
+_BREAK = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|button|caption|dd|details|div|dl|dt"
+    r"|fieldset|figcaption|figure|footer|form|h[1-6]|header|hr|label|legend|li|math|mtd"
+    r"|mtr|nav|ol|option|p|pre|section|select|summary|table|tbody|td|tfoot|th|thead|tr"
+    r"|ul)\b[^>]*>")
+"""Tags between which words do not run together; other tags (emphasis, code, links,
+MathML tokens) sit inside words as often as between them."""
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+class Passage(NamedTuple):
+    """The text of a page from one anchor to the next."""
+
+    anchor: str
+    """The anchor's id ("" for the top of the page, before the first anchor)."""
+    label: str
+    """The anchor's heading, as the page shows it."""
+    text: str
+
+
+def _text(fragment: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", _BREAK.sub(" ", fragment)))).strip()
+
+
+def _without_ignored(fragment: str) -> str:
+    """`fragment` without the elements marked `IGNORED_MARK`, their content included."""
+    kept: list[str] = []
+    pos = 0
+    while (marked := _IGNORED.search(fragment, pos)) is not None:
+        kept.append(fragment[pos:marked.start()])
+        same_name = re.compile(rf"<(/?){marked.group(1)}\b[^>]*>")
+        depth, pos = 0, len(fragment)
+        for tag in same_name.finditer(fragment, marked.start()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                pos = tag.end()
+                break
+    kept.append(fragment[pos:])
+    return "".join(kept)
+
+
+def passages(page: str) -> list[Passage]:
+    """The passages of a chapter page's article (the page's last `<article>`, found from
+    the end, so a raw `</article>` an author wrote inside cannot cut it short); none when
+    the page has no indexed article."""
+    marker = page.find(IGNORED_MARK.replace("ignore", "body"))
+    start = page.rfind("<article", 0, marker) if marker >= 0 else -1
+    end = page.rfind("</article>")
+    if start < 0 or end < start:
+        return []
+    article = _QUESTION_DATA.sub("", page[start:end])
+    anchors = list(_ANCHOR.finditer(article))
+    cuts = [0, *(a.start() for a in anchors), len(article)]
+    found = []
+    for n, anchor in enumerate([None, *anchors]):
+        part = article[cuts[n]:cuts[n + 1]]
+        heading = _HEADING.search(part) if anchor is not None else None
+        label = _text(_POINTS.sub("", heading.group(2))) if heading is not None else ""
+        text = _text(_without_ignored(part))
+        if text or label:
+            found.append(Passage(anchor.group(2) if anchor else "", label, text))
+    return found
+
+
+def page_record(url: PurePosixPath, page: bytes) -> bytes:
+    """The index record of the chapter page at `url` (a JSON array: the URL, then each
+    passage as [anchor, label, text]), ASCII-only so that a shard's encoding never
+    matters."""
+    return json.dumps([str(url), [list(p) for p in passages(page.decode())]],
+                      ensure_ascii=True, separators=(",", ":")).encode()
+
+
+def shard_script(records: Sequence[bytes]) -> bytes:
+    """A shard's script: one call handing its records to the search page (which counts
+    the calls, not the shards' numbers, so a cached shard may move)."""
+    return b"".join((f"{SHARD_CALL}([".encode(), b",".join(records), b"]);\n"))
+
+
+@dataclass
+class SearchMemory:
+    """The records of the last build's pages, by page key, kept by `lessonkit serve`
+    (a one-shot build keeps none)."""
+
+    last: dict[str, bytes] = field(default_factory=dict)
+    current: dict[str, bytes] = field(default_factory=dict)
+
+    def end_build(self) -> None:
+        self.last, self.current = self.current, {}
 
 
 class SearchPage(NamedTuple):
-    """A chapter page to index: where it lives, its HTML, and its cache key (a hash of
-    everything the HTML depends on, so it can stand for the HTML in shard keys)."""
+    """A chapter page to index: where it lives, its HTML, its cache key (a hash of
+    everything the HTML depends on, so it can stand for the HTML in shard keys) and its
+    record when the page was just rendered (None when it came from the cache)."""
 
     path: PurePosixPath
     html: bytes
     key: str
-
-
-def search_document(html: bytes) -> bytes:
-    """The part of a page pagefind reads: the root element (its language), the title and
-    the `data-pagefind-body` element.
-
-    Pagefind indexes only that element but parses the whole page; the head's links and
-    scripts, the sidebar, footer and question data around it are half the bytes of a
-    chapter page, and pagefind's index of what is left is the same. The questions' data
-    scripts inside the element go too. The element is the
-    page's last `<article>` (the frame after it is fixed markup), found from the end, so a
-    raw `</article>` an author wrote inside (with `allow_html`) cannot cut it short.
-    """
-    marker = html.find(b"data-pagefind-body")
-    start = html.rfind(b"<article", 0, marker) if marker >= 0 else -1
-    end = html.rfind(b"</article>")
-    body = html.find(b"<body")
-    if start < 0 or end < start or body < 0 or body > start:
-        return html
-    article = _QUESTION_DATA.sub(b"", html[start:end])
-    return b"".join((_head(html[:body]), b"<body>", article, b"</article></body></html>"))
-
-
-_QUESTION_DATA = re.compile(rb'<script type="application/json" data-q-data>[^<]*</script>')
-"""A question's data (renderers/site/markup.py's `json_script`: no `<` inside): a tenth of
-a chapter's article, and a script, which pagefind does not index."""
-
-
-def _head(top: bytes) -> bytes:
-    """The `<html>` tag and the title of a page's `top` (what comes before `<body>`), or
-    all of it when they are not plain to see."""
-    root = top.find(b"<html")
-    root_end = top.find(b">", root)
-    title = top.find(b"<title>")
-    title_end = top.find(b"</title>", title)
-    if min(root, root_end, title, title_end) < 0:
-        return top
-    return b"".join((top[root:root_end + 1], b"<head>", top[title:title_end], b"</title></head>"))
+    record: bytes | None
 
 
 def _shard_key(pages: Sequence[SearchPage]) -> str:
-    digest = hashlib.sha256(f"pagefind={_pagefind_version()}".encode())
+    digest = hashlib.sha256(INDEX_FORMAT.encode())
     for page in pages:
         digest.update(f"{page.path}\0{page.key}\0".encode())
     return digest.hexdigest()[:32]
 
 
-class SearchIndexer:
-    """Builds the index shard by shard while the rest of the site is still rendering.
+_SHARD_FILE = PurePosixPath("shard.js")
+"""A shard's one file, in the build cache (which stores a shard as files)."""
 
-    `add` the chapter pages in course order; each full shard is looked up in the cache
-    or handed to pagefind at once, and indexed there while Python renders the next
-    pages. `finish` waits for the last shards and returns the index files. A pagefind
-    process indexes one shard at a time on one core, so up to `processes` of them run
-    side by side; none is started when every shard is in the cache.
+
+class SearchIndexer:
+    """Assembles the shards as the chapter pages come, in course order.
+
+    A shard whose pages all have the keys they had when it was cached is taken from the
+    cache; another is assembled from its pages' records: the one a page was rendered
+    with, else the one kept for its key, else made from its HTML.
     """
 
-    def __init__(self, cache: BuildCache, processes: int = 1) -> None:
+    def __init__(self, cache: BuildCache, memory: SearchMemory | None) -> None:
         self.cache = cache
+        self.memory = memory
         self.pending: list[SearchPage] = []
-        self.shards: list[tuple[str, Future[IndexFiles]]] = []
-        self.idle: queue.SimpleQueue[PagefindService] = queue.SimpleQueue()
-        self.started: list[PagefindService] = []
-        self.lock = threading.Lock()
-        # Feeder threads send a shard's pages to a pagefind process and wait for its files.
-        self.feeders = ThreadPoolExecutor(max_workers=max(1, processes),
-                                          thread_name_prefix="pagefind")
+        self.files: IndexFiles = {}
 
     def add(self, page: SearchPage) -> None:
         """Index `page` (the next chapter page in course order)."""
         self.pending.append(page)
         if len(self.pending) == SHARD_SIZE:
-            self._submit()
+            self._shard()
 
     def finish(self) -> IndexFiles:
-        """The search index files, `pagefind/<n>/...` for every shard (PagefindError if
-        pagefind failed)."""
+        """The index files, `search/<n>.js` for every shard."""
         if self.pending:
-            self._submit()
-        bundle: IndexFiles = {}
-        for n, (key, shard) in enumerate(self.shards):
-            files = shard.result()
-            self.cache.put_shard(key, files)
-            prefix = f"{SEARCH_INDEX}/{n}/"
-            bundle.update({PurePosixPath(prefix + str(rel)): data for rel, data in files.items()})
-        return bundle
+            self._shard()
+        if self.memory is not None:
+            self.memory.end_build()
+        return self.files
 
-    def close(self) -> None:
-        """Stop pagefind and the feeders (shards not indexed yet are dropped)."""
-        # Pagefind first: a feeder waiting for its answer then fails at once instead of
-        # keeping `shutdown` waiting; then again for one a feeder started meanwhile.
-        with self.lock:
-            running = list(self.started)
-        for service in running:
-            service.close()
-        self.feeders.shutdown(wait=True, cancel_futures=True)
-        for service in self.started:
-            service.close()
-
-    def _submit(self) -> None:
+    def _shard(self) -> None:
         pages, self.pending = self.pending, []
         key = _shard_key(pages)
-        cached = self.cache.shard(key)
-        if cached is not None:
-            done: Future[IndexFiles] = Future()
-            done.set_result(cached)
-            self.shards.append((key, done))
-        else:
-            self.shards.append((key, self.feeders.submit(self._index, pages)))
+        n = len(self.files)
+        files = self.cache.shard(key)
+        # In serve a page whose shard is cached keeps its record all the same: the next
+        # edit may put its shard together again.
+        records = [self._record(page, need=files is None) for page in pages]
+        if files is None:
+            files = {_SHARD_FILE: shard_script([r for r in records if r])}
+            self.cache.put_shard(key, files)
+        self.files[shard_path(n)] = files[_SHARD_FILE]
 
-    def _index(self, pages: Sequence[SearchPage]) -> IndexFiles:
-        """Index one shard (in a feeder thread) on an idle pagefind process, or a new one."""
-        try:
-            service = self.idle.get_nowait()
-        except queue.Empty:
-            service = PagefindService()
-            with self.lock:
-                self.started.append(service)
-        try:
-            files = service.index([(page.path, search_document(page.html)) for page in pages])
-        finally:
-            self.idle.put(service)
-        return {path: data for path, data in files.items()
-                if not path.name.startswith(_UI_FILES)}
+    def _record(self, page: SearchPage, need: bool) -> bytes | None:
+        memory = self.memory
+        record = page.record
+        if record is None and memory is not None:
+            record = memory.last.get(page.key)
+        if record is None and need:
+            record = page_record(page.path, page.html)
+        if record is not None and memory is not None:
+            memory.current[page.key] = record
+        return record

@@ -21,7 +21,6 @@ from renderers.site.cache import BuildCache, CachedPage, page_key
 from renderers.site.i18n import Catalog, available_languages, primary_subtag
 from renderers.site.markup import PageMarkdown
 from renderers.site.options import HtmlOptions
-from renderers.site.pagefind import PagefindError
 from renderers.site.pageinput import ChapterPageInput, InputDigests, SiteInput
 from renderers.site.pages import (
     Link,
@@ -45,7 +44,13 @@ from renderers.site.paths import (
     is_course_file,
 )
 from renderers.site.reuse import SiteMemory
-from renderers.site.search import SearchIndexer, SearchPage, shard_count
+from renderers.site.search import (
+    SearchIndexer,
+    SearchMemory,
+    SearchPage,
+    page_record,
+    shard_count,
+)
 from renderers.site.version import renderer_version
 
 
@@ -88,22 +93,15 @@ class SiteBuilder:
 
     def build(self) -> Bundle:
         self._report_settings()
-        # Pagefind indexes the chapter pages while the rest of the site renders.
-        indexer = (SearchIndexer(self.cache, self.ctx.jobs) if self.options.search else None)
-        try:
-            pages = self._chapters(indexer)
-            self._other_pages()
-            shards = 0
-            if indexer is not None:
-                try:
-                    self.bundle.update(indexer.finish())
-                    shards = shard_count(pages)
-                except PagefindError as error:
-                    self.ctx.report(Diagnostic.of(
-                        Code.UNSUPPORTED, f"the search index was not built: {error}"))
-        finally:
-            if indexer is not None:
-                indexer.close()
+        memory = self.ctx.memory
+        indexer = (SearchIndexer(self.cache, memory.of(SearchMemory) if memory else None)
+                   if self.options.search else None)
+        pages = self._chapters(indexer)
+        self._other_pages()
+        shards = 0
+        if indexer is not None:
+            self.bundle.update(indexer.finish())
+            shards = shard_count(pages)
         self.bundle[ASSETS / "course.js"] = course_script(
             self.course, self.catalog, self.site, shards, self.memory.question_lists)
         self.cache.close()
@@ -170,15 +168,15 @@ class SiteBuilder:
         rendered = ordered_map(self._render, todo, self.ctx.jobs)
         try:
             for plan, known in zip(plans, cached, strict=True):
-                page = known
+                page, record = known, None
                 if page is None:
-                    page = next(rendered)
+                    page, record = next(rendered)
                     self.cache.put_page(plan.key, page)
                 self.media.update(page.media)
                 self.bundle[plan.input.page] = page.html
                 self.bundle.update(cell_figures(plan.input.chapter, self.ctx.outputs))
                 if indexer is not None:
-                    indexer.add(SearchPage(plan.input.page, page.html, plan.key))
+                    indexer.add(SearchPage(plan.input.page, page.html, plan.key, record))
                 if self.ctx.progress is not None:
                     self.ctx.progress(1)
         finally:
@@ -202,10 +200,13 @@ class SiteBuilder:
         cached = self.cache.page(key)
         return cached if cached is not None and self._still_valid(cached) else None
 
-    def _render(self, plan: _PagePlan) -> CachedPage:
-        """The page of one chapter, and the course files it links to (it may run in a
-        forked worker: it only reads the builder's state)."""
-        return render_chapter_page(plan.input, self.root, self.catalog, self.outline)
+    def _render(self, plan: _PagePlan) -> tuple[CachedPage, bytes | None]:
+        """The page of one chapter with the course files it links to, and its search
+        record when the site has search (it may run in a forked worker: it only reads
+        the builder's state; so the records are made on every core)."""
+        page = render_chapter_page(plan.input, self.root, self.catalog, self.outline)
+        record = page_record(plan.input.page, page.html) if self.options.search else None
+        return page, record
 
     def _still_valid(self, cached: CachedPage) -> bool:
         """Whether the course files a cached page links to are still there (and the missing

@@ -46,7 +46,7 @@ def test_build_edit_break_and_rebuild(course: Path, tmp_path: Path) -> None:
     site = out / "site"
     before = snapshot(site)
     assert len([name for name in before if name.startswith("chapters/")]) == 60
-    assert "pagefind/0/pagefind-entry.json" in before
+    assert "search/0.js" in before
 
     # One chapter's text changes: its page is written anew, every other page is the
     # same file as before (hard-linked, not rewritten).

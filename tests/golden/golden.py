@@ -7,8 +7,8 @@ A format's snapshot is a folder `tests/golden/<format>/`:
 - `files/<path>` (a package's members under `files/<package>/`): the bytes of every file
   the course decides (pages, manifests, question banks, fidelity reports).
 
-What is not stored is still compared, by size and SHA-256 (pagefind's vendored index and
-program, the LMS bridge assembled from renderers/packages/static/), or as a byte-for-byte
+What is not stored is still compared, by size and SHA-256 (the LMS bridge assembled from
+renderers/packages/static/), or as a byte-for-byte
 copy of a file of the source tree (the site's own scripts), so editing that file needs no
 new snapshot. A file another format already stored with the same bytes (the site inside a
 SCORM package) is listed as the same as that one. Nothing is normalised: two builds are
@@ -36,8 +36,7 @@ FORMATS = tuple(BUILTIN)
 LISTING = "LISTING.txt"
 REGENERATE = "make golden"
 
-# Third-party or assembled verbatim from the source tree: compared by hash, not stored.
-HASHED_PREFIXES = ("pagefind/", "site/pagefind/")
+# Assembled verbatim from the source tree: compared by hash, not stored.
 HASHED_NAMES = ("assets/lms-bridge.js",)
 STATIC_FOLDERS = (ROOT / "renderers" / "site" / "static",
                   ROOT / "renderers" / "packages" / "static")
@@ -96,7 +95,7 @@ def snapshot(fmt: str, outputs: dict[str, bytes], earlier: Tree) -> Tree:
         member = path.split("/", 1)[1] if details else path
         if data in copies:
             lines.append(f"{prefix}copy of {copies[data]}")
-        elif member.startswith(HASHED_PREFIXES) or member.endswith(HASHED_NAMES):
+        elif member.endswith(HASHED_NAMES):
             lines.append(f"{prefix}{len(data)} bytes sha256 {hashlib.sha256(data).hexdigest()}")
         elif data in stored_by_bytes:
             lines.append(f"{prefix}same as {stored_by_bytes[data]}")

@@ -99,8 +99,8 @@ def file_problems(name: str, data: bytes) -> list[str]:
     suffix = PurePosixPath(name).suffix.lower()
     if suffix in (".zip", ".imscc"):
         return zip_problems(name, data)
-    if suffix not in TEXT or "/pagefind/" in f"/{name}":
-        return []  # binary (images, the search index's compressed fragments)
+    if suffix not in TEXT:
+        return []  # binary (images)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -41,10 +41,9 @@ def pages(bundle: Bundle) -> list[PurePosixPath]:
 def test_layout(bundle: Bundle, complete_course: Course) -> None:
     expected = {P("index.html"), P("search.html"), P("assets/course.js"), P("assets/lessonkit.js"),
                 P("assets/grading.js"), P("assets/quiz.js"), P("assets/lessonkit.css"),
-                P("media/assets/diagram.svg"), P("pagefind/0/pagefind.js")}
+                P("media/assets/diagram.svg"), P("search/0.js")}
     expected |= {P(f"chapters/{c.id}.html") for c in complete_course.chapters}
     assert expected <= set(bundle)
-    assert not [p for p in bundle if "pagefind-ui" in str(p)]
 
 
 def test_every_reference_is_relative_and_resolves(bundle: Bundle) -> None:
@@ -78,7 +77,8 @@ def test_no_inline_script_style_or_handler(bundle: Bundle) -> None:
 
 def test_static_files_load_nothing_from_elsewhere(bundle: Bundle) -> None:
     for path, data in bundle.items():
-        if path.suffix in (".css", ".js") and not str(path).startswith("pagefind/"):
+        # The search index's shards are the course's text: a URL there is words.
+        if path.suffix in (".css", ".js") and not str(path).startswith("search/"):
             text = data.decode()
             assert not re.search(r"url\(\s*['\"]?(https?:)?//", text), path
             assert not re.search(r"['\"]https?://", text), path
@@ -277,7 +277,7 @@ def test_a_title_change_rerenders_its_neighbours_only(
 
 def test_search_and_feedback_options(complete_course: Course) -> None:
     site = render(complete_course, options=HtmlOptions(search=False))
-    assert P("search.html") not in site and not [p for p in site if "pagefind" in str(p)]
+    assert P("search.html") not in site and not [p for p in site if str(p).startswith("search")]
     assert b'role="search"' not in site[P("index.html")]
     off = complete_course.model_copy(update={"feedback": complete_course.feedback.model_copy(
         update={"enabled": False})})
@@ -329,7 +329,7 @@ def test_a_cached_build_equals_a_fresh_one(complete_course: Course, bundle: Bund
         raise AssertionError("the cache should have answered")
 
     monkeypatch.setattr(site_module, "build_blocks", untouchable)
-    monkeypatch.setattr(search_module, "PagefindService", untouchable)
+    monkeypatch.setattr(search_module, "page_record", untouchable)
     for kept in (memory, None):  # from memory, then from disk as a new process would
         ctx = RenderContext(options=HtmlOptions(), cache_dir=tmp_path, memory=kept)
         assert HtmlRenderer().render(complete_course, ctx) == bundle
@@ -393,27 +393,6 @@ def test_course_settings_reach_cached_pages(tmp_path: Path) -> None:
         assert page != first and page == render(changed)[P("chapters/c0-0.html")], change
 
 
-@pytest.mark.parametrize("binary", ["missing", "exits at once", "answers garbage"])
-def test_without_pagefind_the_site_is_built_without_its_index(
-    binary: str, complete_course: Course, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A missing or broken pagefind costs the search index (with a warning), not the site,
-    and never hangs the build."""
-    fake = tmp_path / "pagefind"
-    if binary != "missing":
-        script = "exit 3" if binary == "exits at once" else "cat >/dev/null & echo 'eyJ9,'"
-        fake.write_text(f"#!/bin/sh\n{script}\n")
-        fake.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
-    ctx = RenderContext(options=HtmlOptions(), cache_dir=tmp_path)
-    site = HtmlRenderer().render(complete_course, ctx)
-    assert [d.code for d in ctx.diagnostics] == [Code.UNSUPPORTED]
-    assert "search index was not built" in ctx.diagnostics[0].message
-    assert not [p for p in site if str(p).startswith("pagefind/")]
-    assert course_data(site)["search"] == {"enabled": True, "shards": 0}
-    assert P("chapters/choices.html") in site
-
-
 def test_the_index_page_is_rendered_again_only_when_the_outline_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -438,17 +417,3 @@ def test_the_index_page_is_rendered_again_only_when_the_outline_changes(
         assert site[P("index.html")] == render(changed)[P("index.html")]
 
 
-def test_pagefind_reads_the_language_the_title_and_the_whole_article() -> None:
-    page = (b'<!DOCTYPE html><html lang="pt" dir="ltr"><head><meta charset="utf-8">'
-            b'<title>T</title><link rel="stylesheet" href="x.css"></head><body>'
-            b'<nav>sidebar</nav><main><article class="chapter-body" data-pagefind-body>'
-            b'<h1>T</h1><p>before</p><script type="application/json" data-q-data>{"a": 1}'
-            b'</script></article><p>raw html by the author</p></article>'
-            b'<footer>reset</footer></main></body></html>')
-    document = search_module.search_document(page)
-    assert b"data-q-data" not in document and b"<p>before</p></article>" in document
-    assert document.startswith(b'<html lang="pt" dir="ltr"><head><title>T</title></head><body>')
-    assert b"sidebar" not in document and b"reset" not in document
-    assert b"raw html by the author" in document  # an author's </article> does not cut it
-    assert search_module.search_document(b"<html><body>no body marker</body></html>") == (
-        b"<html><body>no body marker</body></html>")
