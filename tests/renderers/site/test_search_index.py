@@ -60,10 +60,10 @@ def test_what_a_learner_must_not_find_is_left_out() -> None:
     assert found == [Passage("", "", "explained after")]
 
 
-def test_words_split_at_blocks_and_join_across_inline_markup() -> None:
-    found = passages(page('<ul><li>one</li><li>two</li></ul><p>un<em>broken</em> '
-                          'x<sub>t</sub> &amp; &lt;tag&gt; caf&#xe9;</p>'))
-    assert found == [Passage("", "", "one two unbroken xt & <tag> café")]
+def test_tags_separate_words_and_entities_are_text() -> None:
+    found = passages(page('<ul><li>one</li><li>two</li></ul><p>(<code>x</code>), '
+                          '<em>y</em>; &amp; &lt;tag&gt; caf&#xe9; [<a href="#">z</a>]</p>'))
+    assert found == [Passage("", "", "one two (x), y; & <tag> café [z]")]
 
 
 def test_the_article_is_the_pages_last_one_and_only_it() -> None:
