@@ -3,9 +3,11 @@ browser, over http and from file:// alike.
 
 Each chapter page gives a record: its URL and its passages, a passage being the text from
 one anchor (a heading, question or figure with an id) to the next, with that anchor's id
-and label, so a result can open the passage that matched. What a page marks
-`data-pagefind-ignore` (its controls, the answers behind "Show the answer") and the
-questions' data scripts are left out: search must not give answers away.
+and label, so a result can open the passage that matched. What a learner sees only by
+asking for it is left out, since search must not give it away for free: the hints (they
+cost points), the feedback on each option, the answer and explanation behind "Show the
+answer", and the questions' data scripts; so is what the page marks
+`data-pagefind-ignore` (its controls and their labels).
 
 The records are cut into shards of `SHARD_SIZE` chapters, `search/<n>.js`, each a script
 that hands its records to the search page (renderers/site/static/search.js); the page
@@ -17,8 +19,8 @@ shard from one new record and the kept ones.
 
 The text is taken from the rendered HTML with regular expressions rather than a parser:
 the pages are our own templates' output, where every tag is well formed and attribute
-values never hold `>` unescaped (markupsafe escapes it); 1.4 ms a page against pagefind's
-5.5 (its index was half the build's CPU time).
+values never hold `>` unescaped (markupsafe escapes it); under 1 ms a page against
+pagefind's 5.5 (its index was half the build's CPU time).
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ _ANCHOR = re.compile(r'<(h[1-6]|section|figure)\b[^>]*?\sid="([^"_][^"]*)"')
 """An element a result can land on: ids starting with "_" belong to the page's own
 controls (the objectives' heading, a question's heading), never a passage."""
 _TAG_NAME = re.compile(r"<([a-z][a-z0-9]*)")
-_IGNORED_ATTRIBUTE = f" {IGNORED_MARK}"
+_LEFT_OUT = (f" {IGNORED_MARK}", " data-q-hints", " data-feedback-for=", " data-q-solution")
+"""Attributes of the elements the index leaves out, with their content."""
 _QUESTION_DATA = re.compile(r'<script type="application/json" data-q-data>[^<]*</script>')
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.DOTALL)
 _POINTS = re.compile(r'<span class="q-points"[^>]*>[^<]*</span>')
@@ -89,16 +92,24 @@ def _text(fragment: str) -> str:
     return _LOOSE.sub("", " ".join(html.unescape(_TAG.sub(" ", fragment)).split()))
 
 
-def _without_ignored(fragment: str) -> str:
-    """`fragment` without the elements marked `IGNORED_MARK`, their content included."""
+def _without_left_out(fragment: str) -> str:
+    """`fragment` without the elements the index leaves out (`_LEFT_OUT`)."""
+    for attribute in _LEFT_OUT:
+        if attribute in fragment:
+            fragment = _without(fragment, attribute)
+    return fragment
+
+
+def _without(fragment: str, attribute: str) -> str:
+    """`fragment` without the elements that have `attribute`, their content included."""
     kept: list[str] = []
     pos = 0
-    while (mark := fragment.find(_IGNORED_ATTRIBUTE, pos)) >= 0:
+    while (mark := fragment.find(attribute, pos)) >= 0:
         start = fragment.rfind("<", pos, mark)
         name = _TAG_NAME.match(fragment, start) if start >= 0 else None
-        if name is None:  # the words, in text: not an attribute
-            kept.append(fragment[pos:mark + len(_IGNORED_ATTRIBUTE)])
-            pos = mark + len(_IGNORED_ATTRIBUTE)
+        if name is None or ">" in fragment[start:mark]:  # the words, in text
+            kept.append(fragment[pos:mark + len(attribute)])
+            pos = mark + len(attribute)
             continue
         kept.append(fragment[pos:start])
         same_name = re.compile(rf"<(/?){name.group(1)}\b[^>]*>")
@@ -129,7 +140,7 @@ def passages(page: str) -> list[Passage]:
         part = article[cuts[n]:cuts[n + 1]]
         heading = _HEADING.search(part) if anchor is not None else None
         label = _text(_POINTS.sub("", heading.group(2))) if heading is not None else ""
-        text = _text(_without_ignored(part))
+        text = _text(_without_left_out(part))
         if text or label:
             found.append(Passage(anchor.group(2) if anchor else "", label, text))
     return found

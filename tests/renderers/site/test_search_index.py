@@ -60,6 +60,26 @@ def test_what_a_learner_must_not_find_is_left_out() -> None:
     assert found == [Passage("", "", "explained after")]
 
 
+def test_what_a_learner_sees_only_by_asking_is_not_searchable(
+    complete_course: Course
+) -> None:
+    """Hints cost points, and the feedback on an option, the answer and the explanation
+    come after answering or revealing: search must not show them for free."""
+    site = render(complete_course)
+    index = site[P("search/0.js")].decode()
+    page = site[P("chapters/choices.html")].decode()
+    for shown_on_request in ("R is for recurrent", "Right, the R stands for recurrent",
+                             "It has no loop through time", "feeds its hidden state back"):
+        assert shown_on_request in page and shown_on_request not in index
+    assert "Which of these is a recurrent network?" in index
+    assert "Show the answer" not in index and "Select the correct answer" not in index
+
+
+def test_the_attribute_in_the_text_is_only_words() -> None:
+    found = passages(page("<p>the words data-q-hints and data-pagefind-ignore stay</p>"))
+    assert found == [Passage("", "", "the words data-q-hints and data-pagefind-ignore stay")]
+
+
 def test_tags_separate_words_and_entities_are_text() -> None:
     found = passages(page('<ul><li>one</li><li>two</li></ul><p>(<code>x</code>), '
                           '<em>y</em>; &amp; &lt;tag&gt; caf&#xe9; [<a href="#">z</a>]</p>'))
