@@ -159,18 +159,24 @@ def with_labels(question: QuestionType, label: Label) -> QuestionType:
     return question.model_copy(update=update)
 
 
-def course_with_labels(course: Course, label: Label = quoted) -> Course:
+def chapter_with_labels(chapter: Chapter, label: Label = quoted) -> Chapter:
+    """`chapter` with every reference resolved by `label` (the same object if none)."""
+    if not any(has_references(q) for q in chapter.questions):
+        return chapter
+    blocks = [with_labels(b, label) if b.kind == "question" else b for b in chapter.blocks]
+    return chapter.model_copy(update={"blocks": blocks})
+
+
+def course_with_labels(course: Course, label: Label = quoted,
+                       chapter_labels: Callable[[Chapter], Chapter] | None = None) -> Course:
     """The course with every reference resolved by `label` (the same object if none), for
-    the renderers whose options carry no number."""
-    if not any(has_references(q) for q in course.questions):
+    the renderers whose options carry no number. `chapter_labels` may stand in for
+    `chapter_with_labels(chapter, label)`: `serve` reuses the chapters it labelled last time."""
+    labelled = chapter_labels or (lambda c: chapter_with_labels(c, label))
+    chapters = [[labelled(c) for c in s.chapters] for s in course.sections]
+    if all(new is old for s, listed in zip(course.sections, chapters, strict=True)
+           for old, new in zip(s.chapters, listed, strict=True)):
         return course
-
-    def chapter(c: Chapter) -> Chapter:
-        if not any(has_references(q) for q in c.questions):
-            return c
-        blocks = [with_labels(b, label) if b.kind == "question" else b for b in c.blocks]
-        return c.model_copy(update={"blocks": blocks})
-
-    sections = [s.model_copy(update={"chapters": [chapter(c) for c in s.chapters]})
-                for s in course.sections]
+    sections = [s.model_copy(update={"chapters": listed})
+                for s, listed in zip(course.sections, chapters, strict=True)]
     return course.model_copy(update={"sections": sections})

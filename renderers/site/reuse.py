@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from engine.model import Chapter
+from engine.model import Chapter, Course
+from engine.text.choice_refs import chapter_with_labels, course_with_labels
 from renderers.site.cache import RecentEntries
 
 Obj = TypeVar("Obj")
@@ -55,8 +56,18 @@ class SiteMemory:
     question_lists: PerObject[Chapter, list[dict[str, object]]] = field(
         default_factory=PerObject)
     """Each chapter's question list for `course.js`."""
+    labelled: PerObject[Chapter, Chapter] = field(default_factory=PerObject)
+    """Each chapter with its `{{choice: ...}}` references resolved (the same object when it
+    has none): an unchanged chapter keeps its labelled copy, and with it its digest."""
+
+    def labelled_course(self, course: Course) -> Course:
+        """`course_with_labels(course)`, with the labelled chapters of the last build
+        reused."""
+        return course_with_labels(
+            course, chapter_labels=lambda chapter: self.labelled.get(chapter, chapter_with_labels))
 
     def end_build(self) -> None:
         """Keep what this build used of the per-chapter values, and only that."""
         self.chapter_digests.end_build()
         self.question_lists.end_build()
+        self.labelled.end_build()

@@ -12,7 +12,6 @@ from pathlib import Path
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Chapter, Course
 from engine.text.anchors import PageAnchors
-from engine.text.choice_refs import course_with_labels
 from renderers.base import Bundle, RenderContext
 from renderers.site.assets import course_script, static_bundle
 from renderers.site.blockhtml import BlockHtml
@@ -261,4 +260,4 @@ def build_site(course: Course, ctx: RenderContext[HtmlOptions]) -> Bundle:
     text, in quotes, whatever order the page shows the options in.
     """
     with _without_cyclic_gc():
-        return SiteBuilder(course_with_labels(course), ctx).build()
+        return SiteBuilder(ctx.kept(SiteMemory).labelled_course(course), ctx).build()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from renderers.site.reuse import PerObject
+from engine.model import Course
+from engine.text.choice_refs import course_with_labels
+from renderers.site.reuse import PerObject, SiteMemory
 
 
 def test_values_are_reused_for_the_same_object_only() -> None:
@@ -22,3 +24,22 @@ def test_values_are_reused_for_the_same_object_only() -> None:
     lengths.end_build()
     lengths.end_build()  # a build that did not use `kept` forgets it
     assert lengths.get(kept, length) == 2 and len(calls) == 4
+
+
+def test_a_chapter_keeps_its_labelled_copy_while_it_is_the_same_object(
+        complete_course: Course) -> None:
+    memory = SiteMemory()
+    first = memory.labelled_course(complete_course)
+    assert first == course_with_labels(complete_course)
+    referring = [i for i, (old, new) in enumerate(zip(complete_course.chapters, first.chapters,
+                                                      strict=True)) if new is not old]
+    assert referring  # the fixture has chapters with {{choice: ...}} references
+    memory.end_build()
+    again = memory.labelled_course(complete_course)
+    assert all(again.chapters[i] is first.chapters[i] for i in referring)
+    memory.end_build()
+    edited = complete_course.model_copy(update={"sections": [
+        s.model_copy(update={"chapters": [c.model_copy() for c in s.chapters]})
+        for s in complete_course.sections]})
+    fresh = memory.labelled_course(edited)
+    assert fresh == again and all(fresh.chapters[i] is not again.chapters[i] for i in referring)
