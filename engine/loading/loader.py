@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -20,6 +20,9 @@ from engine.loading.validate import errors_to_diagnostics
 from engine.model import Chapter, Course, CourseFile, Section
 from engine.node import set_source, source_of
 from engine.span import display_path
+
+if TYPE_CHECKING:
+    from engine.loading.rule_cache import RuleCache
 
 COURSE_FILE = "course.yaml"
 
@@ -59,6 +62,14 @@ class LoadCache:
     """Chapter key -> ((mtime_ns, size), (Chapter, SourceMap) or None, its load diagnostics)."""
     rules: dict[str, tuple[Chapter, list[Diagnostic]]] = field(default_factory=dict)
     """Chapter key -> (the chapter object checked, its rule diagnostics)."""
+    course_rules: RuleCache = field(default_factory=lambda: _rule_cache())
+    """The rules' results per chapter file, so only the changed chapters are checked."""
+
+
+def _rule_cache() -> RuleCache:
+    from engine.loading.rule_cache import RuleCache  # what `check` alone does not need
+
+    return RuleCache()
 
 
 def check_course(path: str | Path, cache: LoadCache | None = None) -> CheckResult:
@@ -177,8 +188,11 @@ def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
     set_source(course, source_of(course_file))
     course._root = str(root)
     smaps = {key: smap for key, (_, smap) in chapters.items()}
-    memo = cache.rules if cache is not None else None
-    diags.extend(check_rules(course, course_file, loaded.source_map, smaps, memo))
+    if cache is None:
+        diags.extend(check_rules(course, course_file, loaded.source_map, smaps))
+    else:
+        diags.extend(cache.course_rules.check(course, course_file, loaded.source_map, smaps,
+                                              cache.rules))
     final = _finish(diags, course.suppress)
     has_errors = any(d.severity is Severity.ERROR for d in final)
     return CheckResult(None if has_errors else course, final)

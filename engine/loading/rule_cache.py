@@ -1,0 +1,127 @@
+"""The rules of a course re-run only where an edit can change them (`lessonkit serve`).
+
+`check_rules` (engine/checking/rules.py) looks at the whole course. Most of what it says is
+about one chapter alone: its own rules, the per-question rules of shuffled options, ids
+repeated inside it. Only two rules look across chapter files: ids used twice (a chapter id,
+or a block id, in two files) and answer keys that all sit in one position. So `RuleCache`
+keeps, per chapter file, what `check_rules` says of that chapter on its own (a one-chapter
+course) and a summary of what the two cross-file rules read from it (its ids, its answer
+key positions). A rebuild runs the rules on the changed chapters only; when the summaries
+show that a cross-file rule may fire (a repeated id, all keys in one position), it runs
+`check_rules` on the whole course, which is then what `check` gives by construction. In
+every other case the cross-file rules have nothing to say, and the union of the per-chapter
+results and the course-level ones (section ids, `suppress`, empty sections: `check_rules`
+on the course without its chapters) is what a full check gives (tests/engine/loading/
+test_rule_cache.py compares the two over edits that make and mend cross-file problems).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.checking.rules import check_rules
+from engine.checking.shuffle_rules import KEYED_AT_LEAST
+from engine.diagnostics import Code, Diagnostic
+from engine.loading.source_map import SourceMap
+from engine.model import Chapter, Cloze, Course, CourseFile, SingleChoice
+
+Memo = dict[str, tuple[Chapter, list[Diagnostic]]]
+
+
+@dataclass(frozen=True)
+class _ChapterRules:
+    """What the rules say of one chapter on its own, and what the cross-file rules read."""
+
+    chapter: Chapter
+    """The chapter object checked (the loader hands back the same one while its file is
+    unchanged)."""
+    diagnostics: list[Diagnostic]
+    ids: frozenset[tuple[str, str]]
+    """(space, id as compared) of the chapter and its blocks, as `_unique_ids` claims them."""
+    singles: tuple[int, ...]
+    """The position of the right choice of each single-choice question with one."""
+    blanks: tuple[int, ...]
+    """The position of the answer of each drop-down blank among its options."""
+
+
+@dataclass
+class RuleCache:
+    """Per chapter file, what the rules said of it; kept by `serve` between checks."""
+
+    chapters: dict[str, _ChapterRules] = field(default_factory=dict)
+    context: Any = None
+    """The course settings the kept results were made under (a change clears them)."""
+
+    def check(self, course: Course, course_file: CourseFile, course_map: SourceMap,
+              maps: dict[str, SourceMap], memo: Memo) -> list[Diagnostic]:
+        """What `check_rules(course, course_file, course_map, maps, memo)` returns (up to
+        order and repeats, which the loader's sorting removes), re-running only the rules
+        of chapters that changed since the last call."""
+        context = (course.root, course.model_dump(exclude={"sections", "suppress"}))
+        if context != self.context:
+            # Chapter rules read course settings (language, allow_html, the folder).
+            self.chapters.clear()
+            memo.clear()
+            self.context = context
+        kept: dict[str, _ChapterRules] = {}
+        for index, section in enumerate(course.sections):
+            for chapter in section.chapters:
+                known = self.chapters.get(chapter.path)
+                if known is None or known.chapter is not chapter:
+                    known = _chapter_rules(course, course_file, index, chapter, course_map,
+                                           maps, memo)
+                kept[chapter.path] = known
+        self.chapters = kept
+        if _may_cross(kept.values()):
+            return check_rules(course, course_file, course_map, maps, memo)
+        outline = course.model_copy(update={
+            "sections": [s.model_copy(update={"chapters": []}) for s in course.sections]})
+        found = check_rules(outline, course_file, course_map, maps, memo)
+        for rules in kept.values():
+            found.extend(rules.diagnostics)
+        return found
+
+
+def _chapter_rules(course: Course, course_file: CourseFile, index: int, chapter: Chapter,
+                   course_map: SourceMap, maps: dict[str, SourceMap], memo: Memo
+                   ) -> _ChapterRules:
+    """`check_rules` on a course of this one chapter (in its own section), without what
+    only the whole course can say."""
+    section = course.sections[index].model_copy(update={"chapters": [chapter]})
+    alone = course.model_copy(update={"sections": [section], "suppress": []})
+    listed = course_file.model_copy(update={"sections": [course_file.sections[index]]})
+    said = [d for d in check_rules(alone, listed, course_map, maps, memo)
+            if d.code is not Code.ANSWER_KEY_POSITION]
+    ids = {("chapter", chapter.id.casefold())} if chapter.id else set()
+    ids.update(("block", block.id.casefold()) for block in chapter.blocks if block.id)
+    singles: list[int] = []
+    blanks: list[int] = []
+    for q in chapter.questions:
+        if isinstance(q, SingleChoice):
+            right = [i for i, c in enumerate(q.choices) if c.correct]
+            if len(right) == 1:
+                singles.append(right[0])
+        elif isinstance(q, Cloze):
+            blanks.extend(blank.choices.index(str(blank.answer)) for blank in q.blanks.values()
+                          if blank.blank_kind == "choice" and blank.answer in blank.choices)
+    return _ChapterRules(chapter, said, frozenset(ids), tuple(singles), tuple(blanks))
+
+
+def _may_cross(chapters: Any) -> bool:
+    """Whether a rule across chapter files may have something to say: an id in two files,
+    or enough answer keys all in one position (`shuffle_rules`)."""
+    seen: set[tuple[str, str]] = set()
+    singles: set[int] = set()
+    blanks: set[int] = set()
+    single_count = blank_count = 0
+    for rules in chapters:
+        if not seen.isdisjoint(rules.ids):
+            return True
+        seen.update(rules.ids)
+        singles.update(rules.singles)
+        blanks.update(rules.blanks)
+        single_count += len(rules.singles)
+        blank_count += len(rules.blanks)
+    return ((single_count >= KEYED_AT_LEAST and len(singles) == 1)
+            or (blank_count >= KEYED_AT_LEAST and len(blanks) == 1))
