@@ -9,6 +9,10 @@ Temporary names carry the writing process's id, `.site.lk-tmp-<pid>-<random>`, s
 run can tell leftovers of a process that is gone (killed mid-build) from the work of one
 still running, and deletes them (`clean_leftovers`). Errors name the target, never the
 temporary file.
+
+A long-running `serve` that wrote the site folder last updates it in place instead: the
+changed files only, each renamed over its old version at commit (cli/output_inplace.py,
+which says what that guarantees).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from cli.output_inplace import InPlace, Stamps, folder_stamps, plan_update
 
 Bundle = Mapping[PurePosixPath, bytes]
 
@@ -78,8 +84,26 @@ class WrittenFolders:
     """The digests of the last bundle written, with the bytes objects they were taken of
     (`serve` hands the same bytes objects back for unchanged files, which then need no
     hashing)."""
+    manifests: dict[str, dict[str, list[str | int]]] = field(default_factory=dict)
+    """The manifest of the last bundle written (what is in `manifest_path` on disk)."""
+    stamps: dict[str, Stamps] = field(default_factory=dict)
+    """The folders of the last bundle written as they were left, to tell whether the
+    files can be updated in place (cli/output_inplace.py)."""
     cleanups: list[threading.Thread] = field(default_factory=list)
-    """Deletions of replaced folders still running in the background."""
+    """Deletions of replaced folders and manifest writes still running in the background."""
+
+    def remember(self, target: Path, remembered: dict[str, tuple[bytes, str]],
+                 manifest: dict[str, list[str | int]]) -> None:
+        """Record the bundle just committed as `target` (and only it)."""
+        key = str(target)
+        self.digests = {key: remembered}
+        self.manifests = {key: manifest}
+        self.stamps = {key: folder_stamps(target, list(manifest))}
+
+    def forget(self, target: Path) -> None:
+        """Drop what is known of `target` (its folder is being changed)."""
+        for known in (self.digests, self.manifests, self.stamps):
+            known.pop(str(target), None)
 
     def finish_cleanups(self) -> None:
         """Wait for the deletions of replaced folders still running."""
@@ -97,6 +121,7 @@ class Staging:
 
     written: WrittenFolders | None = None
     folders: list[_Folder] = field(default_factory=list)
+    updates: list[tuple[InPlace, _Folder]] = field(default_factory=list)
     files: list[tuple[Path, Path]] = field(default_factory=list)
 
     def folder(self, bundle: Bundle, target: Path) -> None:
@@ -105,7 +130,9 @@ class Staging:
         A file with the same bytes as in the previous build is hard-linked from the old
         folder rather than written again (creating files is most of the cost of writing a
         site). What the previous build wrote is in `manifest_path(target)`; a file changed
-        since (other size or modification time) is written anew.
+        since (other size or modification time) is written anew. With `written` (`serve`)
+        and the folder as this process left it, only the changed files are staged, to be
+        renamed into the folder at commit (cli/output_inplace.py).
         """
         target = target.resolve()
         try:
@@ -115,6 +142,20 @@ class Staging:
         except OSError as error:
             raise _named(error, target) from error
         staged = _Folder(staging, target, {}, {})
+        if self.written is not None:
+            # `serve` rebuilding the folder it wrote last: the changed files only.
+            key = str(target)
+            try:
+                update = plan_update(target, staging, bundle, self.written.digests.get(key),
+                                     self.written.manifests.get(key),
+                                     self.written.stamps.get(key), _digest)
+                if update is not None:
+                    staged.manifest, staged.remembered = update.manifest, update.remembered
+                    self.updates.append((update, staged))
+                    return
+            except OSError as error:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise _named(error, target) from error
         self.folders.append(staged)
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be served
@@ -166,13 +207,24 @@ class Staging:
                 except OSError as error:
                     raise _named(error, target) from error
             self.files.clear()
+            while self.updates:
+                update, staged = self.updates[0]
+                assert self.written is not None  # only `serve` updates in place
+                self.written.finish_cleanups()
+                self.written.forget(staged.target)  # half-done if this fails
+                try:
+                    update.commit()
+                except OSError as error:
+                    raise _named(error, staged.target) from error
+                self.updates.pop(0)
+                self.written.remember(staged.target, staged.remembered, staged.manifest)
+                _write_manifest_later(staged, self.written)
             while self.folders:
                 staged = self.folders[0]
                 _swap_in(staged.staging, staged.target, self.written)
                 self.folders.pop(0)
                 if self.written is not None:
-                    self.written.digests.clear()
-                    self.written.digests[str(staged.target)] = staged.remembered
+                    self.written.remember(staged.target, staged.remembered, staged.manifest)
                 # Insertion order is the bundle's, deterministic already.
                 manifest = {"version": _MANIFEST_VERSION, "files": staged.manifest}
                 write_file_atomic(json.dumps(manifest).encode(), manifest_path(staged.target))
@@ -186,8 +238,11 @@ class Staging:
                 tmp.unlink()
         for staged in self.folders:
             shutil.rmtree(staged.staging, ignore_errors=True)
+        for _, staged in self.updates:
+            shutil.rmtree(staged.staging, ignore_errors=True)
         self.files.clear()
         self.folders.clear()
+        self.updates.clear()
 
 
 def write_bundle(bundle: Bundle, out_dir: Path) -> None:
@@ -273,6 +328,17 @@ def _fill(staged: _Folder, bundle: Bundle, written: WrittenFolders | None) -> No
                 stat = os.fstat(handle.fileno())
         staged.manifest[name] = [digest, stat.st_size, stat.st_mtime_ns]
         staged.remembered[name] = (data, digest)
+
+
+def _write_manifest_later(staged: _Folder, written: WrittenFolders) -> None:
+    """Write the manifest in the background (the next build waits for it): only a later
+    process reads it, and a stale one is safe (it names files by size and time too)."""
+    manifest = {"version": _MANIFEST_VERSION, "files": staged.manifest}
+    writer = threading.Thread(
+        target=lambda: write_file_atomic(json.dumps(manifest).encode(),
+                                         manifest_path(staged.target)), daemon=True)
+    writer.start()
+    written.cleanups.append(writer)
 
 
 def _digest(data: bytes) -> str:
