@@ -8,6 +8,10 @@ object alone (renderers/site/site.py, `render_chapter_page`), and the key is a d
 every field of it, found by walking its fields (`InputDigests`). A field added to the
 input is in the key without anyone remembering it; a field of a type the digest does not
 know is an error, not a silent omission.
+
+`serve` takes the key of most pages without walking their inputs: a page whose input is
+the same as last build's (`PageKeys`: the same chapter object, every other field of the
+same type and equal) has the same key.
 """
 
 from __future__ import annotations
@@ -74,6 +78,21 @@ class ChapterPageInput:
                      if (output := outputs.get(cell.id)) is not None)
 
 
+class PageKeys:
+    """The page keys of the last build, by chapter file, with the inputs they were taken
+    of; kept by `serve` (renderers/site/reuse.py)."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, tuple[ChapterPageInput, str, str]] = {}
+        self.current: dict[str, tuple[ChapterPageInput, str, str]] = {}
+        self.site: tuple[SiteInput, bytes] | None = None
+        """The site input of the last build and its digest (the index page's key too)."""
+
+    def end_build(self) -> None:
+        """Keep the keys this build used, and only those."""
+        self.last, self.current = self.current, {}
+
+
 class InputDigests:
     """Digests of page inputs, from every field they have.
 
@@ -83,15 +102,24 @@ class InputDigests:
     comes from `chapter_digest`, which `serve` keeps across builds for unchanged chapters.
     """
 
-    def __init__(self, chapter_digest: Callable[[Chapter], str]) -> None:
+    def __init__(self, chapter_digest: Callable[[Chapter], str],
+                 previous: PageKeys | None = None) -> None:
         self.chapter_digest = chapter_digest
+        self.previous = previous if previous is not None else PageKeys()
+        self._same_sites: dict[tuple[int, int], tuple[SiteInput, SiteInput, bool]] = {}
         self._known: dict[int, tuple[object, bytes]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
         self._wholes: dict[int, tuple[tuple[object, ...], list[bytes]]] = {}
 
     def key(self, page: ChapterPageInput, version: str) -> str:
         """The cache key of the page rendered from `page` by renderer code `version`."""
-        return hashlib.sha256(version.encode() + self.of(page)).hexdigest()[:40]
+        last = self.previous.last.get(page.source)
+        if last is not None and last[1] == version and self._same(last[0], page):
+            key = last[2]
+        else:
+            key = hashlib.sha256(version.encode() + self.of(page)).hexdigest()[:40]
+        self.previous.current[page.source] = (page, version, key)
+        return key
 
     def of(self, value: object) -> bytes:
         """A digest of `value` and everything in it."""
@@ -100,6 +128,8 @@ class InputDigests:
         known = self._known.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
+        if isinstance(value, SiteInput):
+            return self._site(value)
         kind = type(value)
         if value is None or kind is int or kind is bool or kind is float:
             return f"{kind.__name__}:{value!r}".encode()
@@ -120,6 +150,48 @@ class InputDigests:
         # Kept with the object itself, so its id cannot pass to another one meanwhile.
         self._known[id(value)] = (value, digest)
         return digest
+
+    def _site(self, value: SiteInput) -> bytes:
+        """The digest of the site input, the last build's when it is the same."""
+        last = self.previous.site
+        if last is not None and self._same_site(last[0], value):
+            digest = last[1]
+        else:
+            digest = self._compound(value)
+        self.previous.site = (value, digest)
+        self._known[id(value)] = (value, digest)
+        return digest
+
+    def _same(self, old: ChapterPageInput, new: ChapterPageInput) -> bool:
+        """Whether `new` has the digest `old` had: field by field, the same chapter object,
+        the same site input (compared once per build), and for every other field a value
+        of the same type, equal (a digest walks what equality compares)."""
+        for name in self._field_names(new):
+            a, b = getattr(old, name), getattr(new, name)
+            if a is b:
+                continue
+            if type(a) is not type(b) or isinstance(a, Chapter):
+                return False
+            if isinstance(a, SiteInput):
+                if not self._same_site(a, b):
+                    return False
+            elif a != b:
+                return False
+        return True
+
+    def _same_site(self, old: SiteInput, new: SiteInput) -> bool:
+        """`old == new`, worked out once per build (every page shares the site input)."""
+        known = self._same_sites.get((id(old), id(new)))
+        if known is None or known[0] is not old or known[1] is not new:
+            known = self._same_sites[id(old), id(new)] = (old, new, old == new)
+        return known[2]
+
+    def _field_names(self, value: object) -> tuple[str, ...]:
+        names = self._fields.get(type(value))
+        if names is None:
+            names = self._fields[type(value)] = tuple(
+                f.name for f in dataclasses.fields(value))  # type: ignore[arg-type]
+        return names
 
     def _sequence(self, value: tuple[object, ...] | list[object]) -> bytes:
         return hashlib.sha256(b"t:" + b"".join([self.of(v) for v in value])).digest()

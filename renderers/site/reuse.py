@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 from engine.model import Chapter, Course
 from engine.text.choice_refs import chapter_with_labels, course_with_labels
 from renderers.site.cache import RecentEntries
+from renderers.site.pageinput import PageKeys
 
 Obj = TypeVar("Obj")
 Value = TypeVar("Value")
@@ -53,6 +54,8 @@ class SiteMemory:
     """The pages and search shards the last build used."""
     chapter_digests: PerObject[Chapter, str] = field(default_factory=PerObject)
     """A hash of each chapter's model, part of its page key."""
+    page_keys: PageKeys = field(default_factory=PageKeys)
+    """Each page's key, with the input it was taken of."""
     question_lists: PerObject[Chapter, list[dict[str, object]]] = field(
         default_factory=PerObject)
     """Each chapter's question list for `course.js`."""
@@ -71,3 +74,4 @@ class SiteMemory:
         self.chapter_digests.end_build()
         self.question_lists.end_build()
         self.labelled.end_build()
+        self.page_keys.end_build()

@@ -88,7 +88,8 @@ class SiteBuilder:
             self.site, course.title, self.catalog.language, course.allow_html,
             course.feedback.enabled, options, tuple(sorted(self.chapter_pages.items())))
         self.digests = InputDigests(
-            lambda chapter: self.memory.chapter_digests.get(chapter, _model_digest))
+            lambda chapter: self.memory.chapter_digests.get(chapter, _model_digest),
+            self.memory.page_keys)
 
     def build(self) -> Bundle:
         self._report_settings()

@@ -16,7 +16,7 @@ from engine.model import Chapter
 from engine.outputs import CellOutput
 from renderers.base import RenderContext
 from renderers.site import HtmlOptions
-from renderers.site.pageinput import ChapterPageInput, InputDigests
+from renderers.site.pageinput import ChapterPageInput, InputDigests, PageKeys
 from renderers.site.pages import Link, OutlineSlice, SidebarChapter, SidebarSection
 from renderers.site.site import SiteBuilder, render_chapter_page
 from tests.renderers.site.html_helpers import make_course
@@ -87,6 +87,33 @@ def test_changing_any_field_of_the_page_input_changes_the_key(page: ChapterPageI
             unchanged.append(path)
     assert unchanged == []
     assert InputDigests(lambda c: c.model_dump_json()).key(page, "v2") != key
+
+
+def test_a_key_kept_from_the_last_build_is_the_key_of_the_same_input_only(
+        page: ChapterPageInput) -> None:
+    """`serve` reuses last build's key for an input equal to last build's; any change to
+    any field gives the key a fresh digest gives."""
+    digested: list[Chapter] = []
+
+    def chapter_digest(chapter: Chapter) -> str:
+        digested.append(chapter)
+        return chapter.model_dump_json()
+
+    keys = PageKeys()
+    key = InputDigests(chapter_digest, keys).key(page, "v1")
+    keys.end_build()
+    copy = dataclasses.replace(page, site=dataclasses.replace(page.site),
+                               neighbours=tuple(page.neighbours))
+    digested.clear()
+    assert InputDigests(chapter_digest, keys).key(copy, "v1") == key
+    assert digested == []  # not walked: the same input
+    for path, changed in _changed(page, "page"):
+        assert isinstance(changed, ChapterPageInput)
+        fresh = InputDigests(lambda c: c.model_dump_json()).key(changed, "v1")
+        keys.last = {page.source: (page, "v1", key)}
+        assert InputDigests(chapter_digest, keys).key(changed, "v1") == fresh, path
+    keys.last = {page.source: (page, "v1", key)}
+    assert InputDigests(chapter_digest, keys).key(page, "v2") != key
 
 
 def test_the_walk_reaches_every_field(page: ChapterPageInput) -> None:
