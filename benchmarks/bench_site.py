@@ -13,13 +13,12 @@ chapter, through the code path `lessonkit serve` runs on every save.
 
 from __future__ import annotations
 
-import json
 import shutil
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks import incremental_site
 from benchmarks.bench_check import WORK, course
 from benchmarks.timing import PYTHON, ROOT, report, time_command
 
@@ -60,7 +59,7 @@ def main(sizes: tuple[int, ...] = (1000, 5000)) -> None:
             unindexed.append(time_command(plain_build, runs=1, warmup=0))
             peer.append(time_command(_mkdocs(root), runs=1, warmup=0))
         warm = time_command(build, runs=3, warmup=0)
-        incremental = _incremental(root, WORK / f"serve-{n}")
+        incremental = incremental_site.in_new_process(root, WORK / f"serve-{n}")
         vs_peer = statistics.median(p / c for p, c in zip(peer, cold, strict=True))
         vs_floor = statistics.median(c / f for c, f in zip(cold, floor, strict=True))
         plain_vs_floor = statistics.median(u / f for u, f in zip(unindexed, floor, strict=True))
@@ -83,17 +82,6 @@ def main(sizes: tuple[int, ...] = (1000, 5000)) -> None:
              f"{_size(out / 'site') / n / 1e3:.1f} kB per chapter"),
         ]
     report("site build: lessonkit vs mkdocs vs bare-work floor (whole process)", rows)
-
-
-def _incremental(root: Path, out: Path) -> float:
-    """Median seconds from saving an edited chapter to the new site, as `serve` rebuilds."""
-    shutil.rmtree(out, ignore_errors=True)
-    done = subprocess.run(
-        [PYTHON, "-m", "benchmarks.incremental_site", str(root), str(out), "5"],
-        cwd=ROOT, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"incremental build failed: {done.stderr[-2000:]}")
-    return float(json.loads(done.stdout)["median"])
 
 
 def _size(folder: Path) -> int:

@@ -6,12 +6,16 @@ from, then, several times, an edit of one chapter's YAML file and a rebuild (che
 render, write). The chapter file is restored at the end.
 
     python -m benchmarks.incremental_site COURSE OUT [RUNS]   -> JSON on stdout
+
+`in_new_process` runs it that way and returns the median (bench_site, bench_real).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -44,6 +48,19 @@ def main(root: Path, out: Path, runs: int = 5) -> dict[str, object]:
     if any(d.severity.name == "ERROR" for d in errors):
         raise RuntimeError(f"the course has errors: {errors[:3]}")
     return {"first": first, "median": statistics.median(samples), "samples": samples}
+
+
+def in_new_process(root: Path, out: Path, runs: int = 5) -> float:
+    """Median seconds from saving an edited chapter to the new site, as `serve` rebuilds,
+    measured in a process of its own (starting from no output folder)."""
+    shutil.rmtree(out, ignore_errors=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.incremental_site", str(root), str(out), str(runs)],
+        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True,
+        check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"incremental build failed: {done.stderr[-2000:]}")
+    return float(json.loads(done.stdout)["median"])
 
 
 if __name__ == "__main__":
