@@ -3,11 +3,13 @@
 `serve` makes one `RebuildState` and hands it to every rebuild; each stage takes its part
 and skips the work that did not change since the last build:
 
-- the loader re-reads only the chapter files that changed (`load`, engine/loading/loader.py);
-- the renderers reuse what they worked out last time: the site's pages, search shards
-  and per-chapter values (`render`, renderers/site/reuse.py);
-- the writer re-hashes only files whose bytes are new objects and deletes the replaced
-  site in the background (`written`, cli/output.py).
+- the loader re-reads only the chapter files that changed and re-runs only their rules
+  (`load`, engine/loading/loader.py and rule_cache.py);
+- the renderers reuse what they worked out last time: the site's pages, page keys, search
+  shards and per-chapter values (`render`, renderers/site/reuse.py);
+- the writer re-hashes only files whose bytes are new objects and updates the site folder
+  it wrote last in place, the changed files only (`written`, cli/output.py and
+  output_inplace.py).
 
 A one-shot `lessonkit build` passes no state, and every stage starts afresh. Nothing of it
 lives in a module global, so two courses built in one process never see each other's.
