@@ -155,10 +155,10 @@ def _code_spans_apart(chunk: list[str]) -> bool:
         for line in chunk)
 
 
-def _scan_line(line: str, later: str, chunk: list[str], first: bool,
+def _scan_line(line: str, later: bool, chunk: list[str], first: bool,
                formulas: list[tuple[str, str]]) -> str | None:
     """`line` with its inline formulas replaced by placeholders, or None to give up.
-    `later` is the rest of the paragraph after this line."""
+    `later`: whether the rest of the paragraph after this line holds a dollar."""
     out: list[str] = []
     pos = 0
     at = line.find("$")
@@ -183,7 +183,7 @@ def _scan_line(line: str, later: str, chunk: list[str], first: bool,
     return "".join(out)
 
 
-def _formula_at(line: str, at: int, later: str, chunk: list[str], first: bool
+def _formula_at(line: str, at: int, later: bool, chunk: list[str], first: bool
                 ) -> tuple[int, str] | None:
     """(index of the closing dollar, "single" or "double") of the formula the plugin reads
     at `line[at]`, (0, "") where it reads none, None where this cannot tell."""
@@ -200,7 +200,7 @@ def _formula_at(line: str, at: int, later: str, chunk: list[str], first: bool
     close = line.find("$$" if double else "$", at + (2 if double else 1))
     if close < 0:
         # The plugin searches the whole run: a dollar further on may close it.
-        return None if "$" in later else (0, "")
+        return None if later else (0, "")
     end = close + 1 if double else close
     if isWhiteSpace(ord(line[end - 1])):
         return 0, ""
@@ -215,58 +215,68 @@ def _formula_at(line: str, at: int, later: str, chunk: list[str], first: bool
 def mask_math(text: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     """`text` with every formula replaced by a placeholder, and the formulas as
     (kind, LaTeX) in placeholder order; None where only the plugin can tell. Once per
-    distinct text and process: `check` and the renderers ask it of the same texts."""
+    distinct text and process: `check` and the renderers ask it of the same texts.
+
+    Only the lines holding a dollar or a fence mark are looked at: the others stay as
+    they are, and of them only where the blank ones are matters (they end a chunk).
+    """
     if "\\$" in text or _SETEXT.search(text):
         return None
     lines = text.split("\n")
+    fenced = "```" in text or "~~~" in text
     formulas: list[tuple[str, str]] = []
     out: list[str] = []
+    copied = 0  # lines[:copied] are in `out`
     fence: str | None = None
-    chunk_start = 0
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if not line.strip():
-            chunk_start = i + 1
-        opened = _FENCE.match(line)
+    block_end = 0  # the line after the last display block
+    last_blank, seen = -1, 0  # the last blank line among lines[:seen]
+    chunks: dict[int, tuple[list[str], bool]] = {}
+    for i, line in enumerate(lines):
+        if i < block_end or ("$" not in line and not (
+                fenced and ("```" in line or "~~~" in line))):
+            continue
+        for j in range(seen, i):
+            if not lines[j].strip():
+                last_blank = j
+        seen = i + 1  # this line is not blank
+        opened = _FENCE.match(line) if fenced else None
         if fence is not None:
             if opened and opened.group(2)[0] == fence[0] and len(opened.group(2)) >= len(
                     fence) and not line[opened.end():].strip():
                 fence = None
-            out.append(line)
-            i += 1
             continue
         if opened:
             fence = opened.group(2)
-            out.append(line)
-            i += 1
             continue
-        if "```" in line or "~~~" in line or ("$" in line and line[:1] in (" ", "\t") and (
+        if "```" in line or "~~~" in line or (line[:1] in (" ", "\t") and (
                 line.startswith("    ") or line.startswith("\t"))):
             return None  # a nested fence, or an indented line that may be code
-        if "$" not in line:
-            out.append(line)
-            i += 1
-            continue
+        chunk_start = max(last_blank + 1, block_end)
         if line.rstrip() == "$$" and chunk_start == i:
             block = _display_block(lines, i, formulas)
             if block is None:
                 return None
+            out += lines[copied:i]
             out += [_placeholder(len(formulas) - 1), ""]
-            i = block
-            chunk_start = i
+            copied = block_end = block
             continue
         if _BLOCK_START.match(line):
             return None  # `$$` where a block may start: the plugin's block rule may apply
-        chunk = _chunk(lines, chunk_start)
-        if line.lstrip().startswith("#") or not _code_spans_apart(chunk):
+        known = chunks.get(chunk_start)
+        if known is None:
+            chunk = _chunk(lines, chunk_start)
+            known = chunks[chunk_start] = (chunk, _code_spans_apart(chunk))
+        chunk, apart = known
+        if line.lstrip().startswith("#") or not apart:
             return None
-        later = "\n".join(lines[i + 1: chunk_start + len(chunk)])
+        later = any("$" in other for other in lines[i + 1: chunk_start + len(chunk)])
         scanned = _scan_line(line, later, chunk, chunk_start == i, formulas)
         if scanned is None:
             return None
+        out += lines[copied:i]
         out.append(scanned)
-        i += 1
+        copied = i + 1
+    out += lines[copied:]
     return "\n".join(out), tuple(formulas)
 
 
@@ -317,16 +327,42 @@ def placeholders_in_place(html: str, formulas: Sequence[tuple[str, str]]) -> boo
     )
 
 
+_PLACEHOLDER = re.compile(r"LKMATH(\d+)Z")
+_AROUND = {"block": ("<p>", "</p>\n"), "double": ("$$", "$$"), "single": ("$", "$")}
+
+
 def unmask_math(html: str, formulas: Sequence[tuple[str, str]]) -> str | None:
     """The compiled parser's `html` with each placeholder turned into its MathML, or None
     when a placeholder did not come out where the formula would have."""
-    for n, (kind, latex) in enumerate(formulas):
+    mathml = [_mathml(kind, latex) for kind, latex in formulas]
+    if html.count("LKMATH") == len(formulas) and not any("LKMATH" in m for m in mathml):
+        # No other text looks like a placeholder: one pass over the HTML, when the
+        # placeholders come out in order, each where its formula was written.
+        pieces: list[str] = []
+        done = 0
+        for n, found in enumerate(_PLACEHOLDER.finditer(html)):
+            if n >= len(formulas) or found.group(1) != str(n):
+                break
+            before, after = _AROUND[formulas[n][0]]
+            start, end = found.start() - len(before), found.end() + len(after)
+            if start < done or not html.startswith(before, start) or not html.startswith(
+                    after, found.end()):
+                break  # not as written, or sharing a dollar with the one before
+            pieces += [html[done:start], mathml[n]]
+            done = end
+        else:
+            if len(pieces) == 2 * len(formulas):
+                pieces.append(html[done:])
+                return "".join(pieces)
+    for n, (kind, _) in enumerate(formulas):
         written = _written(n, kind)
         if html.count(written) != 1 or html.count(_placeholder(n)) != 1:
             return None
-        if kind == "block":
-            mathml = f'<div class="math-display scroll-x">{latex_to_mathml(latex, True)}</div>\n'
-        else:
-            mathml = latex_to_mathml(latex, kind == "double")
-        html = html.replace(written, mathml)
+        html = html.replace(written, mathml[n])
     return html
+
+
+def _mathml(kind: str, latex: str) -> str:
+    if kind == "block":
+        return f'<div class="math-display scroll-x">{latex_to_mathml(latex, True)}</div>\n'
+    return latex_to_mathml(latex, kind == "double")
