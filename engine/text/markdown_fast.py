@@ -46,33 +46,42 @@ _COMPILED = markdown_it_pyrs.MarkdownIt("zero").enable_many([
     "newline", "table", "strikethrough",
 ])
 
-_NEEDS_PLUGINS = re.compile(r"<|!!!|\?\?\?|\[\^|\]\(|\]:")
-"""Raw HTML or autolinks, admonitions, footnotes, inline links and images, link
-reference definitions: the parts of the dialect only the Python plugins and rules render."""
 
-_NESTED_FENCE = re.compile(r"^[^`\n]+```", re.MULTILINE)
+def _holds_plugin_mark(text: str) -> bool:
+    """Raw HTML or autolinks, admonitions, footnotes, inline links and images, link
+    reference definitions: the parts of the dialect only the Python plugins and rules
+    render (one substring search each runs faster than one pattern of them all)."""
+    return "<" in text or _holds_other_plugin_mark(text)
+
+
+def _holds_other_plugin_mark(text: str) -> bool:
+    return ("!!!" in text or "???" in text or "[^" in text or "](" in text
+            or "]:" in text)
+
+
+_NESTED_FENCE = re.compile(r"\n[^`\n]+```")
 _FENCE_INFO = re.compile(r"^[ \t>*+\-\d.)]*(?:`{3,}|~{3,})(.*)$", re.MULTILINE)
 _LANGUAGE_WORD = re.compile(r"[A-Za-z0-9_+#.-]*")
 _SPACED_CODE = re.compile(r"<code> | </code>")
 """A code span that starts or ends with a space: the two trim such spans differently."""
-_QUOTE = re.compile(r"^ {0,3}>", re.MULTILINE)
+_QUOTE = re.compile(r"\n {0,3}>")
 _CODE = re.compile(r'<pre><code class="language-([^"]*)">(.*?)</code></pre>\n', re.DOTALL)
 
 
-_AFTER_TABLE = re.compile(r"^.*\|.*\n {0,3}(?:[-*+>#]|\d+[.)]|```|~~~)", re.MULTILINE)
+_AFTER_TABLE = re.compile(r"\n.*\|.*\n {0,3}(?:[-*+>#]|\d+[.)]|```|~~~)")
 """A table row followed by a line that opens another block: markdown-it-py (following
 markdown-it 14) ends the table there, the compiled parser reads on."""
 
 
-_TABLE_HEAD = re.compile(r"^(.*)\n([ \t|:-]*-[ \t|:-]*)$", re.MULTILINE)
+_TABLE_HEAD = re.compile(r"\n(.*)\n([ \t|:-]*-[ \t|:-]*)$", re.MULTILINE)
 """A header row and a delimiter row: both parsers agree on tables whose rows open with
 `|`, as the courses write them."""
 
-_TABLE_AFTER_TEXT = re.compile(r"^[ \t]*\S.*\n[ \t]*\|.*\n[ \t]*\|[ \t|:-]*-[ \t|:-]*$",
+_TABLE_AFTER_TEXT = re.compile(r"\n[ \t]*\S.*\n[ \t]*\|.*\n[ \t]*\|[ \t|:-]*-[ \t|:-]*$",
                                re.MULTILINE)
 """A table right under a line of text (a paragraph or a quote it may continue)."""
 
-_EMPTY_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]*$", re.MULTILINE)
+_EMPTY_ITEM = re.compile(r"\n[ \t>]*(?:[-*+]|\d+[.)])[ \t]*$", re.MULTILINE)
 """A list item with nothing in it, which the two parsers' versions let interrupt
 different blocks."""
 
@@ -80,23 +89,26 @@ different blocks."""
 def needs_plugins(text: str) -> bool:
     """Whether `text` may hold a part of the dialect only markdown-it-py renders, or one
     of the few corners where the two parsers' versions differ."""
-    if (_NEEDS_PLUGINS.search(text) and not _angles_are_text(text)) or "~~~" in text:
+    # The line patterns match a line's start as the newline before it: a search for a
+    # character is much faster than trying `^` at every position.
+    lined = "\n" + text
+    if (_holds_plugin_mark(text) and not _angles_are_text(text)) or "~~~" in text:
         return True
-    if "|" in text and (_AFTER_TABLE.search(text) or any(
+    if "|" in text and (_AFTER_TABLE.search(lined) or any(
             not (header.lstrip().startswith("|") and row.lstrip().startswith("|"))
-            for header, row in _TABLE_HEAD.findall(text)) or _TABLE_AFTER_TEXT.search(text)):
+            for header, row in _TABLE_HEAD.findall(lined)) or _TABLE_AFTER_TEXT.search(lined)):
         return True
     if "`" in text and "[" in text and without_code_spans(without_fences(text)) is None:
         # markdown-it-pyrs 0.4 pairs code spans after a `[` wrongly (or panics) unless
         # they are plain single-backtick pairs.
         return True
-    if _EMPTY_ITEM.search(text) or ("`" in text and _QUOTE.search(text)):
+    if _EMPTY_ITEM.search(lined) or ("`" in text and _QUOTE.search(lined)):
         return True  # (code spans in quotes: their continuation lines are read differently)
     if ("```" in text) and text.rsplit("\n", 1)[-1].isspace():
         return True  # spaces after an unclosed fence: markdown-it-py drops that line
     if "```" in text and not text.endswith("\n") and fence_left_open(text):
         return True  # an unclosed fence's last line: markdown-it-py ends it without "\n"
-    if "```" in text and _NESTED_FENCE.search(text):
+    if "```" in text and _NESTED_FENCE.search(lined):
         return True  # after a list item's text the two place highlighted code differently
     if "```" in text or "~~~" in text:
         # A fence's info string is unescaped and split by markdown-it-py's own rules: keep
@@ -108,14 +120,13 @@ def needs_plugins(text: str) -> bool:
     return False
 
 
-_OTHER_PLUGINS = re.compile(r"!!!|\?\?\?|\[\^|\]\(|\]:")
 
 
 def _angles_are_text(text: str) -> bool:
     """Whether every `<` of `text` is inside a code span or a formula, where neither
     raw HTML nor an autolink can start (`x < 1` in math, `` `<pad>` `` in prose), and
     nothing else needs the plugins."""
-    if _OTHER_PLUGINS.search(text):
+    if _holds_other_plugin_mark(text):
         return False
     if "$" in text:
         masked = mask_math(text)
