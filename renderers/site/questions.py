@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import assert_never
 
 from markupsafe import Markup, escape
@@ -164,43 +164,44 @@ class QuestionBuilder:
             t.text("question.show_hint_cost", percent=t.percent(question.hint_penalty))
             if question.hint_penalty > 0 else t.text("question.show_hint")
         )
-        view = QuestionView(
-            id=question.id,
-            type=question.type,
-            number=number,
-            title=t.text("question.title", n=total, number=str(number)),
-            points=t.text("question.points", n=question.points),
-            prompt=self.md.block(question.prompt),
-            instruction=t.text(f"question.instruction.{question.type}"),
-            hints=tuple(self.md.block(h) for h in question.hints),
-            hint_button=hint_button,
-            explanation=self.md.block(question.explanation) if question.explanation else None,
-            data=Markup(""),
-            answer=(),
-        )
+        common: dict[str, object] = {
+            "id": question.id,
+            "type": question.type,
+            "number": number,
+            "title": t.text("question.title", n=total, number=str(number)),
+            "points": t.text("question.points", n=question.points),
+            "prompt": self.md.block(question.prompt),
+            "instruction": t.text(f"question.instruction.{question.type}"),
+            "hints": tuple(self.md.block(h) for h in question.hints),
+            "hint_button": hint_button,
+            "explanation": self.md.block(question.explanation) if question.explanation else None,
+        }
+        # The fields each type shows beyond the common ones (one QuestionView made at the
+        # end: `dataclasses.replace` costs more than the rest of a small question).
+        fields: dict[str, object]
         match question:
             case SingleChoice() | MultipleChoice():
-                view, labels = self._choice_question(view, question)
+                fields, labels = self._choice_question(question)
             case TrueFalse():
-                view, labels = self._true_false(view, question)
+                fields, labels = self._true_false(question)
             case Numeric():
                 answer = self._numeric_answer(
                     question.answer, question.tolerance, question.range, question.unit)
-                view = replace(view, unit=question.unit, answer=(self._answer(answer),))
+                fields = {"unit": question.unit, "answer": (self._answer(answer),)}
                 labels = {}
             case Text():
                 notes = tuple(Note(str(i), self.md.block(message))
                               for i, message in enumerate(question.feedback.values()))
                 answer = self._text_answer(
                     question.accept, question.pattern, question.case_sensitive)
-                view = replace(view, notes=notes, answer=(self._answer(answer),))
+                fields = {"notes": notes, "answer": (self._answer(answer),)}
                 labels = {}
             case Cloze():
-                view, labels = self._cloze(view, question)
+                fields, labels = self._cloze(question)
             case Matching():
-                view, labels = self._matching(view, question)
+                fields, labels = self._matching(question)
             case Ordering():
-                view, labels = self._ordering(view, question)
+                fields, labels = self._ordering(question)
             case other:
                 assert_never(other)
         data = {
@@ -209,23 +210,22 @@ class QuestionBuilder:
             "correctResponse": correct_response(question),
             "labels": labels,
         }
-        return replace(view, data=json_script(data))
+        common.update(fields, data=json_script(data))
+        return QuestionView(**common)  # type: ignore[arg-type]
 
     def _answer(self, html: Markup) -> AnswerLine:
         return AnswerLine(self.t.text("question.answer"), html)
 
     def _choice_question(
-        self, view: QuestionView, question: SingleChoice | MultipleChoice
-    ) -> tuple[QuestionView, dict[str, object]]:
+        self, question: SingleChoice | MultipleChoice
+    ) -> tuple[dict[str, object], dict[str, object]]:
         choices = self._choices(question.id, question.choices, question.shuffle)
         right = tuple(self._answer(c.html) for c in sorted(choices, key=lambda c: c.index)
                       if c.correct)
         labels: dict[str, object] = {"choices": [self.md.text(c.text) for c in question.choices]}
-        return replace(view, choices=choices, answer=right, shuffle=question.shuffle), labels
+        return {"choices": choices, "answer": right, "shuffle": question.shuffle}, labels
 
-    def _true_false(
-        self, view: QuestionView, question: TrueFalse
-    ) -> tuple[QuestionView, dict[str, object]]:
+    def _true_false(self, question: TrueFalse) -> tuple[dict[str, object], dict[str, object]]:
         t = self.t
         notes = []
         if question.feedback_true:
@@ -235,41 +235,37 @@ class QuestionBuilder:
         truth = t.text("question.true" if question.answer else "question.false")
         labels: dict[str, object] = {
             "values": {"true": t.text("question.true"), "false": t.text("question.false")}}
-        return replace(view, notes=tuple(notes), answer=(self._answer(escape(truth)),)), labels
+        return {"notes": tuple(notes), "answer": (self._answer(escape(truth)),)}, labels
 
-    def _cloze(self, view: QuestionView, question: Cloze) -> tuple[QuestionView, dict[str, object]]:
+    def _cloze(self, question: Cloze) -> tuple[dict[str, object], dict[str, object]]:
         answer = tuple(
             AnswerLine(self.t.text("question.blank", number=str(i)), self._blank_answer(blank))
             for i, blank in enumerate(question.blanks.values(), 1)
         )
         # The prompt is shown once, with its controls, inside the form.
-        view = replace(view, prompt=Markup(""), cloze=self._cloze_prompt(question), answer=answer)
-        return view, {"blanks": list(question.blanks)}
+        fields: dict[str, object] = {
+            "prompt": Markup(""), "cloze": self._cloze_prompt(question), "answer": answer}
+        return fields, {"blanks": list(question.blanks)}
 
-    def _matching(
-        self, view: QuestionView, question: Matching
-    ) -> tuple[QuestionView, dict[str, object]]:
+    def _matching(self, question: Matching) -> tuple[dict[str, object], dict[str, object]]:
         options = matching_options(question)
         order = (display_order(question.id, len(options), "options")
                  if question.shuffle else list(range(len(options))))
-        view = replace(
-            view,
-            shuffle=question.shuffle,
-            options=tuple(OptionView(str(i), self.md.text(options[i])) for i in order),
-            rows=tuple(RowView(i, self.md.inline(p.left), self.md.inline(p.right))
-                       for i, p in enumerate(question.pairs)),
-            answer=tuple(AnswerLine(self.md.text(p.left), self.md.inline(p.right))
-                         for p in question.pairs),
-        )
+        fields: dict[str, object] = {
+            "shuffle": question.shuffle,
+            "options": tuple(OptionView(str(i), self.md.text(options[i])) for i in order),
+            "rows": tuple(RowView(i, self.md.inline(p.left), self.md.inline(p.right))
+                          for i, p in enumerate(question.pairs)),
+            "answer": tuple(AnswerLine(self.md.text(p.left), self.md.inline(p.right))
+                            for p in question.pairs),
+        }
         labels: dict[str, object] = {
             "lefts": [self.md.text(p.left) for p in question.pairs],
             "options": [self.md.text(o) for o in options],
         }
-        return view, labels
+        return fields, labels
 
-    def _ordering(
-        self, view: QuestionView, question: Ordering
-    ) -> tuple[QuestionView, dict[str, object]]:
+    def _ordering(self, question: Ordering) -> tuple[dict[str, object], dict[str, object]]:
         items = tuple(
             ChoiceView(i, self.md.inline(question.items[i]), self.md.text(question.items[i]),
                        False, None)
@@ -278,7 +274,7 @@ class QuestionBuilder:
         answer = tuple(AnswerLine(f"{position}.", self.md.inline(item))
                        for position, item in enumerate(question.items, 1))
         labels: dict[str, object] = {"items": [self.md.text(item) for item in question.items]}
-        return replace(view, items=items, answer=answer), labels
+        return {"items": items, "answer": answer}, labels
 
     # --- per-type pieces -------------------------------------------------------------
 
