@@ -7,7 +7,8 @@ receiving it pickled: only a chunk number goes out to a worker and a chunk's res
 come back.
 
 The items are cut into chunks dealt out in turn to this process and to the workers;
-this process renders its chunks and takes the workers' chunks as they arrive, so the
+this process renders its first chunk before forking the workers (so they inherit what
+rendering set up), then its other chunks, and takes the workers' chunks as they arrive, so the
 results come out in the items' order while the workers are still busy (the search
 index is fed in that order). A worker that dies only costs time: its chunks, and those
 of the pool it broke, are then rendered here. An exception in a worker is raised here,
@@ -59,6 +60,10 @@ def ordered_map(
         yield from map(func, items)
         return
     owners = [n % (workers + 1) for n in range(len(chunks))]  # 0: this process
+    # This process renders its first chunk before forking: what rendering makes once
+    # (compiled templates, loaded lexers, the MathML of the course's notation, the texts
+    # many chapters share) is then inherited by the workers, not made again in each.
+    first = [func(item) for item in chunks[0]]
     # The job reaches the workers through the fork (initargs are not pickled by the
     # fork context), so func may be a bound method over unpicklable state.
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
@@ -71,10 +76,12 @@ def ordered_map(
             }
         except OSError:  # no more processes or memory for them: do it all here
             _kill_workers(pool)
-            yield from map(func, items)
+            yield from first
+            yield from map(func, items[len(first):])
             finished = True
             return
-        for n, chunk in enumerate(chunks):
+        yield from first
+        for n, chunk in enumerate(chunks[1:], 1):
             results = _take(futures[n]) if owners[n] else None
             yield from results if results is not None else map(func, chunk)
         finished = True

@@ -142,14 +142,24 @@ def block_in_a_worker(n: int) -> int:
 def test_ctrl_c_kills_the_busy_workers_instead_of_waiting_for_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def interrupted_here(n: int) -> int:
-        if os.getpid() == PARENT and n == CHUNK // 2:  # in its first chunk
-            raise KeyboardInterrupt
-        return block_in_a_worker(n)
-
     forked = record_forks(monkeypatch)
-    with pytest.raises(KeyboardInterrupt):
-        list(ordered_map(interrupted_here, list(range(CHUNK * 6)), 2))
+
+    def ctrl_c(_signal: int, _frame: object) -> None:
+        if not forked:  # not yet: Ctrl-C once the worker is busy
+            signal.setitimer(signal.ITIMER_REAL, 0.1)
+            return
+        raise KeyboardInterrupt
+
+    # This process is then waiting for the worker's chunk (a forked worker inherits no
+    # timer, so only this process is interrupted).
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(ordered_map(block_in_a_worker, list(range(CHUNK * 6)), 2))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
     assert len(forked) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(forked[0], os.WNOHANG)  # killed and reaped, its hour not waited for
@@ -157,6 +167,22 @@ def test_ctrl_c_kills_the_busy_workers_instead_of_waiting_for_them(
 
 def report_sigint(n: int) -> int:
     return n if os.getpid() == PARENT else int(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+
+
+def test_this_process_renders_its_first_chunk_before_forking(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forked = record_forks(monkeypatch)
+    seen: list[int] = []
+
+    def forks_so_far(n: int) -> int:
+        if os.getpid() == PARENT:
+            seen.append(len(forked))
+        return n
+
+    assert list(ordered_map(forks_so_far, list(range(CHUNK * 4)), 2)) == list(range(CHUNK * 4))
+    assert seen[:CHUNK] == [0] * CHUNK  # what it sets up, the workers inherit
+    assert seen[CHUNK:] == [1] * (len(seen) - CHUNK) and len(forked) == 1
 
 
 def test_workers_leave_ctrl_c_to_this_process() -> None:
