@@ -13,10 +13,17 @@ every other case the cross-file rules have nothing to say, and the union of the 
 results and the course-level ones (section ids, `suppress`, empty sections: `check_rules`
 on the course without its chapters) is what a full check gives (tests/engine/loading/
 test_rule_cache.py compares the two over edits that make and mend cross-file problems).
+
+A chapter's own rules read more than the chapter: the course settings, and the course
+files its Markdown refers to (missing, outside the course, an SVG that can run script). So
+the kept results hold only while both are as they were: the settings, and the course
+folder's other files (`course_files`: every name, and the size and time of every file that
+is not YAML, outside hidden folders and lessonkit's output folders).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,9 +65,11 @@ class RuleCache:
         """What `check_rules(course, course_file, course_map, maps, memo)` returns (up to
         order and repeats, which the loader's sorting removes), re-running only the rules
         of chapters that changed since the last call."""
-        context = (course.root, course.model_dump(exclude={"sections", "suppress"}))
+        context = (course.root, course.model_dump(exclude={"sections", "suppress"}),
+                   course_files(course.root))
         if context != self.context:
-            # Chapter rules read course settings (language, allow_html, the folder).
+            # Chapter rules read course settings (language, allow_html, the folder) and
+            # the files the chapters refer to.
             self.chapters.clear()
             memo.clear()
             self.context = context
@@ -106,6 +115,47 @@ def _chapter_rules(course: Course, course_file: CourseFile, index: int, chapter:
             blanks.extend(blank.choices.index(str(blank.answer)) for blank in q.blanks.values()
                           if blank.blank_kind == "choice" and blank.answer in blank.choices)
     return _ChapterRules(chapter, said, frozenset(ids), tuple(singles), tuple(blanks))
+
+
+OUTPUT_MARK = ".site.manifest.json"
+"""Beside the site in every output folder lessonkit writes (cli/output.py): a folder holding
+it is output, which changes on every build, not course files."""
+
+
+def course_files(root: str) -> frozenset[tuple[str, object]]:
+    """Every name in the course folder, with the size, time (or link target) of each file
+    that is not YAML: what the course files the chapters refer to look like now. (A chapter
+    file saved by renaming a new one over it keeps its name: only its own rules rerun.)"""
+    found: set[tuple[str, object]] = set()
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        output = any(entry.name == OUTPUT_MARK for entry in entries)
+        if output and folder != root:
+            continue  # not even its name: it appears with the first build
+        found.add((folder, "folder"))
+        for entry in entries:
+            if entry.name.startswith(".") or (output and entry.name == "site"):
+                continue
+            path = entry.path
+            if entry.is_symlink():
+                found.add((path, os.readlink(path)))
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(path)
+            elif entry.name.endswith((".yaml", ".yml")):
+                found.add((path, "yaml"))
+            else:
+                try:
+                    stat = entry.stat()
+                except OSError:
+                    found.add((path, "broken"))
+                    continue
+                found.add((path, (stat.st_mtime_ns, stat.st_size)))
+    return frozenset(found)
 
 
 def _may_cross(chapters: Any) -> bool:

@@ -88,18 +88,27 @@ def test_incremental_rules_say_what_a_full_check_says(root: Path) -> None:
         ("", "three", _chapter_text("three", rights=(0, 0)), {Code.ANSWER_KEY_POSITION.value}),
         ("one key moved", "two", _chapter_text("two", rights=(0, 2)), set()),
         # Course settings: a warning suppressed, another language, a chapter left out.
-        ("suppressed", "course", _course_text(suppress="[empty-section]"), set()),
+        ("suppressed", "course.yaml", _course_text(suppress="[empty-section]"), set()),
         # Portuguese words for a position, said of shuffled options: only a course in
         # Portuguese reads them so, and the chapter itself does not change.
         ("a primeira", "three", _chapter_text("three", extra=_question(
             "pt", 1, explanation="A primeira opção está certa.", shuffle=True)), set()),
-        ("portuguese", "course", _course_text(language="pt"), {Code.POSITION_REFERENCE.value}),
-        ("a chapter less", "course", _course_text(chapters=("one", "three")), set()),
-        ("back", "course", _course_text(), set()),
+        ("portuguese", "course.yaml", _course_text(language="pt"), {Code.POSITION_REFERENCE.value}),
+        ("a chapter less", "course.yaml", _course_text(chapters=("one", "three")), set()),
+        ("back", "course.yaml", _course_text(), set()),
+        # An image the chapter shows: missing, then there, then a script in it, which the
+        # chapter's own rules say, though the chapter does not change.
+        ("no image", "one", _chapter_text("one", extra=(
+            "  - kind: explanation\n    body: '![A figure](figure.svg)'\n")),
+         {Code.MISSING_ASSET.value}),
+        ("an image", "figure.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>', set()),
+        ("a script in it", "figure.svg",
+         '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+         {Code.UNSAFE_SVG.value}),
     ]
     for label, name, text, expected in steps:
         if name is not None and text is not None:
-            _save(root / f"{name}.yaml" if name != "course" else root / "course.yaml", text)
+            _save(root / (f"{name}.yaml" if "." not in name else name), text)
         incremental = check_course(root, cache).diagnostics
         full = check_course(root).diagnostics
         assert incremental == full, label
@@ -122,6 +131,11 @@ def test_only_the_changed_chapter_is_checked_again(root: Path,
     check_course(root, cache)
     assert sorted(checked) == sorted(f"{c}.yaml" for c in CHAPTERS)
     checked.clear()
+    # A site written into the course folder (as `serve -o _build` run in it does) is no
+    # course file a chapter refers to.
+    (root / "_build" / "site").mkdir(parents=True)
+    (root / "_build" / ".site.manifest.json").write_text("{}")
+    (root / "_build" / "site" / "index.html").write_text("a page")
     _save(root / "two.yaml", _chapter_text("two", rights=(2, 1)))
     check_course(root, cache)
     assert checked == ["two.yaml"]
