@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from engine.diagnostics import Code, CourseError, Diagnostic, Severity
 from engine.loading.node_sources import attach_spans
+from engine.loading.outline import Outline, normalised, outline
 from engine.loading.salvage import attach_kept, mark_dropped_ids, salvage
 from engine.loading.source import load_yaml_file
 from engine.loading.source_map import SourceMap
@@ -62,6 +63,8 @@ class LoadCache:
     """Chapter key -> ((mtime_ns, size), (Chapter, SourceMap) or None, its load diagnostics)."""
     rules: dict[str, tuple[Chapter, list[Diagnostic]]] = field(default_factory=dict)
     """Chapter key -> (the chapter object checked, its rule diagnostics)."""
+    course: tuple[tuple[int, int], Outline] | None = None
+    """course.yaml's (mtime_ns, size) and what reading it gave."""
     course_rules: RuleCache = field(default_factory=lambda: _rule_cache())
     """The rules' results per chapter file, so only the changed chapters are checked."""
 
@@ -106,33 +109,15 @@ def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
             )
         )
         return CheckResult(None, diags)
-    loaded = load_yaml_file(course_path, display_path(course_path))
-    diags.extend(loaded.diagnostics)
-    if loaded.data is None:
+    read = outline(course_path, cache.course if cache is not None else None)
+    if cache is not None:
+        cache.course = read.stamped
+    diags.extend(read.diagnostics)
+    if read.course_file is None:
         return CheckResult(None, _finish(diags, []))
-    named: set[str] = set()
+    loaded, course_file, kept = read.loaded, read.course_file, read.kept
+    named = set(read.named)
     """Listed paths as written (normalised), so a listed link is never called an orphan."""
-    try:
-        course_file = CourseFile.model_validate(loaded.data)
-        attach_spans(course_file, loaded.source_map, ())
-        kept = list(range(len(course_file.sections)))
-    except ValidationError as err:
-        diags.extend(errors_to_diagnostics(CourseFile, loaded.data, err, loaded.source_map))
-        # Check the chapters of the sections that are fine, in this same round.
-        saved = salvage(
-            CourseFile,
-            loaded.data,
-            err,
-            "sections",
-            {"id": "course", "title": ""},
-            item_stand_ins={"id": "section-{n}", "title": ""},
-        )
-        if saved is None:
-            return CheckResult(None, _finish(diags, []))
-        course_file, kept = saved.model, saved.kept
-        attach_kept(course_file, loaded.source_map, "sections", kept)
-        # The chapters of a section left out are not orphans: the section is the mistake.
-        named.update(_listed_in(saved.dropped))
 
     chapters: dict[str, tuple[Chapter, SourceMap]] = {}
     listed: dict[str, Any] = {}
@@ -145,7 +130,7 @@ def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
         in_file = kept[s_index]
         for c_index, rel in enumerate(section.chapters):
             span = loaded.source_map.value(("sections", in_file, "chapters", c_index))
-            named.add(_normalised(rel))
+            named.add(normalised(rel))
             target, problem = resolver.resolve(rel)
             if problem is not None:
                 diags.append(Diagnostic.of(Code.PATH_ESCAPES, problem, span))
@@ -243,21 +228,6 @@ class _ChapterResolver:
         if not target.startswith(base + os.sep):
             return None, f"chapter path '{rel}' leads outside the course folder (through a link)"
         return target, None
-
-
-def _normalised(rel: str) -> str:
-    return os.path.normpath(rel.replace("\\", "/")).replace(os.sep, "/")
-
-
-def _listed_in(sections: list[Any]) -> set[str]:
-    """The chapter paths that sections left out of a salvaged course.yaml list."""
-    found: set[str] = set()
-    for section in sections:
-        values = section.values() if isinstance(section, dict) else ()
-        for value in values:
-            if isinstance(value, list):
-                found.update(_normalised(v) for v in value if isinstance(v, str) and v)
-    return found
 
 
 def _near_file(root: Path, rel: str) -> str | None:

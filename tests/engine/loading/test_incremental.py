@@ -6,6 +6,9 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
+from engine.loading import outline as outline_module
 from engine.loading.loader import LoadCache, check_course
 
 COMPLETE_COURSE = Path(__file__).resolve().parents[2] / "fixtures" / "courses" / "complete"
@@ -58,3 +61,26 @@ def test_a_save_that_breaks_a_chapter_is_reported_and_a_fix_clears_it(tmp_path: 
     ] == [("01-structures.yaml", "unknown-key", "did you mean 'pairs'?")]
     _touch_later(chapter, good)
     assert check_course(root, cache).diagnostics == []
+
+
+def test_course_yaml_is_read_again_only_when_it_changed(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _copy(tmp_path)
+    reads: list[Path] = []
+    real = outline_module._read_outline
+
+    def counting(path: Path, stamp: tuple[int, int] | None) -> outline_module.Outline:
+        reads.append(path)
+        return real(path, stamp)
+
+    monkeypatch.setattr(outline_module, "_read_outline", counting)
+    cache = LoadCache()
+    first = check_course(root, cache)
+    assert check_course(root, cache).diagnostics == first.diagnostics == []
+    assert len(reads) == 1
+    course_yaml = root / "course.yaml"
+    _touch_later(course_yaml, course_yaml.read_text(encoding="utf-8").replace(
+        'title: "', 'title: "Renamed ', 1))
+    second = check_course(root, cache)
+    assert len(reads) == 2 and second.course is not None
+    assert second.course.title.startswith("Renamed")
