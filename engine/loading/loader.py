@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISLNK
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -151,7 +152,8 @@ def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
             listed[key] = span
             keys[(s_index, c_index)] = key
             shown = f"{shown_root}/{key}" if shown_root not in ("", ".") else key
-            chapter = _cached_chapter(cache, target, key, shown, diags, rel, span, root)
+            chapter = _cached_chapter(cache, target, key, shown, diags, rel, span, root,
+                                      resolver.stats.get(target))
             if chapter is not None:
                 chapters[key] = chapter
     diags.extend(_orphans(root, set(listed) | named))
@@ -204,6 +206,8 @@ class _ChapterResolver:
     def __init__(self, base: Path) -> None:
         self.base = base
         self.folders: dict[str, str] = {}
+        self.stats: dict[str, os.stat_result] = {}
+        """Chapter file -> its stat, taken while resolving (one call per file, not two)."""
 
     def resolve(self, rel: str) -> tuple[str | None, str | None]:
         """The chapter file inside the course folder (an absolute path), or why the path
@@ -222,8 +226,15 @@ class _ChapterResolver:
             real_folder = os.path.realpath(os.path.join(self.base, folder))
             self.folders[folder] = real_folder
         target = os.path.join(real_folder, parts[-1])
-        if os.path.islink(target):
-            target = os.path.realpath(target)
+        try:
+            stat = os.lstat(target)
+        except OSError:
+            pass  # missing: reported when it is read
+        else:
+            if S_ISLNK(stat.st_mode):
+                target = os.path.realpath(target)
+            else:
+                self.stats[target] = stat
         base = str(self.base)
         if not target.startswith(base + os.sep):
             return None, f"chapter path '{rel}' leads outside the course folder (through a link)"
@@ -249,11 +260,12 @@ def _cached_chapter(
     rel: str,
     span: Any,
     root: Path,
+    stat: os.stat_result | None,
 ) -> tuple[Chapter, SourceMap] | None:
     if cache is None:
         return _load_chapter(Path(target), key, shown, diags, rel, span, root)
     try:
-        stat = os.stat(target)
+        stat = stat or os.stat(target)
         stamp = (stat.st_mtime_ns, stat.st_size)
     except OSError:
         stamp = (-1, -1)

@@ -54,9 +54,9 @@ class _ChapterRules:
 
 @dataclass
 class RuleCache:
-    """Per chapter file, what the rules said of it; kept by `serve` between checks."""
+    """Per chapter, what the rules said of it; kept by `serve` between checks."""
 
-    chapters: dict[str, _ChapterRules] = field(default_factory=dict)
+    chapters: dict[int, _ChapterRules] = field(default_factory=dict)
     context: Any = None
     """The course settings the kept results were made under (a change clears them)."""
 
@@ -73,14 +73,16 @@ class RuleCache:
             self.chapters.clear()
             memo.clear()
             self.context = context
-        kept: dict[str, _ChapterRules] = {}
+        kept: dict[int, _ChapterRules] = {}
         for index, section in enumerate(course.sections):
             for chapter in section.chapters:
-                known = self.chapters.get(chapter.path)
+                # By the object (which `known` holds, so its id stays its own): the loader
+                # hands back the same one while its file is unchanged.
+                known = self.chapters.get(id(chapter))
                 if known is None or known.chapter is not chapter:
                     known = _chapter_rules(course, course_file, index, chapter, course_map,
                                            maps, memo)
-                kept[chapter.path] = known
+                kept[id(chapter)] = known
         self.chapters = kept
         if _may_cross(kept.values()):
             return check_rules(course, course_file, course_map, maps, memo)
