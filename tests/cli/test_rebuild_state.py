@@ -4,12 +4,14 @@ build keeps nothing, and two states never share anything."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from cli.commands.serve import build_html, serving_rebuild
 from cli.rebuild import RebuildState
+from engine.diagnostics import Code
 from engine.loading import loader
 from renderers.site import site as site_module
 from renderers.site.reuse import SiteMemory
@@ -99,3 +101,25 @@ def test_two_states_share_nothing(tmp_path: Path, counted: dict[str, int]) -> No
     assert list(first_state.written.digests) == [str((tmp_path / "out1" / "site").resolve())]
     assert build_html(first, tmp_path / "out1", first_state) == []
     assert counted == {"read": 6, "rendered": 6}
+
+
+def test_serve_rebuilds_leave_what_a_fresh_build_writes(tmp_path: Path,
+                                                         counted: dict[str, int]) -> None:
+    """Chapters edited, left out and added back: after each rebuild the site updated in
+    place holds exactly what a one-shot build of the course writes."""
+    course = _course(tmp_path / "course")
+    rebuild = serving_rebuild(course, tmp_path / "out")
+    assert rebuild() == []
+    listing = (course / "course.yaml").read_text()
+    steps: list[Callable[[], object]] = [
+        lambda: _chapter(course, "one", "Edited"),
+        lambda: (course / "course.yaml").write_text(listing.replace(", three.yaml", "")),
+        lambda: (course / "course.yaml").write_text(listing),
+        lambda: _chapter(course, "three", "Edited too"),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        said = rebuild()
+        assert said == build_html(course, tmp_path / f"fresh{number}")
+        assert all(d.code is Code.ORPHAN_CHAPTER for d in said)  # three.yaml, left out
+        assert _site(tmp_path / "out") == _site(tmp_path / f"fresh{number}"), number
