@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import re
@@ -130,7 +131,7 @@ def _check_course(path: str | Path, cache: LoadCache | None) -> CheckResult:
     for s_index, section in enumerate(course_file.sections):
         in_file = kept[s_index]
         for c_index, rel in enumerate(section.chapters):
-            span = loaded.source_map.value(("sections", in_file, "chapters", c_index))
+            span = read.listing_span(in_file, c_index)
             named.add(normalised(rel))
             target, problem = resolver.resolve(rel)
             if problem is not None:
@@ -212,20 +213,14 @@ class _ChapterResolver:
     def resolve(self, rel: str) -> tuple[str | None, str | None]:
         """The chapter file inside the course folder (an absolute path), or why the path
         is not allowed."""
-        # Plain string work (a big course resolves thousands of paths), with the meaning
-        # of PurePosixPath: empty and "." parts drop out.
-        posix = rel.replace("\\", "/")
-        if posix.startswith("/") or re.match(r"^[A-Za-z]:", rel):
-            return None, f"chapter path '{rel}' is absolute; give it relative to the course folder"
-        parts = [part for part in posix.split("/") if part not in ("", ".")]
-        if ".." in parts or not parts:
-            return None, f"chapter path '{rel}' leaves the course folder"
-        folder = "/".join(parts[:-1]) or "."
+        folder, name, problem = _split_listed(rel)
+        if problem is not None:
+            return None, problem
         real_folder = self.folders.get(folder)
         if real_folder is None:
             real_folder = os.path.realpath(os.path.join(self.base, folder))
             self.folders[folder] = real_folder
-        target = os.path.join(real_folder, parts[-1])
+        target = os.path.join(real_folder, name)
         try:
             stat = os.lstat(target)
         except OSError:
@@ -239,6 +234,20 @@ class _ChapterResolver:
         if not target.startswith(base + os.sep):
             return None, f"chapter path '{rel}' leads outside the course folder (through a link)"
         return target, None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _split_listed(rel: str) -> tuple[str, str, str | None]:
+    """The folder and file name of a listed chapter path, or why it is not allowed (plain
+    string work, once per distinct path: `serve` resolves every listed path on every save)."""
+    # With the meaning of PurePosixPath: empty and "." parts drop out.
+    posix = rel.replace("\\", "/")
+    if posix.startswith("/") or re.match(r"^[A-Za-z]:", rel):
+        return "", "", f"chapter path '{rel}' is absolute; give it relative to the course folder"
+    parts = [part for part in posix.split("/") if part not in ("", ".")]
+    if ".." in parts or not parts:
+        return "", "", f"chapter path '{rel}' leaves the course folder"
+    return "/".join(parts[:-1]) or ".", parts[-1], None
 
 
 def _near_file(root: Path, rel: str) -> str | None:

@@ -3,8 +3,9 @@ loader.py); `lessonkit serve` reads it again only when it changed."""
 
 from __future__ import annotations
 
+import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,18 @@ class Outline:
     diagnostics: list[Diagnostic]
     stamp: tuple[int, int] | None
     """course.yaml's (mtime_ns, size) when it was read."""
+
+    spans: dict[tuple[int, int], Any] = field(default_factory=dict, compare=False)
+    """Where each listed chapter path is, by (section in the file, place in its list),
+    looked up once (`listing_span`)."""
+
+    def listing_span(self, section: int, index: int) -> Any:
+        """The span of chapter `index` of section `section` (its index in the file)."""
+        span = self.spans.get((section, index), self)
+        if span is self:
+            span = self.spans[section, index] = self.loaded.source_map.value(
+                ("sections", section, "chapters", index))
+        return span
 
     @property
     def stamped(self) -> tuple[tuple[int, int], Outline] | None:
@@ -81,6 +94,7 @@ def _read_outline(course_path: Path, stamp: tuple[int, int] | None) -> Outline:
                    diags, stamp)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalised(rel: str) -> str:
     """A listed chapter path as written, normalised (`a/./b.yaml` -> `a/b.yaml`)."""
     return os.path.normpath(rel.replace("\\", "/")).replace(os.sep, "/")
