@@ -24,6 +24,7 @@ is not YAML, outside hidden folders and lessonkit's output folders).
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +58,8 @@ class RuleCache:
     """Per chapter, what the rules said of it; kept by `serve` between checks."""
 
     chapters: dict[int, _ChapterRules] = field(default_factory=dict)
+    crossing: _Crossing = field(default_factory=lambda: _Crossing())
+    """The kept chapters' ids and answer key positions, added up."""
     context: Any = None
     """The course settings the kept results were made under (a change clears them)."""
 
@@ -71,6 +74,7 @@ class RuleCache:
             # Chapter rules read course settings (language, allow_html, the folder) and
             # the files the chapters refer to.
             self.chapters.clear()
+            self.crossing = _Crossing()
             memo.clear()
             self.context = context
         kept: dict[int, _ChapterRules] = {}
@@ -83,8 +87,14 @@ class RuleCache:
                     known = _chapter_rules(course, course_file, index, chapter, course_map,
                                            maps, memo)
                 kept[id(chapter)] = known
+        for key, rules in self.chapters.items():
+            if kept.get(key) is not rules:
+                self.crossing.add(rules, -1)
+        for key, rules in kept.items():
+            if self.chapters.get(key) is not rules:
+                self.crossing.add(rules)
         self.chapters = kept
-        if _may_cross(kept.values()):
+        if self.crossing.may_cross():
             return check_rules(course, course_file, course_map, maps, memo)
         outline = course.model_copy(update={
             "sections": [s.model_copy(update={"chapters": []}) for s in course.sections]})
@@ -160,20 +170,35 @@ def course_files(root: str) -> frozenset[tuple[str, object]]:
     return frozenset(found)
 
 
-def _may_cross(chapters: Any) -> bool:
-    """Whether a rule across chapter files may have something to say: an id in two files,
-    or enough answer keys all in one position (`shuffle_rules`)."""
-    seen: set[tuple[str, str]] = set()
-    singles: set[int] = set()
-    blanks: set[int] = set()
-    single_count = blank_count = 0
-    for rules in chapters:
-        if not seen.isdisjoint(rules.ids):
-            return True
-        seen.update(rules.ids)
-        singles.update(rules.singles)
-        blanks.update(rules.blanks)
-        single_count += len(rules.singles)
-        blank_count += len(rules.blanks)
-    return ((single_count >= KEYED_AT_LEAST and len(singles) == 1)
-            or (blank_count >= KEYED_AT_LEAST and len(blanks) == 1))
+class _Crossing:
+    """What the rules across chapter files read of every chapter, added up, and kept up
+    to date chapter by chapter: how many chapters use each id, and how many answer keys
+    sit in each position."""
+
+    def __init__(self) -> None:
+        self.ids: Counter[tuple[str, str]] = Counter()
+        self.repeated = 0
+        """How many ids more than one chapter uses."""
+        self.singles: Counter[int] = Counter()
+        self.blanks: Counter[int] = Counter()
+
+    def add(self, rules: _ChapterRules, step: int = 1) -> None:
+        """Count the chapter of `rules` in (`step` -1: out)."""
+        for ident in rules.ids:
+            before = self.ids[ident]
+            self.ids[ident] = before + step
+            self.repeated += (before + step >= 2) - (before >= 2)
+            if not self.ids[ident]:
+                del self.ids[ident]
+        for keys, counts in ((rules.singles, self.singles), (rules.blanks, self.blanks)):
+            for position in keys:
+                counts[position] += step
+                if not counts[position]:
+                    del counts[position]
+
+    def may_cross(self) -> bool:
+        """Whether a rule across chapter files may have something to say: an id in two
+        files, or enough answer keys all in one position (`shuffle_rules`)."""
+        return self.repeated > 0 or any(
+            len(counts) == 1 and counts.total() >= KEYED_AT_LEAST
+            for counts in (self.singles, self.blanks))

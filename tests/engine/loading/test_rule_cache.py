@@ -85,7 +85,8 @@ def test_incremental_rules_say_what_a_full_check_says(root: Path) -> None:
         # Every right answer in the first position, across the files (6 questions).
         ("keys in one position", "one", _chapter_text("one", rights=(0, 0)), set()),
         ("", "two", _chapter_text("two", rights=(0, 0)), set()),
-        ("", "three", _chapter_text("three", rights=(0, 0)), {Code.ANSWER_KEY_POSITION.value}),
+        ("all keys first", "three", _chapter_text("three", rights=(0, 0)),
+         {Code.ANSWER_KEY_POSITION.value}),
         ("one key moved", "two", _chapter_text("two", rights=(0, 2)), set()),
         # Course settings: a warning suppressed, another language, a chapter left out.
         ("suppressed", "course.yaml", _course_text(suppress="[empty-section]"), set()),
@@ -115,6 +116,10 @@ def test_incremental_rules_say_what_a_full_check_says(root: Path) -> None:
         assert expected <= _codes(full), label
         if label in ("mended", "mended again", "clean", "one key moved"):
             assert _codes(full) <= {Code.EMPTY_SECTION.value}, label
+            # And the rules across files are left out again (they have nothing to say).
+            assert not cache.course_rules.crossing.may_cross(), label
+        if label in ("chapter id twice", "block id twice", "all keys first"):
+            assert cache.course_rules.crossing.may_cross(), label
 
 
 def test_only_the_changed_chapter_is_checked_again(root: Path,
