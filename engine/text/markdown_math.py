@@ -24,6 +24,7 @@ up.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -33,6 +34,8 @@ from engine.text.mathml import latex_to_mathml
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
 _START_ISH = re.compile(r"[\s>#*+\-.)\d|]*")
+_WHITESPACE = frozenset(chr(code) for code in range(0x3001) if isWhiteSpace(code))
+"""What markdown-it's `isWhiteSpace` calls whitespace (none is above U+3000)."""
 _BLOCK_START = re.compile(r"[\s>*+\-\d.)]*\$\$")
 _SETEXT = re.compile(r"\n {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 """A setext underline, matched from the newline before it (`"\\n" + text`): a search for
@@ -164,8 +167,10 @@ def _scan_line(line: str, later: bool, chunk: list[str], first: bool,
     out: list[str] = []
     pos = 0
     at = line.find("$")
+    prefix = _START_ISH.match(line)
+    start_ish = prefix.end() if prefix else 0
     while at >= 0:
-        found = _formula_at(line, at, later, chunk, first)
+        found = _formula_at(line, at, start_ish, later, chunk, first)
         if found is None:
             return None
         end, kind = found
@@ -185,16 +190,17 @@ def _scan_line(line: str, later: bool, chunk: list[str], first: bool,
     return "".join(out)
 
 
-def _formula_at(line: str, at: int, later: bool, chunk: list[str], first: bool
-                ) -> tuple[int, str] | None:
+def _formula_at(line: str, at: int, start_ish: int, later: bool, chunk: list[str],
+                first: bool) -> tuple[int, str] | None:
     """(index of the closing dollar, "single" or "double") of the formula the plugin reads
-    at `line[at]`, (0, "") where it reads none, None where this cannot tell."""
+    at `line[at]`, (0, "") where it reads none, None where this cannot tell. The line's
+    first `start_ish` characters are all `_START_ISH` ones."""
     following = line[at + 1: at + 2] or "\n"
-    if isWhiteSpace(ord(following)):
+    if following in _WHITESPACE:
         return 0, ""
     if at and line[at - 1].isdigit():
         return 0, ""
-    if _START_ISH.fullmatch(line[:at]) and _may_end_badly(line, at, chunk, first):
+    if at <= start_ish and _may_end_badly(line, at, chunk, first):
         # Maybe the start of an inline run: see `_bad_end`; the run's end may be on
         # another line or in another table cell.
         return None
@@ -204,7 +210,7 @@ def _formula_at(line: str, at: int, later: bool, chunk: list[str], first: bool
         # The plugin searches the whole run: a dollar further on may close it.
         return None if later else (0, "")
     end = close + 1 if double else close
-    if isWhiteSpace(ord(line[end - 1])):
+    if line[end - 1] in _WHITESPACE:
         return 0, ""
     if line[end + 1: end + 2].isdigit():
         return 0, ""
@@ -235,6 +241,7 @@ def mask_math(text: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     chunks: dict[int, tuple[list[str], bool]] = {}
     marked = [i for i, line in enumerate(lines) if "$" in line or (
         fenced and ("```" in line or "~~~" in line))]
+    dollars = [i for i in marked if "$" in lines[i]] if fenced else marked
     for i in marked:
         if i < block_end:
             continue
@@ -274,7 +281,8 @@ def mask_math(text: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
         chunk, apart = known
         if line.lstrip().startswith("#") or not apart:
             return None
-        later = any("$" in other for other in lines[i + 1: chunk_start + len(chunk)])
+        after = bisect_right(dollars, i)  # the next line holding a dollar
+        later = after < len(dollars) and dollars[after] < chunk_start + len(chunk)
         scanned = _scan_line(line, later, chunk, chunk_start == i, formulas)
         if scanned is None:
             return None
