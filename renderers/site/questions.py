@@ -363,20 +363,22 @@ class QuestionBuilder:
         return Markup(html)
 
     def _blank_control(self, question_id: str, i: int, name: str, blank: Blank) -> Markup:
-        label = self.t.text("question.blank", number=str(i + 1))
-        ident = f"_q-{question_id}-b{i}"
+        # Written with f-strings, every value escaped: what Markup.format does, faster.
+        label = escape(self.t.text("question.blank", number=str(i + 1)))
+        ident = escape(f"_q-{question_id}-b{i}")
+        named = escape(name)
         if blank.blank_kind == "choice":
             # data-part: the authored index, from which order.js shuffles per learner.
-            options = Markup("").join(
-                Markup('<option value="{}" data-part="{}">{}</option>').format(
-                    blank.choices[k], k, option_label(blank.choices[k]))
+            options = "".join(
+                f'<option value="{escape(blank.choices[k])}" data-part="{k}">'
+                f"{escape(option_label(blank.choices[k]))}</option>"
                 for k in blank_option_order(question_id, name, blank))
             return Markup(
-                '<select class="blank" id="{}" data-blank="{}" data-shuffle="{}" aria-label="{}">'
-                '<option value="">{}</option>{}</select>'
-            ).format(ident, name, name, label, self.t.text("question.choose"), options)
+                f'<select class="blank" id="{ident}" data-blank="{named}" '
+                f'data-shuffle="{named}" aria-label="{label}"><option value="">'
+                f'{escape(self.t.text("question.choose"))}</option>{options}</select>')
         mode = "decimal" if blank.blank_kind == "numeric" else "text"
         return Markup(
-            '<input class="blank" type="text" id="{}" data-blank="{}" aria-label="{}" '
-            'inputmode="{}" autocomplete="off" spellcheck="false" size="10">'
-        ).format(ident, name, label, mode)
+            f'<input class="blank" type="text" id="{ident}" data-blank="{named}" '
+            f'aria-label="{label}" inputmode="{mode}" autocomplete="off" spellcheck="false" '
+            'size="10">')
