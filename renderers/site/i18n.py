@@ -44,6 +44,19 @@ class Catalog(i18n.Catalog):
     """The site's strings of one language, with English filling any gap."""
 
     @cached_property
+    def _texts(self) -> dict[tuple[object, ...], str]:
+        return {}
+
+    def text(self, key: str, /, n: float | None = None, **params: object) -> str:
+        """The plain string for `key`, once per distinct call and catalog: a site asks the
+        same few strings (question titles, points, labels) thousands of times."""
+        call = (key, n, *params.items())
+        found = self._texts.get(call)
+        if found is None:
+            found = self._texts[call] = super().text(key, n, **params)
+        return found
+
+    @cached_property
     def ui(self) -> dict[str, Markup]:
         """Every string as `text(key)` gives it, HTML-escaped once (templates use `ui[key]`)."""
         return {key: escape(entry) for key, entry in self.entries.items()
