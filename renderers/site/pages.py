@@ -391,10 +391,3 @@ def chapter_frame(page: ChapterPageInput, catalog: Catalog, outline: Outline
         "next": page.neighbours[1],
         "feedback_enabled": site.feedback_enabled,
     }
-
-
-def render_chapter(frame: dict[str, object], catalog: Catalog, **content: object) -> bytes:
-    """A chapter page: the frame plus the chapter's own content."""
-    return render_template("chapter.html.j2", catalog, **frame, **content)
-
-

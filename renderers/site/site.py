@@ -17,6 +17,7 @@ from renderers.site.assets import course_script, static_bundle
 from renderers.site.blockhtml import BlockHtml
 from renderers.site.blocks import build_blocks, cell_figures
 from renderers.site.cache import BuildCache, CachedPage, page_key
+from renderers.site.chapterpage import render_chapter
 from renderers.site.i18n import Catalog, available_languages, primary_subtag
 from renderers.site.markup import PageMarkdown
 from renderers.site.options import HtmlOptions
@@ -26,7 +27,6 @@ from renderers.site.pages import (
     Outline,
     SiteView,
     chapter_frame,
-    render_chapter,
     render_index,
     render_progress,
     render_search,
