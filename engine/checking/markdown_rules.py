@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 from urllib.parse import quote, unquote
 
+from engine.checking.quiet_angles import angles_are_code
 from engine.checking.quiet_math import formulas_are_quiet
 from engine.diagnostics import Code, Diagnostic
 from engine.field_types import Markdown
@@ -269,7 +270,8 @@ reads no other `<` as either (`a < b`, `<1>` stay text)."""
 
 def _may_be_unsafe(text: str) -> bool:
     """Whether `text` could hold raw HTML or an unsafe link (cheap substring tests first)."""
-    if _TAG_OR_AUTOLINK.search(text):
+    if _TAG_OR_AUTOLINK.search(text) and not angles_are_code(text):
+        # (Texts that write `<` only in code spans are many: see engine.checking.quiet_angles.)
         return True
     if "](" not in text and "]:" not in text:
         # No link or image: an inline one needs `](`, a reference one its definition's
