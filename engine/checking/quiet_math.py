@@ -9,7 +9,8 @@ commands are commands of the text: a formula's content ends before a `$`, a line
 or a blank, never inside a command's name. So what the text holds no command for, no
 formula of it can do:
 
-- markup in a text command needs a `<` and a text command (`\\text`, `\\mbox`...);
+- markup in a text command needs a tag (`<b`) between a text command (`\\text`,
+  `\\mbox`...) and the next `}` after it;
 - latex2mathml writes elements and attribute values taken from what the author typed
   only for commands (`\\href`, `\\color`, `\\hspace`, `\\begin{array}`...); a formula
   whose commands are all in QUIET, which write fixed elements and attributes (symbols,
@@ -47,7 +48,8 @@ _STRUCTURE = (
     "Biggl Biggr hat bar tilde vec dot ddot overline underline widehat widetilde "
     "mathrm mathbf mathit mathcal mathbb mathsf mathtt boldsymbol text quad qquad"
 )
-ENVIRONMENTS = ("matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "cases")
+ENVIRONMENTS = ("matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "cases",
+                "aligned")
 """Environments without arguments (`array` takes a column spec, `pmatrix*` an alignment)."""
 QUIET = frozenset(
     "\\" + name for name in f"{_GREEK} {_SYMBOLS} {_OPERATORS} {_STRUCTURE}".split()
@@ -59,7 +61,11 @@ convert too)."""
 
 _TEXT_COMMANDS = frozenset({"\\text", "\\mathrm"})
 """The QUIET commands engine.text.mathml reads as text commands (markup inside them is
-reported when the text has a `<`)."""
+reported: see `_markup_may_be_in_text`)."""
+
+_TEXT_COMMAND = re.compile(r"\\(?:text\w*|mbox|fbox|hbox|operatorname|mathrm)\b")
+"""Where engine.text.mathml finds a text command (its `_TEXT_COMMAND`)."""
+_TAG = re.compile(r"<[A-Za-z/!?]")
 
 _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)", re.DOTALL)
 _ENVIRONMENT = re.compile(r"\\(?:begin|end)(?![A-Za-z])(\{(?:" + "|".join(ENVIRONMENTS) + r")\})?")
@@ -80,4 +86,20 @@ def formulas_are_quiet(text: str) -> bool:
         quiet = _QUIET_WITH_ENVIRONMENTS
     if not commands <= quiet:
         return False
-    return "<" not in text or not commands & _TEXT_COMMANDS
+    return "<" not in text or not commands & _TEXT_COMMANDS or not _markup_may_be_in_text(text)
+
+
+def _markup_may_be_in_text(text: str) -> bool:
+    """Whether a tag may be in the argument of a text command of a formula of `text`.
+
+    engine.text.mathml reports a tag between a text command and the next `}` of the
+    formula. A formula is a piece of its text (its lines may lose a container's `> `
+    in front, which holds no `}`), so that part of the formula lies within the part of
+    the text between the command and the text's next `}`, a tag's two characters
+    together.
+    """
+    for command in _TEXT_COMMAND.finditer(text):
+        end = text.find("}", command.end())
+        if _TAG.search(text, command.end(), end if end >= 0 else len(text)):
+            return True
+    return False

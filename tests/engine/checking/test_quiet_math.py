@@ -43,7 +43,8 @@ def test_a_quiet_environment_keeps_its_mathml_whole(environment: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from([
     *sorted(QUIET), *"abx12^_{}[]()&'~\"#%;:.,|+-=*/! \n<>$", "\\begin{pmatrix}",
-    "\\end{pmatrix}", "\\begin{array}{c|c}", "\\href{j}", "\\text{<b>}", "> ", "`"]),
+    "\\end{pmatrix}", "\\begin{array}{c|c}", "\\href{j}", "\\text{<b>}", "> ", "`",
+    "\\text{", "\\mathrm", "<b", "<i>", "\\begin{aligned}", "\\end{aligned}"]),
                 max_size=12).map("".join))
 def test_a_text_said_quiet_has_no_formula_with_a_problem(text: str) -> None:
     if formulas_are_quiet(text):
@@ -58,6 +59,9 @@ def test_a_text_said_quiet_has_no_formula_with_a_problem(text: str) -> None:
     "$\\style{color:red}{x}$",
     "$\\text{<b>}$",
     "$\\mathrm{<i>x}$",
+    "$\\mathrm{d} < 1$ and $\\text{a <b>}$",
+    "$\\text{a} x$ and $\\mathrm{a\n> <i>}$",
+    "$\\text{a}$ and $\\textbf <b>$",
     "$\\begin{array}{c|c} a & b \\end{array}$",
     "$\\begin{pmatrix*}[r] a \\end{pmatrix*}$",
     "$\\begin{pmatrix} a \\end{pmatrix} \\begin {array}{c} a \\end{array}$",
@@ -75,3 +79,6 @@ def test_common_notation_is_quiet() -> None:
         "$h_t = \\tanh(W_{hh} h_{t-1} + W_{xh} x_t)$ and $$\n\\frac{\\partial \\ell}"
         "{\\partial h_t} = \\sum_{k} \\big\\lVert J_k \\big\\rVert\n$$ for $a < b$ and "
         "$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$")
+    assert formulas_are_quiet(
+        "$$\n\\begin{aligned} i_t &= \\sigma(x) && \\text{input gate} \\end{aligned}\n$$ "
+        "with $\\mathrm{diag}(v)$ for $|\\gamma| < 1$")
