@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 ORDINALS = {
     "first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1,
@@ -71,14 +72,20 @@ hint and feedback of a course)."""
 
 def position_words(text: str, portuguese: bool = False) -> Iterator[re.Match[str]]:
     """Every place `text` names an option by position (offsets are those of `text`)."""
+    return iter(_position_words(text, portuguese))
+
+
+@lru_cache(maxsize=1 << 14)
+def _position_words(text: str, portuguese: bool) -> tuple[re.Match[str], ...]:
+    # Once per distinct text and process: a course repeats its explanations and hints.
     if _CUES[portuguese].search(text) is None:
-        return
+        return ()
     # Math, code and references become spaces, so offsets still point into `text`.
     prose = _NOT_PROSE.sub(lambda m: " " * len(m.group(0)), text)
     enumerates = _ENUMERATION.search(prose) is not None
-    for match in (PORTUGUESE if portuguese else ENGLISH).finditer(prose):
-        if not (enumerates and match.group("paren")):
-            yield match
+    return tuple(
+        match for match in (PORTUGUESE if portuguese else ENGLISH).finditer(prose)
+        if not (enumerates and match.group("paren")))
 
 
 def ordinal_index(match: re.Match[str]) -> int | None:

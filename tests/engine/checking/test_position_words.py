@@ -93,7 +93,9 @@ def test_texts_without_a_cue_have_no_match(pieces: list[str], portuguese: bool) 
     everything = (re.compile(""), re.compile(""))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(position_words_module, "_CUES", everything)
+        position_words_module._position_words.cache_clear()  # (found once per text)
         scanned = [(m.start(), m.end()) for m in position_words(text, portuguese)]
+    position_words_module._position_words.cache_clear()
     assert gated == scanned
 
 
