@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from engine.diagnostics import Code, Diagnostic
 from engine.field_types import LARGEST
-from engine.grading.patterns import slow_pattern_reason
 from engine.model import Blank, Numeric
 from engine.span import Span
 
@@ -47,21 +47,33 @@ def number_rules(
 def pattern_rule(pattern: str | None, span: Span | None) -> Iterator[Diagnostic]:
     if pattern is None:
         return
+    problem = _pattern_problem(pattern)
+    if problem is None:
+        return
+    code, message = problem
+    if code is Code.BAD_PATTERN:
+        yield Diagnostic.of(code, message, span)
+    else:
+        yield Diagnostic.of(
+            code, message, span,
+            hint="repeat a part that matches in one way only, e.g. '(a+)+' -> 'a+'",
+        )
+
+
+@lru_cache(maxsize=1 << 12)
+def _pattern_problem(pattern: str) -> tuple[Code, str] | None:
+    """What is wrong with `pattern`, once per distinct pattern and process: reading a
+    pattern's structure takes the standard library's parser, and courses repeat them."""
     try:
         re.compile(pattern)
     except re.error as err:
-        yield Diagnostic.of(
-            Code.BAD_PATTERN, f"pattern is not a valid regular expression: {err}", span
-        )
-        return
+        return Code.BAD_PATTERN, f"pattern is not a valid regular expression: {err}"
+    from engine.grading.patterns import slow_pattern_reason  # (with the `regex` module)
+
     slow = slow_pattern_reason(pattern)
     if slow is not None:
-        yield Diagnostic.of(
-            Code.SLOW_PATTERN,
-            f"pattern can take forever on some answers: it has {slow}",
-            span,
-            hint="repeat a part that matches in one way only, e.g. '(a+)+' -> 'a+'",
-        )
+        return Code.SLOW_PATTERN, f"pattern can take forever on some answers: it has {slow}"
+    return None
 
 
 def example_rule(
