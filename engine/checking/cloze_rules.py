@@ -66,9 +66,13 @@ def _formula_rules(q: Cloze, prompt_span: Span | None) -> Iterator[Diagnostic]:
     if "$" not in q.prompt:
         return
     from engine.text.cloze_math import math_pieces
-    from engine.text.mathml import latex_to_mathml
 
-    for piece in math_pieces(q.prompt):
+    pieces = math_pieces(q.prompt)
+    if not pieces:
+        return
+    from engine.text.mathml import latex_to_mathml  # (only where a piece is typeset)
+
+    for piece in pieces:
         if 'class="math-error"' in latex_to_mathml(piece, False):
             marker = MARKER.search(q.prompt)
             offset = marker.start() if marker else 0

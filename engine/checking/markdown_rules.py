@@ -12,7 +12,7 @@ import os
 import posixpath
 import re
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
@@ -26,7 +26,6 @@ from engine.model import Chapter, Course
 from engine.node import Node, source_of
 from engine.safety import coursefiles
 from engine.span import Span, display_path
-from engine.text.mathml import math_problems
 
 # --- which fields hold Markdown: the model's `Markdown` annotation says -------------------
 
@@ -128,14 +127,15 @@ def span_at(node: Node, *parts: str | int, key: bool = False) -> Span | None:
 
 def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
     """Raw HTML, unsafe links and missing images, via the shared Markdown module."""
-    from engine.checking import markdown_inspect
-
     chapter_dir = Path(os.path.dirname(os.path.join(course.root, chapter.path)))
     source_dir = posixpath.dirname(chapter.path)
-    for node, parts, text in _markdown_texts(chapter):
+    for node, parts, text in _markdown_texts(chapter, _may_have_problems):
         # Parsing every text of a large course costs more than all else `check` does;
         # a text without these characters cannot hold raw HTML, an unsafe link or a
-        # local reference.
+        # local reference. (What looks closer is imported only for the texts that need it:
+        # the parsers and latex2mathml would be most of what `check` imports.)
+        from engine.checking import markdown_inspect
+
         problems = (
             markdown_inspect.problem_sites(text, allow_html=course.allow_html)
             if _may_be_unsafe(text)
@@ -158,11 +158,15 @@ def markdown_rules(course: Course, chapter: Chapter) -> Iterator[Diagnostic]:
             if "$" in text and not formulas_are_quiet(text)
             else ()
         )
-        maths = [
-            (start + inner, message)
-            for start, latex in formulas
-            for inner, message in math_problems(latex)
-        ]
+        maths = []
+        if formulas:
+            from engine.text.mathml import math_problems
+
+            maths = [
+                (start + inner, message)
+                for start, latex in formulas
+                for inner, message in math_problems(latex)
+            ]
         if not problems and not files and not maths:
             continue
         span = span_at(node, *parts)
@@ -309,30 +313,51 @@ def _source_line(span: Span) -> str:
     return ""
 
 
-def _markdown_texts(chapter: Chapter) -> Iterator[tuple[Node, tuple[str | int, ...], str]]:
-    """Every Markdown text of the chapter: the node holding it, its path there, the text."""
-    return _texts_of(chapter)
+@functools.lru_cache(maxsize=1 << 16)
+def _may_have_problems(text: str) -> bool:
+    """Whether any rule of `markdown_rules` may report something in `text` (the tests it
+    makes first, once per distinct text: a course repeats prompts, hints and choices)."""
+    return (
+        _may_be_unsafe(text)
+        or "](" in text
+        or "]:" in text
+        or ("$" in text and not formulas_are_quiet(text))
+    )
 
 
-def _texts_of(node: Node) -> Iterator[tuple[Node, tuple[str | int, ...], str]]:
+def _markdown_texts(
+    chapter: Chapter, wanted: Callable[[str], bool] = lambda text: True
+) -> list[tuple[Node, tuple[str | int, ...], str]]:
+    """Every Markdown text of the chapter that is `wanted`: the node holding it, its path
+    there, the text."""
+    found: list[tuple[Node, tuple[str | int, ...], str]] = []
+    _texts_of(chapter, wanted, found)
+    return found
+
+
+def _texts_of(node: Node, wanted: Callable[[str], bool],
+              found: list[tuple[Node, tuple[str | int, ...], str]]) -> None:
     # Fields are read from __dict__: getattr() on a field a model lacks goes through
     # pydantic's slow attribute fallback, hundreds of thousands of times on a big course.
+    # (A list, not nested generators: a course has tens of thousands of texts.)
     fields = node.__dict__
     where = markdown_fields(type(node))
     for name in where.texts:
         value = fields.get(name)
-        if isinstance(value, str):
-            yield node, (name,), value
+        if isinstance(value, str) and wanted(value):
+            found.append((node, (name,), value))
     for name in where.lists:
         for i, text in enumerate(fields.get(name) or ()):
-            yield node, (name, i), text
+            if wanted(text):
+                found.append((node, (name, i), text))
     for name in where.maps:
         for key, text in (fields.get(name) or {}).items():
-            yield node, (name, key), text
+            if wanted(text):
+                found.append((node, (name, key), text))
     for name in where.nodes:
         value = fields.get(name)
         children = value.values() if isinstance(value, dict) else (
             value if isinstance(value, list | tuple) else (value,))
         for child in children:
             if isinstance(child, Node):
-                yield from _texts_of(child)
+                _texts_of(child, wanted, found)

@@ -16,7 +16,7 @@ parsed:
   (a display formula's lines are not fences), so that where they end is certain; their
   lines are code;
 - outside them, on every line, the backticks pair up as single-backtick code spans
-  (`without_code_spans`: no escaped backtick, no longer run, no `|` that a table would
+  (`_without_code_spans`: no escaped backtick, no longer run, no `|` that a table would
   split a span at), so every opener is closed on its own line whatever block the line is
   in (container markers, headings and table cells hold no backtick), and no admonition
   opens on a line with a backtick (its title is read apart from the rest of the line);
@@ -36,8 +36,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-from engine.text.markdown_math import without_code_spans
 
 _TAG_OR_AUTOLINK = re.compile(r"<[A-Za-z/!?]")
 """What raw HTML (inline or a block) and an autolink with a scheme start with."""
@@ -77,11 +75,27 @@ def _angles_are_code(text: str) -> bool:
         if unfenced is None:
             return False
         lines = unfenced
-    bare = without_code_spans("\n".join(lines))
+    bare = _without_code_spans(lines)
     if bare is None or _TAG_OR_AUTOLINK.search(bare):
         return False
     return ("`" not in text or not _formula_may_take_a_backtick(lines)) and not any(
         "`" in line and _ADMONITION.search(line) for line in lines)
+
+
+def _without_code_spans(lines: list[str]) -> str | None:
+    """The lines without their code spans, joined, where on every line the backticks pair
+    up as single-backtick spans (no escape, no longer run) that hold no `|`; else None.
+    (engine.text.markdown_math has the same for the renderers, whose imports `check`
+    does without.)"""
+    text = "\n".join(lines)
+    if "`" not in text:
+        return text
+    if "``" in text or "\\`" in text:
+        return None
+    for line in lines:
+        if line.count("`") % 2 or any("|" in span for span in _CODE_SPAN.findall(line)):
+            return None
+    return "\n".join(_CODE_SPAN.sub("", line) for line in lines)
 
 
 def _formula_may_take_a_backtick(lines: list[str]) -> bool:
