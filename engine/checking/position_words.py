@@ -68,6 +68,15 @@ _CUES = (
 only turns characters into spaces, so a text without one has no match: most texts are
 passed over with one search (engine/checking/shuffle_rules.py reads every explanation,
 hint and feedback of a course)."""
+_LOWER_CUES = tuple(re.compile(cue.pattern) for cue in _CUES)
+"""The same, for a text of ASCII characters put in lower case: there that finds what the
+case-blind search finds, several times faster."""
+
+
+def _has_cue(text: str, portuguese: bool) -> bool:
+    if text.isascii():
+        return _LOWER_CUES[portuguese].search(text.lower()) is not None
+    return _CUES[portuguese].search(text) is not None
 
 
 def position_words(text: str, portuguese: bool = False) -> Iterator[re.Match[str]]:
@@ -78,7 +87,7 @@ def position_words(text: str, portuguese: bool = False) -> Iterator[re.Match[str
 @lru_cache(maxsize=1 << 14)
 def _position_words(text: str, portuguese: bool) -> tuple[re.Match[str], ...]:
     # Once per distinct text and process: a course repeats its explanations and hints.
-    if _CUES[portuguese].search(text) is None:
+    if not _has_cue(text, portuguese):
         return ()
     # Math, code and references become spaces, so offsets still point into `text`.
     prose = _NOT_PROSE.sub(lambda m: " " * len(m.group(0)), text)

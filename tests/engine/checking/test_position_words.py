@@ -3,8 +3,6 @@ and prose that only looks alike, in English and Portuguese."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -79,7 +77,7 @@ _FRAGMENTS = [
     "primeira", "Última", "opção", "alternativa", "segundo", "caso", "e", "ou", "\n", " ",
     "first`", "`", "$", "the last one", "the first case", "the second.", "option B",
     "choice 2", "a primeira opção", "na última alternativa", "o segundo.", "alternativa C",
-    "opção B", "o último caso",
+    "opção B", "o último caso", "the ſecond.", "OPTİON B", "PRIMEIRA", "ÚLTIMA",
 ]
 
 
@@ -90,9 +88,8 @@ def test_texts_without_a_cue_have_no_match(pieces: list[str], portuguese: bool) 
     come out as when every text is scanned."""
     text = " ".join(pieces)
     gated = [(m.start(), m.end()) for m in position_words(text, portuguese)]
-    everything = (re.compile(""), re.compile(""))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(position_words_module, "_CUES", everything)
+        patch.setattr(position_words_module, "_has_cue", lambda text, portuguese: True)
         position_words_module._position_words.cache_clear()  # (found once per text)
         scanned = [(m.start(), m.end()) for m in position_words(text, portuguese)]
     position_words_module._position_words.cache_clear()
@@ -101,5 +98,13 @@ def test_texts_without_a_cue_have_no_match(pieces: list[str], portuguese: bool) 
 
 def test_the_cue_search_passes_plain_prose_over() -> None:
     # Would fail if the cue search matched everything (then it would save nothing).
-    assert position_words_module._CUES[0].search("A gradient shrinks at every step.") is None
-    assert position_words_module._CUES[1].search("O gradiente diminui a cada passo.") is None
+    assert not position_words_module._has_cue("A gradient shrinks at every step.", False)
+    assert not position_words_module._has_cue("O gradiente diminui a cada passo.", True)
+    assert not position_words_module._has_cue("Ô gradiente diminui a cada passo.", True)
+
+
+def test_the_cue_search_is_case_blind_beyond_ascii() -> None:
+    # The case-blind search matches `ſ` to `s`, and `İ` to `i`: lower case does not.
+    assert position_words_module._has_cue("the ſecond.", False)
+    assert position_words_module._has_cue("OPTİON B", False)
+    assert position_words_module._has_cue("ÚLTIMA", True)
