@@ -147,7 +147,8 @@ def _chapter_rules(
             pass
         else:
             yield from _question_rules(block)
-            verify = getattr(block, "verify", None)
+            # (From __dict__: getattr() on a field a model lacks takes pydantic's slow path.)
+            verify = block.__dict__.get("verify")
             if verify is not None:
                 target = cells.get(verify.cell)
                 if target is None and verify.cell in dropped:

@@ -33,9 +33,10 @@ position by chance: 1 in 4**(n-1) with four options."""
 
 def shuffle_rules(course: Course) -> Iterator[Diagnostic]:
     """Course-wide: answer keys in one position; per question: references and positions."""
-    yield from _key_positions(course)
+    questions = course.questions  # (a list built on each call)
+    yield from _key_positions(questions)
     portuguese = course.language.lower().startswith("pt")
-    for question in course.questions:
+    for question in questions:
         yield from _reference_rules(question)
         if shuffled(question):
             yield from _position_words(question, portuguese)
@@ -62,10 +63,10 @@ class _Key(NamedTuple):
     field: str
 
 
-def _key_positions(course: Course) -> Iterator[Diagnostic]:
+def _key_positions(questions: list[QuestionType]) -> Iterator[Diagnostic]:
     singles: list[_Key] = []
     blanks: list[_Key] = []
-    for q in course.questions:
+    for q in questions:
         if isinstance(q, SingleChoice):
             right = [i for i, c in enumerate(q.choices) if c.correct]
             if len(right) == 1:
