@@ -189,7 +189,18 @@ def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
     except _RefusedError as refused:
         diags.append(Diagnostic.of(refused.code, refused.message, refused.span or smap.root))
         return Loaded(None, smap, diags)
+    # The nodes are most of the memory a loaded course takes, and positions are asked
+    # for only where something is reported: let them go, to be composed again then.
+    smap.let_go(_compose_again)
     return Loaded(data, smap, diags)
+
+
+def _compose_again(smap: SourceMap) -> None:
+    """Fill `smap`'s nodes again from its text, as the first load did (that load
+    succeeded, so this one does too; its diagnostics were reported then)."""
+    documents = [d for d in yaml.compose_all(smap.text, Loader=Loader)
+                 if d is not None and not _is_empty_document(d)]
+    _Builder(smap, [], has_anchors="&" in smap.text).build(documents[0], (), 0)
 
 
 def _is_empty_document(node: yaml.Node) -> bool:
@@ -239,6 +250,7 @@ class _Builder:
 
     def __init__(self, smap: SourceMap, diags: list[Diagnostic], has_anchors: bool) -> None:
         self.smap = smap
+        self.value_nodes, self.key_nodes = smap.value_nodes, smap.key_nodes
         self.diags = diags
         self.file = smap.file
         self.budget = MAX_EXPANSION
@@ -273,7 +285,7 @@ class _Builder:
                         f"aliases repeat more than {amount}; this looks like an alias bomb",
                     )
             self.seen.add(key)
-        self.smap.value_nodes[path] = node
+        self.value_nodes[path] = node
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
             self.active.add(id(node))
             try:
@@ -326,7 +338,7 @@ class _Builder:
                     )
                 )
                 continue
-            self.smap.key_nodes[here] = key_node
+            self.key_nodes[here] = key_node
             result[key] = self.build(value_node, here, depth + 1)
         return result
 

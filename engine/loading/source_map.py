@@ -4,6 +4,7 @@ into a file:line:col. engine/loading/source.py fills it while it turns the YAML 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -19,17 +20,46 @@ class SourceMap:
 
     It keeps the composed YAML nodes and makes a Span only when one is asked for:
     a course has hundreds of thousands of nodes and needs the position of a few.
+    Once a file is loaded its nodes may be let go (`let_go`) and composed again from
+    the text when a position is first asked for: the nodes of a large course take
+    more memory than the rest of it, and a clean course asks for almost none.
     """
 
     def __init__(self, file: str, text: str = "") -> None:
         self.file = file
         self.text = text
-        self.value_nodes: dict[Path_, yaml.Node] = {}
-        self.key_nodes: dict[Path_, yaml.Node] = {}
+        self._value_nodes: dict[Path_, yaml.Node] = {}
+        self._key_nodes: dict[Path_, yaml.Node] = {}
+        self._compose_again: Callable[[SourceMap], None] | None = None
         self.folded: set[Path_] = set()
         """Paths of scalars written in folded style (`>`)."""
         self.root: Span | None = None
         self._cache: dict[tuple[bool, Path_], Span] = {}
+
+    @property
+    def value_nodes(self) -> dict[Path_, yaml.Node]:
+        """The node of the value at each path."""
+        if self._compose_again is not None:
+            self._restore()
+        return self._value_nodes
+
+    @property
+    def key_nodes(self) -> dict[Path_, yaml.Node]:
+        """The node of the key that leads to each path."""
+        if self._compose_again is not None:
+            self._restore()
+        return self._key_nodes
+
+    def let_go(self, compose_again: Callable[[SourceMap], None]) -> None:
+        """Drop the nodes; `compose_again(self)` fills `value_nodes` and `key_nodes` again
+        (from `text`) when they are next needed."""
+        self._value_nodes, self._key_nodes = {}, {}
+        self._compose_again = compose_again
+
+    def _restore(self) -> None:
+        compose_again, self._compose_again = self._compose_again, None
+        if compose_again is not None:
+            compose_again(self)
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickled courses (the quiz's start-up cache) keep no YAML nodes: spans are only
@@ -37,12 +67,21 @@ class SourceMap:
         return {
             "file": self.file,
             "text": "",
-            "value_nodes": {},
-            "key_nodes": {},
+            "_value_nodes": {},
+            "_key_nodes": {},
+            "_compose_again": None,
             "folded": set(),
             "root": self.root,
             "_cache": {},
         }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        # (A pickle written before the nodes could be let go names them without `_`.)
+        state.setdefault("_value_nodes", state.pop("value_nodes", {}))
+        state.setdefault("_key_nodes", state.pop("key_nodes", {}))
+        state.setdefault("_compose_again", None)
+        self.__dict__.update(state)
 
     @property
     def values(self) -> _SpanView:

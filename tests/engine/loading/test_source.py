@@ -17,6 +17,7 @@ import engine.loading.source
 from engine.diagnostics import Code, Severity
 from engine.loading.loader import check_course
 from engine.loading.source import load_yaml_bytes, load_yaml_file
+from engine.loading.source_map import SourceMap
 from engine.model import Numeric, SingleChoice, Text, TrueFalse
 from engine.span import Span
 from tests.course_files import WriteCourse
@@ -72,6 +73,23 @@ def test_columns_count_characters_not_bytes(loader: str) -> None:
     smap = load_yaml_bytes(text.encode(), "f.yaml").source_map
     assert _start(smap.value(("last",))) == (3, 7)
     assert _start(smap.value(("body",))) == (5, 3)
+
+
+def test_nodes_let_go_after_loading_come_back_with_the_same_positions(
+    loader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A loaded file's nodes are let go (they are most of a large course's memory) and
+    # composed again when a position is first asked for.
+    raw = (POSITIONS + "base: &base {a: 1, b: [x, y]}\nmerged:\n  <<: *base\n  b: 2\n").encode()
+    smap = load_yaml_bytes(raw, "f.yaml").source_map
+    assert smap._value_nodes == {} and smap._key_nodes == {}
+    again = {p: (smap.exact(p), smap.exact(p, keys=True)) for p in list(smap.value_nodes)}
+    with monkeypatch.context() as patch:
+        patch.setattr(SourceMap, "let_go", lambda self, compose_again: None)
+        kept = load_yaml_bytes(raw, "f.yaml").source_map
+    assert kept._value_nodes
+    assert again == {p: (kept.exact(p), kept.exact(p, keys=True)) for p in kept.value_nodes}
+    assert smap.key_nodes.keys() == kept.key_nodes.keys() and smap.folded == kept.folded
 
 
 def test_missing_path_falls_back_to_the_nearest_ancestor(loader: str) -> None:
