@@ -12,7 +12,7 @@ from functools import lru_cache
 from engine.diagnostics import Code, Diagnostic
 from engine.field_types import LARGEST
 from engine.model import Blank, Numeric
-from engine.span import Span
+from engine.node import Node
 
 
 def number_rules(
@@ -44,18 +44,20 @@ def number_rules(
         )
 
 
-def pattern_rule(pattern: str | None, span: Span | None) -> Iterator[Diagnostic]:
+def pattern_rule(pattern: str | None, node: Node) -> Iterator[Diagnostic]:
+    """Problems of the `pattern` of `node` (a text question or a blank), reported at it."""
     if pattern is None:
         return
     problem = _pattern_problem(pattern)
     if problem is None:
         return
     code, message = problem
+    # (Spans are looked up only for a problem: see SourceMap.let_go.)
     if code is Code.BAD_PATTERN:
-        yield Diagnostic.of(code, message, span)
+        yield Diagnostic.of(code, message, node.span_of("pattern"))
     else:
         yield Diagnostic.of(
-            code, message, span,
+            code, message, node.span_of("pattern"),
             hint="repeat a part that matches in one way only, e.g. '(a+)+' -> 'a+'",
         )
 
@@ -76,13 +78,12 @@ def _pattern_problem(pattern: str) -> tuple[Code, str] | None:
     return None
 
 
-def example_rule(
-    pattern: str | None, accept: list[str], span: Span | None
-) -> Iterator[Diagnostic]:
+def example_rule(pattern: str | None, accept: list[str], node: Node) -> Iterator[Diagnostic]:
+    """A `pattern` of `node` without an example answer among `accept`."""
     if pattern is not None and not accept:
         yield Diagnostic.of(
             Code.PATTERN_WITHOUT_EXAMPLE,
             "a pattern needs at least one example answer in 'accept'",
-            span,
+            node.span_of("pattern"),
             hint="add accept: [<an answer the pattern matches>]",
         )

@@ -19,7 +19,6 @@ from engine.span import Span
 
 def cloze_rules(q: Cloze) -> Iterator[Diagnostic]:
     markers = {m.group(1): m.start() for m in MARKER.finditer(q.prompt)}
-    prompt_span = q.span_of("prompt")
     for name, offset in markers.items():
         if name not in q.blanks:
             from engine.diagnostics import did_you_mean
@@ -28,14 +27,14 @@ def cloze_rules(q: Cloze) -> Iterator[Diagnostic]:
             yield Diagnostic.of(
                 Code.MARKER_WITHOUT_BLANK,
                 f"marker [[{name}]] has no entry in 'blanks'",
-                _marker_span(q, prompt_span, offset),
+                _marker_span(q, offset),
                 hint=f"did you mean '{guess}'?" if guess else None,
             )
-    yield from _formula_rules(q, prompt_span)
+    yield from _formula_rules(q)
     spaced: dict[str, Span | None] = {}
     if "[[" in q.prompt:
         for match in _SPACED_MARKER.finditer(q.prompt):
-            at = _marker_span(q, prompt_span, match.start())
+            at = _marker_span(q, match.start())
             spaced.setdefault(match.group(1), at)
             yield Diagnostic.of(
                 Code.MARKER_SPACES,
@@ -61,7 +60,7 @@ def cloze_rules(q: Cloze) -> Iterator[Diagnostic]:
         yield from _blank_rules(name, blank)
 
 
-def _formula_rules(q: Cloze, prompt_span: Span | None) -> Iterator[Diagnostic]:
+def _formula_rules(q: Cloze) -> Iterator[Diagnostic]:
     """Each formula piece next to a blank must typeset alone (see engine.text.cloze_math)."""
     if "$" not in q.prompt:
         return
@@ -80,7 +79,7 @@ def _formula_rules(q: Cloze, prompt_span: Span | None) -> Iterator[Diagnostic]:
                 Code.BLANK_IN_FORMULA,
                 f"the formula around a blank cannot be cut there: ${piece}$ does not "
                 "typeset on its own",
-                _marker_span(q, prompt_span, offset),
+                _marker_span(q, offset),
                 hint="put the blank outside the formula, or cut the formula where each "
                 "piece is whole",
             )
@@ -91,9 +90,11 @@ _SPACED_MARKER = re.compile(r"\[\[(?=[^\]]*\s)\s*([A-Za-z0-9_-]+)\s*\]\]")
 """`[[ name ]]`, `[[name ]]`: meant as a marker, but MARKER allows no spaces."""
 
 
-def _marker_span(q: Cloze, span: Span | None, offset: int) -> Span | None:
+def _marker_span(q: Cloze, offset: int) -> Span | None:
     """Where a marker is: mapped through the prompt's quoting and indentation; failing
     that, exact in a `|` block and column-shifted in a one-line prompt."""
+    # (Looked up only for a marker that is reported: see SourceMap.let_go.)
+    span = q.span_of("prompt")
     if span is None:
         return None
     src = source_of(q)
@@ -134,8 +135,8 @@ def _blank_rules(name: str, blank: Blank) -> Iterator[Diagnostic]:
                     blank.span_of("answer"),
                 )
         case "text":
-            yield from pattern_rule(blank.pattern, blank.span_of("pattern"))
-            yield from example_rule(blank.pattern, blank.accept, blank.span_of("pattern"))
+            yield from pattern_rule(blank.pattern, blank)
+            yield from example_rule(blank.pattern, blank.accept, blank)
         case "numeric":
             from engine.grading.score import parse_number
 

@@ -230,8 +230,8 @@ def _question_rules(q: QuestionType) -> Iterator[Diagnostic]:
                 yield Diagnostic.of(
                     Code.NO_ANSWER, f"text question '{q.id}' needs 'accept' or 'pattern'", q.span
                 )
-            yield from pattern_rule(q.pattern, q.span_of("pattern"))
-            yield from example_rule(q.pattern, q.accept, q.span_of("pattern"))
+            yield from pattern_rule(q.pattern, q)
+            yield from example_rule(q.pattern, q.accept, q)
             from engine.grading.score import text_is_right
 
             for wrong in q.feedback:
