@@ -9,14 +9,16 @@ the `RebuildState` that `serve` owns; a one-shot build starts with an empty one.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from engine.model import Chapter, Course
 from engine.text.choice_refs import chapter_with_labels, course_with_labels
 from renderers.site.cache import RecentEntries
 from renderers.site.pageinput import PageKeys
+from renderers.site.pages import Outline
 
 Obj = TypeVar("Obj")
 Value = TypeVar("Value")
@@ -46,6 +48,11 @@ class PerObject(Generic[Obj, Value]):
         self.last, self.current = self.current, {}
 
 
+_OUTLINE_CODE = frozenset({"macros"})
+"""Attributes of an `Outline` that hold code, not data (the compiled template's macros,
+a new module object each time, the same code in the whole process): not compared."""
+
+
 @dataclass
 class SiteMemory:
     """Everything the site renderer reuses from the last build of the same course."""
@@ -62,6 +69,20 @@ class SiteMemory:
     labelled: PerObject[Chapter, Chapter] = field(default_factory=PerObject)
     """Each chapter with its `{{choice: ...}}` references resolved (the same object when it
     has none): an unchanged chapter keeps its labelled copy, and with it its digest."""
+
+    outline: tuple[dict[str, Any], Outline] | None = None
+    """The sidebar outline of the last build, with what it held when it was made."""
+
+    def same_outline(self, made: Outline) -> Outline:
+        """The last build's outline when `made` holds the same as it did when it was made
+        (every attribute, compared by value), else `made`. Its entries and slices are then
+        the very objects the kept page inputs hold, which makes them quick to compare."""
+        made_of = {name: copy.copy(value) for name, value in vars(made).items()
+                   if name not in _OUTLINE_CODE}
+        if self.outline is not None and self.outline[0] == made_of:
+            return self.outline[1]
+        self.outline = (made_of, made)
+        return made
 
     def labelled_course(self, course: Course) -> Course:
         """`course_with_labels(course)`, with the labelled chapters of the last build

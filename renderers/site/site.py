@@ -81,7 +81,8 @@ class SiteBuilder:
         # What the last build of this course left, in `serve`; empty in a one-shot build.
         self.memory = ctx.kept(SiteMemory)
         self.cache = BuildCache(ctx.cache_dir, self.memory.recent)
-        self.outline = Outline(course, self.catalog, options.sidebar_window)
+        self.outline = self.memory.same_outline(
+            Outline(course, self.catalog, options.sidebar_window))
         self.media: set[str] = set()
         self.bundle: Bundle = {}
         self.site_input = SiteInput(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from engine.i18n import Catalog
 from engine.model import Course
 from engine.text.choice_refs import course_with_labels
+from renderers.site.pages import Outline
 from renderers.site.reuse import PerObject, SiteMemory
 
 
@@ -43,3 +45,17 @@ def test_a_chapter_keeps_its_labelled_copy_while_it_is_the_same_object(
         for s in complete_course.sections]})
     fresh = memory.labelled_course(edited)
     assert fresh == again and all(fresh.chapters[i] is not again.chapters[i] for i in referring)
+
+
+def test_the_outline_of_the_last_build_is_kept_while_it_would_come_out_the_same(
+        complete_course: Course) -> None:
+    catalog = Catalog.for_language("en")
+    memory = SiteMemory()
+    first = memory.same_outline(Outline(complete_course, catalog, 3))
+    assert memory.same_outline(Outline(complete_course, catalog, 3)) is first
+    retitled = complete_course.model_copy(update={"sections": [
+        complete_course.sections[0].model_copy(update={"title": "Another title"}),
+        *complete_course.sections[1:]]})
+    for other in (Outline(retitled, catalog, 3), Outline(complete_course, catalog, 2),
+                  Outline(complete_course, Catalog.for_language("pt"), 3)):
+        assert memory.same_outline(other) is other
