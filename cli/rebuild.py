@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from cli.output import WrittenFolders
 from engine.loading.loader import LoadCache
+from engine.model import Chapter
 from renderers.base import RenderMemory
 
 
@@ -34,3 +35,6 @@ class RebuildState:
     """What the renderers kept of the last build."""
     written: WrittenFolders = field(default_factory=WrittenFolders)
     """What the writer knows of the folders it wrote last."""
+    runs_cells: dict[int, tuple[Chapter, bool]] = field(default_factory=dict)
+    """Whether each chapter of the last build has a code cell that runs, by the chapter
+    object (held, so its id stays its own)."""

@@ -22,6 +22,7 @@ from cli.liveserver import LiveServer, Rebuild
 from cli.rebuild import RebuildState
 from engine.diagnostics import Diagnostic, Severity
 from engine.loading.loader import check_course, course_folder
+from engine.model import Course
 from engine.outputs import CellOutput
 
 
@@ -39,7 +40,7 @@ def build_html(course_dir: Path, out: Path, state: RebuildState | None = None
     if course is None or result.errors:
         return diagnostics
     outputs: dict[str, CellOutput] = {}
-    if any(cell.run for chapter in course.chapters for cell in chapter.code_cells):
+    if _runs_cells(course, state):
         from engine.execution.execute import execute_course
 
         executed = execute_course(
@@ -56,6 +57,21 @@ def build_html(course_dir: Path, out: Path, state: RebuildState | None = None
     rendered, _ = render_format(course, "html", out, outputs, strict=False,
                                 jobs=os.cpu_count() or 1, rebuild=state)
     return diagnostics + rendered
+
+
+def _runs_cells(course: Course, state: RebuildState | None) -> bool:
+    """Whether a code cell of the course runs; with `state`, asked again only of the
+    chapters that changed (a big course has thousands of blocks to look through)."""
+    if state is None:
+        return any(cell.run for chapter in course.chapters for cell in chapter.code_cells)
+    known, current = state.runs_cells, {}
+    for chapter in course.chapters:
+        hit = known.get(id(chapter))
+        runs = (hit[1] if hit is not None and hit[0] is chapter
+                else any(cell.run for cell in chapter.code_cells))
+        current[id(chapter)] = (chapter, runs)
+    state.runs_cells = current
+    return any(runs for _, runs in current.values())
 
 
 def serving_rebuild(course_dir: Path, out: Path) -> Rebuild:

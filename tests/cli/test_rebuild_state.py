@@ -6,9 +6,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cli.commands import serve as serve_module
 from cli.commands.serve import build_html, serving_rebuild
 from cli.rebuild import RebuildState
 from engine.diagnostics import Code
@@ -123,3 +125,18 @@ def test_serve_rebuilds_leave_what_a_fresh_build_writes(tmp_path: Path,
         assert said == build_html(course, tmp_path / f"fresh{number}")
         assert all(d.code is Code.ORPHAN_CHAPTER for d in said)  # three.yaml, left out
         assert _site(tmp_path / "out") == _site(tmp_path / f"fresh{number}"), number
+
+
+def test_whether_cells_run_is_asked_again_of_changed_chapters_only(
+        complete_course: Any) -> None:
+    state = RebuildState()
+    assert serve_module._runs_cells(complete_course, state) is True
+    # The same chapter objects: the answers kept are used, even a wrong one planted here.
+    state.runs_cells = {key: (chapter, False) for key, (chapter, _) in state.runs_cells.items()}
+    assert serve_module._runs_cells(complete_course, state) is False
+    quiet = complete_course.model_copy(update={"sections": [
+        s.model_copy(update={"chapters": [
+            c.model_copy(update={"blocks": [b for b in c.blocks if b.kind != "code"]})
+            for c in s.chapters]}) for s in complete_course.sections]})
+    assert serve_module._runs_cells(quiet, state) is False
+    assert serve_module._runs_cells(complete_course, state) is True  # asked again
