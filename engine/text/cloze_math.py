@@ -14,6 +14,7 @@ A piece must be valid TeX by itself: `$\\frac{1}{[[d]]}$` cannot be cut, and
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from engine.field_types import MARKER
 from engine.text.mathtext import to_unicode
@@ -67,8 +68,10 @@ _BARE_TEX = re.compile(r"[_^][A-Za-z0-9{]|\\[A-Za-z]")
 _SCRIPT_RUN = re.compile(r"([_^])([A-Za-z0-9]+)")
 
 
+@lru_cache(maxsize=1 << 12)
 def option_label(choice: str) -> str:
     """How a drop-down shows a choice: an `<option>` holds text only, so math is Unicode.
+    Once per distinct choice and process: a course repeats its drop-downs.
 
     `$W_{hh}$`, and TeX written without dollars (`W_hh`, `h_{t-1}`), read as `Wₕₕ` and
     `hₜ₋₁`; the value graded stays the choice as written.

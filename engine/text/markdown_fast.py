@@ -62,8 +62,14 @@ def _holds_other_plugin_mark(text: str) -> bool:
 _NESTED_FENCE = re.compile(r"\n[^`\n]+```")
 _FENCE_INFO = re.compile(r"^[ \t>*+\-\d.)]*(?:`{3,}|~{3,})(.*)$", re.MULTILINE)
 _LANGUAGE_WORD = re.compile(r"[A-Za-z0-9_+#.-]*")
-_SPACED_CODE = re.compile(r"<code> | </code>")
-"""A code span that starts or ends with a space: the two trim such spans differently."""
+
+
+def _spaced_code(html: str) -> bool:
+    """Whether a code span starts or ends with a space: the two trim such spans
+    differently (two substring searches run faster than one pattern of both)."""
+    return "<code> " in html or " </code>" in html
+
+
 _QUOTE = re.compile(r"\n {0,3}>")
 _CODE = re.compile(r'<pre><code class="language-([^"]*)">(.*?)</code></pre>\n', re.DOTALL)
 
@@ -165,7 +171,7 @@ def _render_compiled(text: str, inline: bool, highlight: Callable[[str, str], st
         if html is None or html.count("<p>") != 1 or not (
                 html.startswith("<p>") and html.endswith("</p>\n")):
             return None
-        return None if _SPACED_CODE.search(html) else html[3:-5]
+        return None if _spaced_code(html) else html[3:-5]
     block = _compiled_block(text)
     if block is None:
         return None
@@ -204,7 +210,7 @@ def _compiled_block(text: str) -> str | None:
     html = _compiled_html(text)
     if html is None:
         return None
-    if "<blockquote>\n</blockquote>" in html or _SPACED_CODE.search(html):
+    if "<blockquote>\n</blockquote>" in html or _spaced_code(html):
         return None  # an empty quote, a code span of spaces: the two write them differently
     if "<pre><code>" in html:
         # An indented code block or a fence without language: markdown-it-py highlights
