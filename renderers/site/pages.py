@@ -198,8 +198,8 @@ class Outline:
     A page lists the sections around its own (at most `window`) and, in its own section,
     the chapters around it (at most `window`); the rest is one "N more" link to the full
     outline on the index page. So a page's size does not depend on the course's size.
-    Each section and chapter entry is rendered once (templates/outline.html.j2) and
-    shared by every page that lists it.
+    Each piece (a section or chapter entry, a "more" link) is rendered once
+    (templates/outline.html.j2) and shared by every page that shows it.
     """
 
     def __init__(self, course: Course, catalog: Catalog, window: int) -> None:
@@ -224,11 +224,10 @@ class Outline:
         self._section_keys = [f"{s.id}\0{s.title}" for s in self.sections]
         self._chapter_keys = [[f"{c.id}\0{c.title}" for c in chapters]
                               for chapters in self.chapters]
-        self._section_html: dict[SidebarSection, str] = {}
+        self._pieces: dict[tuple[object, ...], str] = {}
         self._slices: dict[tuple[int, int, int], OutlineSlice] = {}
         self._wholes: dict[int, tuple[Any, ...]] = {-1: tuple(self.sections)} | {
             n: tuple(chapters) for n, chapters in enumerate(self.chapters, 1)}
-        self._chapter_html: dict[SidebarChapter, str] = {}
 
     def window_of(self, section_number: int, chapter_number: int) -> SidebarWindow:
         """What the sidebar of the page of chapter (`section_number`, `chapter_number`),
@@ -253,43 +252,35 @@ class Outline:
 
     def sidebar(self, window: SidebarWindow) -> Markup:
         """The sidebar entries `window` lists."""
-        m, t = self.macros, self.catalog
+        m, t = self._piece, self.catalog
         parts: list[str] = []
         if window.before_url is not None:
-            parts.append(m.more(window.before_url,
-                                t.text("chapter.more_sections", n=window.sections_before)))
+            parts.append(m("more", window.before_url,
+                           t.text("chapter.more_sections", n=window.sections_before)))
         for section in window.sections:
             if section.number != window.section_number:
-                parts.append(self._section(section))
+                parts.append(m("section", section))
                 continue
-            parts.append(m.open_current(section))
+            parts.append(m("open_current", section))
             if window.chapters_before:
-                parts.append(m.more(section.url, t.text("chapter.more_chapters",
-                                                        n=window.chapters_before)))
+                parts.append(m("more", section.url, t.text("chapter.more_chapters",
+                                                           n=window.chapters_before)))
             for number, chapter in enumerate(window.chapters, window.chapters_before + 1):
-                if number == window.chapter_number:
-                    parts.append(m.chapter(chapter, True))
-                else:
-                    parts.append(self._chapter(chapter))
+                parts.append(m("chapter", chapter, number == window.chapter_number))
             if window.chapters_after:
-                parts.append(m.more(section.url, t.text("chapter.more_chapters",
-                                                        n=window.chapters_after)))
-            parts.append(m.close_current())
+                parts.append(m("more", section.url, t.text("chapter.more_chapters",
+                                                           n=window.chapters_after)))
+            parts.append(m("close_current"))
         if window.after_url is not None:
-            parts.append(m.more(window.after_url,
-                                t.text("chapter.more_sections", n=window.sections_after)))
+            parts.append(m("more", window.after_url,
+                           t.text("chapter.more_sections", n=window.sections_after)))
         return Markup("".join(parts))
 
-    def _section(self, section: SidebarSection) -> str:
-        html = self._section_html.get(section)
+    def _piece(self, macro: str, *args: object) -> str:
+        """What one of the template's macros makes of `args`, once per build."""
+        html = self._pieces.get((macro, *args))
         if html is None:
-            html = self._section_html[section] = str(self.macros.section(section))
-        return html
-
-    def _chapter(self, item: SidebarChapter) -> str:
-        html = self._chapter_html.get(item)
-        if html is None:
-            html = self._chapter_html[item] = str(self.macros.chapter(item, False))
+            html = self._pieces[macro, *args] = str(getattr(self.macros, macro)(*args))
         return html
 
     def signature(self) -> str:
