@@ -142,6 +142,7 @@ class Staging:
         except OSError as error:
             raise _named(error, target) from error
         staged = _Folder(staging, target, {}, {})
+        self.folders.append(staged)  # at once: an interrupted build deletes it (`abort`)
         if self.written is not None:
             # `serve` rebuilding the folder it wrote last: the changed files only.
             key = str(target)
@@ -152,11 +153,10 @@ class Staging:
                 if update is not None:
                     staged.manifest, staged.remembered = update.manifest, update.remembered
                     self.updates.append((update, staged))
+                    self.folders.pop()
                     return
             except OSError as error:
-                shutil.rmtree(staging, ignore_errors=True)
                 raise _named(error, target) from error
-        self.folders.append(staged)
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be served
             _fill(staged, bundle, self.written)
