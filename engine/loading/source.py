@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from engine.diagnostics import Code, Diagnostic
-from engine.loading.source_map import Path_, SourceMap, mark_span
+from engine.loading.source_map import Path_, SourceMap, mark_span, node_span
 from engine.loading.yaml_errors import reader_diagnostic, syntax_diagnostic, utf16_name
 from engine.node import NullScalar
 from engine.safety.controls import CONTROL, control_escape_span, without_controls
@@ -183,7 +183,8 @@ def _parse(text: str, display: str, diags: list[Diagnostic]) -> Loaded:
             )
         )
         return Loaded(None, smap, diags)
-    builder = _Builder(smap, diags, has_anchors="&" in text)
+    # (The nodes are let go below: the builder does not record them.)
+    builder = _Builder(smap, diags, has_anchors="&" in text, record=False)
     try:
         data = builder.build(root, (), 0)
     except _RefusedError as refused:
@@ -248,9 +249,12 @@ class _Builder:
     time and memory of any file before the expansion happens.
     """
 
-    def __init__(self, smap: SourceMap, diags: list[Diagnostic], has_anchors: bool) -> None:
+    def __init__(self, smap: SourceMap, diags: list[Diagnostic], has_anchors: bool,
+                 record: bool = True) -> None:
         self.smap = smap
         self.value_nodes, self.key_nodes = smap.value_nodes, smap.key_nodes
+        self.record = record
+        """Whether to fill the map's nodes: not when they are to be let go at once."""
         self.diags = diags
         self.file = smap.file
         self.budget = MAX_EXPANSION
@@ -285,7 +289,8 @@ class _Builder:
                         f"aliases repeat more than {amount}; this looks like an alias bomb",
                     )
             self.seen.add(key)
-        self.value_nodes[path] = node
+        if self.record:
+            self.value_nodes[path] = node
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
             self.active.add(id(node))
             try:
@@ -328,7 +333,8 @@ class _Builder:
             key = key_node.value
             here = (*path, key)
             if key in result:
-                first = self.smap.exact(here, keys=True)
+                first = self._first_key_span(node, key) if not self.record else self.smap.exact(
+                    here, keys=True)
                 self.diags.append(
                     Diagnostic.of(
                         Code.DUPLICATE_KEY,
@@ -338,9 +344,17 @@ class _Builder:
                     )
                 )
                 continue
-            self.key_nodes[here] = key_node
+            if self.record:
+                self.key_nodes[here] = key_node
             result[key] = self.build(value_node, here, depth + 1)
         return result
+
+    def _first_key_span(self, node: yaml.MappingNode, key: str) -> Span | None:
+        """Where `key` first appears among the pairs of `node` (the one kept)."""
+        for key_node, _ in self._pairs(node):
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return node_span(self.file, self.smap.text, key_node, True)
+        return None
 
     def _pairs(self, node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
         """Key/value pairs with YAML merge keys (`<<: *anchor`) applied; explicit keys win."""

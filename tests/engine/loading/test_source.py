@@ -84,8 +84,12 @@ def test_nodes_let_go_after_loading_come_back_with_the_same_positions(
     smap = load_yaml_bytes(raw, "f.yaml").source_map
     assert smap._value_nodes == {} and smap._key_nodes == {}
     again = {p: (smap.exact(p), smap.exact(p, keys=True)) for p in list(smap.value_nodes)}
+    builder = engine.loading.source._Builder
     with monkeypatch.context() as patch:
+        # The first load as it was before nodes were let go: recorded and kept.
         patch.setattr(SourceMap, "let_go", lambda self, compose_again: None)
+        patch.setattr(engine.loading.source, "_Builder",
+                      lambda *args, **kwargs: builder(*args, **{**kwargs, "record": True}))
         kept = load_yaml_bytes(raw, "f.yaml").source_map
     assert kept._value_nodes
     assert again == {p: (kept.exact(p), kept.exact(p, keys=True)) for p in kept.value_nodes}
@@ -194,6 +198,7 @@ def test_duplicate_key_is_reported_at_the_second_occurrence(loader: str) -> None
     assert loaded.data["title"] == "one"
     notes = [d.notes for d in loaded.diagnostics]
     assert ("first defined at f.yaml:2:1",) in notes
+    assert ("first defined at f.yaml:4:3",) in notes
 
 
 def test_anchors_aliases_and_merge_keys(loader: str, write_course: WriteCourse) -> None:
