@@ -262,9 +262,13 @@ def render_markdown(
     `../assets/x.svg` to the copied file). With `anchors`, every heading gets an id
     unique on the page those anchors belong to (engine.text.anchors), so it can be linked to.
     """
+    if anchors is None:
+        known = _KNOWN.get((text, allow_html, inline))
+        if known is not None:
+            return known
     fast = _plain(text, inline)
     if fast is not None:
-        return fast
+        return _known(text, allow_html, inline, fast) if anchors is None else fast
     # The compiled path takes no text that holds a link (engine.text.markdown_fast).
     links = resolve_url is not None and _may_link(text) and _fast_once(
         text, inline) is None
@@ -274,12 +278,26 @@ def render_markdown(
         # once per process, whichever page or package shows it again.
         html, compiled = _render_once(text, allow_html, inline)
         if not headings:
-            return html
+            # Without a resolver, a text with a link rendered as it is written.
+            settled = anchors is None and (resolve_url is not None or not _may_link(text))
+            return _known(text, allow_html, inline, html) if settled else html
         if compiled and anchors is not None:
             return with_heading_ids(html, anchors)
     elif not headings and resolve_url is not None:
         return _render_resolved(text, allow_html, inline, resolve_url)
     return _render(text, allow_html, inline, resolve_url, anchors)
+
+
+_KNOWN: dict[tuple[str, bool, bool], str] = {}
+"""Texts rendered before whose HTML no resolver can change, without anchors: a page
+asks for the same prompts, options and hints as many pages before it."""
+
+
+def _known(text: str, allow_html: bool, inline: bool, html: str) -> str:
+    if len(_KNOWN) >= 1 << 16:
+        _KNOWN.clear()  # a bound for long `serve` sessions
+    _KNOWN[text, allow_html, inline] = html
+    return html
 
 
 _RESOLVED: dict[tuple[str, bool, bool], tuple[str, tuple[tuple[str, str | None], ...]]] = {}

@@ -189,3 +189,15 @@ def test_a_text_with_links_shows_each_resolvers_answers_and_asks_each_resolver()
         pages.append(asked)
     assert all(set(asked) == {"../assets/t.svg", "p.png"} for asked in pages), pages
     assert pages[1] == ["../assets/t.svg", "p.png"]  # the second page reused the first's
+
+
+def test_a_text_rendered_without_a_resolver_is_resolved_when_a_page_has_one() -> None:
+    # A text is rendered once per process where no resolver can change it: a link
+    # rendered as written must not stand in for the page's own URL.
+    text = "A [plot](plot-for-the-resolver-test.png) alone."
+    assert 'href="plot-for-the-resolver-test.png"' in render_markdown(text)
+    html = render_markdown(text, resolve_url=lambda url: "media/" + url)
+    assert 'href="media/plot-for-the-resolver-test.png"' in html
+    assert render_markdown("A plain option.", inline=True) == "A plain option."
+    assert render_markdown("A plain option.", inline=True, resolve_url=lambda u: "x") == (
+        "A plain option.")
