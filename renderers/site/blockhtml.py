@@ -20,6 +20,12 @@ from renderers.site.i18n import Catalog
 from renderers.site.questions import QuestionView
 
 
+def _html(value: object) -> str:
+    """`value` as the template wrote it: Markup as it is (HTML already, as `escape` would
+    return it, without the call), anything else escaped."""
+    return value if type(value) is Markup else escape(value)
+
+
 class BlockHtml:
     """Writes the blocks of the pages of one site (one interface catalog)."""
 
@@ -110,7 +116,7 @@ class BlockHtml:
             self._notes(v, out)
         elif kind == "cloze":
             out.append(f'<fieldset class="q-cloze">\n{legend}'
-                       f'<div class="q-prompt prose" id="_q-{q}-prompt">\n{escape(v.cloze)}\n'
+                       f'<div class="q-prompt prose" id="_q-{q}-prompt">\n{_html(v.cloze)}\n'
                        "</div>\n</fieldset>\n")
         elif kind == "matching":
             self._matching(v, q, described, legend, out)
@@ -122,16 +128,16 @@ class BlockHtml:
         out.append(self.retry)
         if v.hints:
             out.append(self.hints)
-            out += [f'<li class="q-hint" data-hint="{n}">{escape(hint)}</li>\n'
+            out += [f'<li class="q-hint" data-hint="{n}">{_html(hint)}</li>\n'
                     for n, hint in enumerate(v.hints)]
             out.append("</ol>\n</details>\n")
         out.append(self.solution)
         out += [f'<li><span class="answer-label">{escape(line.label)}</span> '
-                f"{escape(line.html)}</li>\n" for line in v.answer]
+                f"{_html(line.html)}</li>\n" for line in v.answer]
         out.append("</ul>\n</div>\n")
         if v.explanation:
             out += [self.explanation, v.explanation, "\n</div>\n"]
-        out.append(f'</details>\n<script type="application/json" data-q-data>{escape(v.data)}'
+        out.append(f'</details>\n<script type="application/json" data-q-data>{_html(v.data)}'
                    "</script>\n</section>\n")
 
     def _choices(self, v: QuestionView, q: str, kind: str, described: str, legend: str,
@@ -143,16 +149,16 @@ class BlockHtml:
             out.append(
                 f'<div class="choice" data-part="{c.index}"{fixed}>\n'
                 f'<input type="{kind}" id="_q-{q}-c{c.index}" name="_q-{q}" value="{c.index}">\n'
-                f'<label for="_q-{q}-c{c.index}">{escape(c.html)}</label>\n')
+                f'<label for="_q-{q}-c{c.index}">{_html(c.html)}</label>\n')
             if c.feedback:
                 out.append(f'<div class="choice-feedback" data-feedback-for="{c.index}" hidden>'
-                           f"{escape(c.feedback)}</div>\n")
+                           f"{_html(c.feedback)}</div>\n")
             out.append("</div>\n")
         out.append("</fieldset>\n\n")
 
     def _notes(self, v: QuestionView, out: list[str]) -> None:
         out += [f'<div class="q-note" data-note="{escape(note.key)}" hidden>'
-                f"{escape(note.html)}</div>\n" for note in v.notes]
+                f"{_html(note.html)}</div>\n" for note in v.notes]
         out.append("\n")
 
     def _matching(self, v: QuestionView, q: str, described: str, legend: str,
@@ -164,7 +170,7 @@ class BlockHtml:
         for row in v.rows:
             out.append(
                 f'<div class="match-row" data-part="{row.index}">\n'
-                f'<label class="match-left" for="_q-{q}-m{row.index}">{escape(row.html)}'
+                f'<label class="match-left" for="_q-{q}-m{row.index}">{_html(row.html)}'
                 "</label>\n"
                 f'<select id="_q-{q}-m{row.index}" data-match="{row.index}">\n'
                 f'<option value="">{self.choose}</option>\n{options}</select>\n</div>\n')
@@ -180,7 +186,7 @@ class BlockHtml:
             down = escape(t.text("question.move_down", item=item.text))
             out.append(
                 f'<li class="order-item" data-item="{item.index}">\n'
-                f'<span class="order-text">{escape(item.html)}</span>\n'
+                f'<span class="order-text">{_html(item.html)}</span>\n'
                 "<span class=\"order-buttons\" data-order-buttons hidden>\n"
                 f'<button type="button" class="icon" data-move="-1" aria-label="{up}">↑</button>\n'
                 f'<button type="button" class="icon" data-move="1" aria-label="{down}">↓</button>\n'
@@ -203,5 +209,5 @@ class BlockHtml:
                     f'alt="{escape(figure.alt)}" loading="lazy">\n' for figure in c.figures]
             out.append("</div>\n")
         if c.caption:
-            out.append(f'<figcaption class="prose">{escape(c.caption)}</figcaption>\n')
+            out.append(f'<figcaption class="prose">{_html(c.caption)}</figcaption>\n')
         out.append("</figure>\n")
