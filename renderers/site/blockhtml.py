@@ -35,21 +35,21 @@ class BlockHtml:
         self.true_label, self.false_label = ui["question.true"], ui["question.false"]
         self.your_answer = ui["question.your_answer"]
         self.choose = ui["question.choose"]
-        self.actions = (f'<div class="q-actions" data-q-actions data-pagefind-ignore hidden{ua}>\n'
+        self.actions = (f'<div class="q-actions" data-q-actions data-search-ignore hidden{ua}>\n'
                         f'<button type="submit" class="primary" data-q-check>'
                         f'{ui["question.check"]}</button>\n')
         self.retry = (f'<button type="button" data-q-retry hidden>{ui["question.retry"]}'
                       "</button>\n</div>\n</form>\n")
-        self.hints = (f'<details class="q-hints" data-q-hints>\n<summary data-pagefind-ignore'
+        self.hints = (f'<details class="q-hints" data-q-hints>\n<summary data-search-ignore'
                       f'{ua}>{ui["question.hints"]}</summary>\n<ol>\n')
         self.solution = (
             '<div class="q-result" role="status" data-q-result></div>\n'
             '<details class="q-solution" data-q-solution>\n'
-            f'<summary data-pagefind-ignore{ua}>{ui["question.show_answer"]}</summary>\n'
-            '<div class="q-answer" data-pagefind-ignore>\n'
+            f'<summary data-search-ignore{ua}>{ui["question.show_answer"]}</summary>\n'
+            '<div class="q-answer" data-search-ignore>\n'
             f'<h3{ua}>{ui["question.answer"]}</h3>\n<ul class="answer-lines">\n')
         self.explanation = ('<div class="q-explanation prose" data-q-explanation>\n'
-                            f'<h3 data-pagefind-ignore{ua}>{ui["question.explanation"]}</h3>\n')
+                            f'<h3 data-search-ignore{ua}>{ui["question.explanation"]}</h3>\n')
         self.ua = str(ua)
         self.not_run = f'<p class="cell-note">{ui["code.not_run"]}</p>\n'
         self.outputs = tuple(
@@ -79,14 +79,14 @@ class BlockHtml:
         out.append(
             f'<section class="block question" id="{q}" data-question="{q}" '
             f'data-type="{escape(v.type)}" aria-labelledby="_q-{q}-h">\n'
-            f'<h2 class="q-heading" id="_q-{q}-h" data-pagefind-ignore><span{ua}>'
+            f'<h2 class="q-heading" id="_q-{q}-h" data-search-ignore><span{ua}>'
             f'{escape(v.title)}</span> <span class="q-points"{ua}>{escape(v.points)}</span>'
             "</h2>\n")
         if v.prompt:
             out.append(f'<div class="q-prompt prose" id="_q-{q}-prompt">\n{v.prompt}\n</div>\n')
         out.append(f'<form class="q-form" action="#{q}" data-q-form>\n')
         described = f' aria-describedby="_q-{q}-prompt"' if v.prompt else ""
-        legend = f"<legend data-pagefind-ignore>{escape(v.instruction)}</legend>\n"
+        legend = f"<legend data-search-ignore>{escape(v.instruction)}</legend>\n"
         kind = v.type
         if kind in ("single", "multiple"):
             self._choices(v, q, "radio" if kind == "single" else "checkbox", described, legend,

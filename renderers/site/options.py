@@ -16,7 +16,7 @@ class HtmlOptions(BaseModel):
     """Load `assets/lms-bridge.js` before the site logic. The SCORM and cmi5 renderers set
     this and add the file themselves; the site alone never ships it."""
     search: bool = True
-    """Build the full-text search index (pagefind) and the search page."""
+    """Build the full-text search index (renderers/site/search.py) and the search page."""
     theme: Literal["auto", "light", "dark"] = "auto"
     """The colour theme before the learner picks one: follow the system, light or dark."""
     sidebar_window: int = 24

@@ -7,7 +7,7 @@ and label, so a result can open the passage that matched. What a learner sees on
 asking for it is left out, since search must not give it away for free: the hints (they
 cost points), the feedback on each option, the answer and explanation behind "Show the
 answer", and the questions' data scripts; so is what the page marks
-`data-pagefind-ignore` (its controls and their labels).
+`data-search-ignore` (its controls and their labels).
 
 The records are cut into shards of `SHARD_SIZE` chapters, `search/<n>.js`, each a script
 that hands its records to the search page (renderers/site/static/search.js); the page
@@ -19,8 +19,8 @@ shard from one new record and the kept ones.
 
 The text is taken from the rendered HTML with regular expressions rather than a parser:
 the pages are our own templates' output, where every tag is well formed and attribute
-values never hold `>` unescaped (markupsafe escapes it); under 1 ms a page against
-pagefind's 5.5 (its index was half the build's CPU time).
+values never hold `>` unescaped (markupsafe escapes it); under 1 ms a page, where
+pagefind, the index this one replaced, took 5.5 (half the build's CPU time).
 """
 
 from __future__ import annotations
@@ -47,8 +47,11 @@ INDEX_FORMAT = "lessonkit-search/1"
 SHARD_CALL = "lessonkitSearchShard"
 """The function of the search page that a shard script calls with its records."""
 
-IGNORED_MARK = "data-pagefind-ignore"
+IGNORED_MARK = "data-search-ignore"
 """The attribute marking what the index leaves out."""
+
+BODY_MARK = "data-search-body"
+"""The attribute of the element whose text is indexed (a chapter page's article)."""
 
 
 def shard_count(pages: int) -> int:
@@ -65,6 +68,7 @@ _ANCHOR = re.compile(r'<(h[1-6]|section|figure)\b[^>]*?\sid="([^"_][^"]*)"')
 """An element a result can land on: ids starting with "_" belong to the page's own
 controls (the objectives' heading, a question's heading), never a passage."""
 _TAG_NAME = re.compile(r"<([a-z][a-z0-9]*)")
+_ARTICLE = f'<article class="chapter-body" {BODY_MARK}>'
 _LEFT_OUT = (f" {IGNORED_MARK}", " data-q-hints", " data-feedback-for=", " data-q-solution")
 """Attributes of the elements the index leaves out, with their content."""
 _QUESTION_DATA = re.compile(r'<script type="application/json" data-q-data>[^<]*</script>')
@@ -126,9 +130,10 @@ def _without(fragment: str, attribute: str) -> str:
 def passages(page: str) -> list[Passage]:
     """The passages of a chapter page's article (the page's last `<article>`, found from
     the end, so a raw `</article>` an author wrote inside cannot cut it short); none when
-    the page has no indexed article."""
-    marker = page.find(IGNORED_MARK.replace("ignore", "body"))
-    start = page.rfind("<article", 0, marker) if marker >= 0 else -1
+    the page has no indexed article. The article's tag is looked for whole: the words
+    of its attribute may be text before it (a chapter title in the sidebar), a tag may not
+    (text is escaped)."""
+    start = page.find(_ARTICLE)
     end = page.rfind("</article>")
     if start < 0 or end < start:
         return []

@@ -336,7 +336,7 @@
       button.className = 'copy-button';
       button.textContent = t('code.copy');
       button.setAttribute('aria-label', t('code.copy_label'));
-      button.setAttribute('data-pagefind-ignore', '');
+      button.setAttribute('data-search-ignore', '');
       wrap.insertBefore(button, pre);
       var timer = null;
       button.addEventListener('click', function () {

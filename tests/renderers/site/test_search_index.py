@@ -23,7 +23,7 @@ P = PurePosixPath
 def page(article: str) -> str:
     return ('<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>'
             '<nav><a href="x.html">sidebar link</a></nav><main>'
-            f'<article class="chapter-body" data-pagefind-body>{article}</article>'
+            f'<article class="chapter-body" data-search-body>{article}</article>'
             '<footer>reset my progress</footer></main></body></html>')
 
 
@@ -39,7 +39,7 @@ def test_passages_run_from_one_anchor_to_the_next() -> None:
         '<h1>Gates</h1><p>Intro.</p>'
         '<h2 id="why">Why <em>gates</em></h2><p>Because.</p>'
         '<section class="block question" id="q1"><h2 class="q-heading" id="_q-q1-h" '
-        'data-pagefind-ignore><span>Question 1 of 2</span> '
+        'data-search-ignore><span>Question 1 of 2</span> '
         '<span class="q-points">1 point</span></h2><p>Which gate?</p></section>'))
     assert found == [
         Passage("", "", "Gates Intro."),
@@ -52,8 +52,8 @@ def test_what_a_learner_must_not_find_is_left_out() -> None:
     """Controls, the answer behind its disclosure (nested elements included) and the
     question's data; not the explanation, nor what follows the left-out parts."""
     found = passages(page(
-        '<p class="position" data-pagefind-ignore>Section 1 · Chapter 1</p>'
-        '<div class="q-answer" data-pagefind-ignore><div><div>secret answer</div></div>'
+        '<p class="position" data-search-ignore>Section 1 · Chapter 1</p>'
+        '<div class="q-answer" data-search-ignore><div><div>secret answer</div></div>'
         '<p>still secret</p></div><div class="q-explanation"><p>explained</p></div>'
         '<script type="application/json" data-q-data>{"accept": ["hidden"]}</script>'
         '<p>after</p>'))
@@ -76,8 +76,8 @@ def test_what_a_learner_sees_only_by_asking_is_not_searchable(
 
 
 def test_the_attribute_in_the_text_is_only_words() -> None:
-    found = passages(page("<p>the words data-q-hints and data-pagefind-ignore stay</p>"))
-    assert found == [Passage("", "", "the words data-q-hints and data-pagefind-ignore stay")]
+    found = passages(page("<p>the words data-q-hints and data-search-ignore stay</p>"))
+    assert found == [Passage("", "", "the words data-q-hints and data-search-ignore stay")]
 
 
 def test_tags_separate_words_and_entities_are_text() -> None:
@@ -92,6 +92,8 @@ def test_the_article_is_the_pages_last_one_and_only_it() -> None:
     gives nothing."""
     found = passages(page("<p>before</p></article><p>raw html by the author</p>"))
     assert found == [Passage("", "", "before raw html by the author")]
+    titled = page("<p>found</p>").replace("<nav>", "<nav>data-search-body")
+    assert passages(titled) == [Passage("", "", "found")]
     assert passages("<html><body><article><p>no marker</p></article></body></html>") == []
 
 
