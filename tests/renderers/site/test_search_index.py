@@ -75,6 +75,14 @@ def test_what_a_learner_sees_only_by_asking_is_not_searchable(
     assert "Show the answer" not in index and "Select the correct answer" not in index
 
 
+def test_a_left_out_element_ends_at_its_own_end_tag() -> None:
+    """Elements of the same name inside it are counted; a longer name that begins with
+    its name (`<br>` in `<b>`) is another element."""
+    found = passages(page('<b data-search-ignore>x<br>y<b>z</b>w</b>after '
+                          '<div data-search-ignore><div><div>in</div></div>in</div>end'))
+    assert found == [Passage("", "", "after end")]
+
+
 def test_the_attribute_in_the_text_is_only_words() -> None:
     found = passages(page("<p>the words data-q-hints and data-search-ignore stay</p>"))
     assert found == [Passage("", "", "the words data-q-hints and data-search-ignore stay")]
