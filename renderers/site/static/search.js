@@ -8,7 +8,8 @@
  * module import is refused.
  *
  * Every word of the query must begin a word of the page ("vanish" finds "vanishing";
- * nonsense finds nothing), accents and case aside. Pages rank by how often their words
+ * nonsense finds nothing), accents and case aside; in scripts written without spaces
+ * (Chinese, Japanese, Thai, ...) it may start anywhere. Pages rank by how often their words
  * match, a match in the chapter's title or a passage's heading counting more; a result
  * opens the passage with the most matches. Excerpts are built from text nodes and <mark>
  * elements, so nothing in the index can put markup on the page.
@@ -53,6 +54,18 @@
    * @param {string} word */
   function stem(word) { return word.length > 4 && word.slice(-1) === 's' ? word.slice(0, -1) : word; }
 
+  // Scripts written without spaces between words: there a query word may start anywhere
+  // in a run of letters, since the run is a whole phrase.
+  var UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+  /** @param {string} stem */
+  function startsAnywhere(stem) { return UNSPACED.test(stem); }
+
+  /** Whether folded `word` holds a match of `stem`. @param {string} word @param {string} stem */
+  function hits(word, stem) {
+    return startsAnywhere(stem) ? word.indexOf(stem) >= 0 : word.slice(0, stem.length) === stem;
+  }
+
   /** @param {string} s */
   function escapeRegExp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
 
@@ -81,7 +94,7 @@
       var folded = fold(m[0]);
       words.push({
         start: m.index, end: m.index + m[0].length,
-        hit: stems.some(function (s) { return folded.slice(0, s.length) === s; })
+        hit: stems.some(function (s) { return hits(folded, s); })
       });
     }
     var first = 0;
@@ -171,7 +184,8 @@
   function fullText(records) {
     var stems = wordsOf(query).map(stem).filter(function (s, i, all) { return all.indexOf(s) === i; });
     var patterns = stems.map(function (s) {
-      return new RegExp('(?<![\\p{L}\\p{N}])' + escapeRegExp(s), 'gu');
+      var start = startsAnywhere(s) ? '' : '(?<![\\p{L}\\p{N}])';
+      return new RegExp(start + escapeRegExp(s), 'gu');
     });
     /** @type {any[]} */
     var found = [];

@@ -87,3 +87,18 @@ def test_a_link_to_a_passage_works_from_a_file_url(page: Page, passages_site: Pa
     page.goto(url)
     expect(page).to_have_url(url)
     in_viewport(page, page.get_by_role("heading", name="Resumo"))
+
+
+def test_a_word_inside_a_phrase_of_a_script_without_spaces_is_found(
+        page: Page, tmp_path: Path) -> None:
+    """Japanese writes a sentence as one run of letters: the word is found inside it,
+    and the run is marked; a Latin word must still begin a word."""
+    blocks = [{"kind": "explanation",
+               "body": "これは再帰型ニューラルネットワークの説明です。Gradients vanish."}]
+    write_bundle(render(make_course(1, 1, blocks=blocks, language="ja")), tmp_path / "site")
+    with serving(folder_handler(tmp_path / "site")) as base:
+        page.goto(f"{base}/search.html?q=ニューラル")
+        expect(page.locator("[data-search-status]")).to_have_text("1 result for “ニューラル”")
+        expect(page.locator("[data-search-results] mark").first).to_contain_text("ニューラル")
+        page.goto(f"{base}/search.html?q=anish")
+        expect(page.locator("[data-search-status]")).to_have_text("Nothing found for “anish”.")
