@@ -19,6 +19,7 @@ from engine.text.choice_refs import chapter_with_labels, course_with_labels
 from renderers.site.cache import RecentEntries
 from renderers.site.pageinput import PageKeys
 from renderers.site.pages import Outline
+from renderers.site.search import SearchMemory
 
 Obj = TypeVar("Obj")
 Value = TypeVar("Value")
@@ -70,6 +71,9 @@ class SiteMemory:
     """Each chapter with its `{{choice: ...}}` references resolved (the same object when it
     has none): an unchanged chapter keeps its labelled copy, and with it its digest."""
 
+    search_records: SearchMemory = field(default_factory=SearchMemory)
+    """Each page's search record, by page key."""
+
     outline: tuple[dict[str, Any], Outline] | None = None
     """The sidebar outline of the last build, with what it held when it was made."""
 
@@ -96,3 +100,4 @@ class SiteMemory:
         self.question_lists.end_build()
         self.labelled.end_build()
         self.page_keys.end_build()
+        self.search_records.end_build()

@@ -189,8 +189,8 @@ def shard_script(records: Sequence[bytes]) -> bytes:
 
 @dataclass
 class SearchMemory:
-    """The records of the last build's pages, by page key, kept by `lessonkit serve`
-    (a one-shot build keeps none)."""
+    """The records of the last build's pages, by page key, kept by `lessonkit serve` in its
+    `SiteMemory` (a one-shot build keeps none)."""
 
     last: dict[str, bytes] = field(default_factory=dict)
     current: dict[str, bytes] = field(default_factory=dict)
@@ -245,8 +245,6 @@ class SearchIndexer:
         """The index files, `search/<n>.js` for every shard."""
         if self.pending:
             self._shard()
-        if self.memory is not None:
-            self.memory.end_build()
         return self.files
 
     def _shard(self) -> None:

@@ -45,7 +45,6 @@ from renderers.site.paths import (
 from renderers.site.reuse import SiteMemory
 from renderers.site.search import (
     SearchIndexer,
-    SearchMemory,
     SearchPage,
     page_record,
     shard_count,
@@ -94,9 +93,9 @@ class SiteBuilder:
 
     def build(self) -> Bundle:
         self._report_settings()
-        memory = self.ctx.memory
-        indexer = (SearchIndexer(self.cache, memory.of(SearchMemory) if memory else None)
-                   if self.options.search else None)
+        # Only `serve` keeps records for the next build: a one-shot build has no next one.
+        records = self.memory.search_records if self.ctx.memory is not None else None
+        indexer = SearchIndexer(self.cache, records) if self.options.search else None
         pages = self._chapters(indexer)
         self._other_pages()
         shards = 0
