@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.server
 import os
+import sys
 from pathlib import Path
 
 from engine.diagnostics import Diagnostic
@@ -72,3 +74,12 @@ def located(diagnostics: list[Diagnostic], root: Path) -> list[Located]:
             out.append((relative_file(d.span.file, root), d.span.line, d.span.column,
                         d.code.value))
     return sorted(out)
+
+
+class LocalServer(http.server.ThreadingHTTPServer):
+    """The tests' web server: a connection the browser closes while a file is still being
+    sent (a test moved on to another page) is normal, not an error with a traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]

@@ -35,6 +35,7 @@ import engine.checking.rules
 from cli.main import main
 from engine.diagnostics import Diagnostic, Severity
 from engine.loading.loader import check_course
+from tests.helpers import LocalServer
 from tests.safety.hostile import PATH_CODES, PAYLOADS, hostile_course
 from tests.safety.scan import output_problems
 
@@ -114,7 +115,7 @@ class _Recorder(http.server.SimpleHTTPRequestHandler):
 def serving(folder: Path) -> Iterator[tuple[str, list[str]]]:
     requested: list[str] = []
     handler = type("Handler", (_Recorder,), {"requested": requested})
-    server = http.server.ThreadingHTTPServer(
+    server = LocalServer(
         ("127.0.0.1", 0), lambda *a: handler(*a, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -15,10 +15,12 @@ import json
 import threading
 import uuid
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.helpers import LocalServer
 
 
 class _QuietFiles(SimpleHTTPRequestHandler):
@@ -35,7 +37,7 @@ class StaticServer:
 
     def __init__(self, root: Path) -> None:
         handler = functools.partial(_QuietFiles, directory=str(root))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = LocalServer(("127.0.0.1", 0), handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -114,7 +116,7 @@ class MockLrs:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = LocalServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.endpoint = f"{self.base}/xapi/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

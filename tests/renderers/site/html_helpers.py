@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.server
 import json
@@ -19,6 +18,7 @@ from typing import Any
 from engine.model import Course
 from renderers.base import Bundle, RenderContext
 from renderers.site import HtmlOptions, HtmlRenderer
+from tests.helpers import LocalServer
 
 ROOT = Path(__file__).resolve().parents[3]
 COMPLETE = ROOT / "tests" / "fixtures" / "courses" / "complete"
@@ -145,17 +145,11 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def handle(self) -> None:
-        # The browser closes the connection when a test moves on while a file is still
-        # being sent (the search page's index shards): not a failure of the site.
-        with contextlib.suppress(ConnectionError):
-            super().handle()
-
 
 @contextmanager
 def serving(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
     """A threaded web server on a free port of 127.0.0.1; yields its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = LocalServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
