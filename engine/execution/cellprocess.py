@@ -118,6 +118,11 @@ def launch(
             tail, flooded, timed_out = _watch(child, timeout)
         finally:
             _stop(child, keep)
+            # Closed here, by the thread reading it, never by `stop_all`: a descriptor closed
+            # under another thread's select is dropped from it without waking it, and the
+            # reader would sleep to the timeout (or read a closed file).
+            assert child.stdout is not None
+            child.stdout.close()
         seconds = time.perf_counter() - started
         records = cellprotocol.read_records(results)
         _keep_fonts(scratch, fonts)
@@ -161,7 +166,10 @@ def _watch(child: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, int, 
 
 
 def _stop(child: subprocess.Popen[bytes], keep: int) -> None:
-    """End the process and everything it started; safe to call twice, from two threads."""
+    """End the process and everything it started; safe to call twice, from two threads.
+
+    Its output pipe stays open: the thread watching it reads the end of it and closes it.
+    """
     with _lock:
         if _running.pop(child.pid, None) is not None:
             os.close(keep)  # the supervisor sees the lifeline end, kills the tree, exits
@@ -171,8 +179,6 @@ def _stop(child: subprocess.Popen[bytes], keep: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, signal.SIGKILL)
     child.wait()
-    if child.stdout is not None:
-        child.stdout.close()
 
 
 def _seed_fonts(fonts: Path | None, scratch: Path) -> None:
