@@ -1,4 +1,4 @@
-"""What the site's worker pool (renderers/site/parallel.py) gains on this machine.
+"""What the site's worker pool (engine/parallel.py) gains on this machine.
 
 The chapter pages were rendered by a hand-written fork pool until `make bench` measured
 concurrent.futures' ProcessPoolExecutor (fork context) with the same contract on the

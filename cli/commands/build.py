@@ -112,7 +112,7 @@ def build(
 
     started = time.perf_counter()
     wanted = renderers.available() if "all" in formats else list(dict.fromkeys(formats))
-    result = check_course(path)
+    result = check_course(path, jobs=jobs)
     diagnostics = list(result.diagnostics)
     if result.course is None or failed(diagnostics, strict):
         print_diagnostics(diagnostics)

@@ -5,6 +5,7 @@ into a file:line:col. engine/loading/source.py fills it while it turns the YAML 
 from __future__ import annotations
 
 from collections.abc import Callable
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 import yaml
@@ -83,6 +84,13 @@ class SourceMap:
         state.setdefault("_compose_again", None)
         self.__dict__.update(state)
 
+    def _whole(self) -> tuple[Callable[[dict[str, Any]], SourceMap], tuple[dict[str, Any]]]:
+        """How a worker process of the same build sends the map back (engine/parallel.py):
+        whole, with its text and its means to compose the nodes again, so spans are found
+        as in the process that read the file. Only multiprocessing's pickler uses this
+        (registered below); a plain pickle keeps no nodes (`__getstate__`)."""
+        return _from_state, (dict(self.__dict__),)
+
     @property
     def values(self) -> _SpanView:
         """Exact lookups: the span of the value at a path, or None."""
@@ -120,6 +128,15 @@ class SourceMap:
     def key(self, path: Path_) -> Span | None:
         """The span of the key that leads to `path` (falls back to the value)."""
         return self.exact(path, keys=True) or self.value(path)
+
+
+def _from_state(state: dict[str, Any]) -> SourceMap:
+    smap = SourceMap.__new__(SourceMap)
+    smap.__dict__.update(state)
+    return smap
+
+
+ForkingPickler.register(SourceMap, SourceMap._whole)
 
 
 class _SpanView:

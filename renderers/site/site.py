@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.diagnostics import Code, Diagnostic
 from engine.model import Chapter, Course
+from engine.parallel import ordered_map
 from engine.text.anchors import PageAnchors
 from renderers.base import Bundle, RenderContext
 from renderers.site.assets import course_script, static_bundle
@@ -31,7 +32,6 @@ from renderers.site.pages import (
     render_progress,
     render_search,
 )
-from renderers.site.parallel import ordered_map
 from renderers.site.paths import (
     ASSETS,
     INDEX_PAGE,
@@ -152,7 +152,7 @@ class SiteBuilder:
         """Render every chapter page into the bundle (and the indexer); how many there are.
 
         Pages whose key is in the cache are taken from it; the others are rendered, on
-        several cores when `ctx.jobs` allows (renderers/site/parallel.py).
+        several cores when `ctx.jobs` allows (engine/parallel.py).
         """
         numbered = self.course.numbered_chapters()
         # Chapter pages share one folder, so a link between them is the file name.

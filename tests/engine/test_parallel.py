@@ -1,4 +1,4 @@
-"""Rendering in forked workers: same results, same order, failures surfaced or absorbed."""
+"""Work in forked workers: same results, same order, failures surfaced or absorbed."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import PurePosixPath
 
 import pytest
 
+from engine.parallel import CHUNK, WorkerError, can_fork, ordered_map
 from renderers.base import RenderContext
 from renderers.site import HtmlOptions, HtmlRenderer
-from renderers.site.parallel import CHUNK, WorkerError, can_fork, ordered_map
 from tests.renderers.site.html_helpers import make_course
 
 PARENT = os.getpid()

@@ -1,20 +1,20 @@
-"""Rendering on several cores: a fork-context ProcessPoolExecutor, results back in order.
+"""Work on several cores: a fork-context ProcessPoolExecutor, results back in order.
 
-Rendering chapter pages is pure Python work, so threads cannot share it out. Processes
-can, and forked ones inherit everything rendering needs (the loaded course, the
-templates, the Markdown parser, the function and the items themselves) instead of
-receiving it pickled: only a chunk number goes out to a worker and a chunk's results
-come back.
+Loading chapter files and rendering chapter pages are pure Python work, so threads cannot
+share it out. Processes can, and forked ones inherit everything the work needs (the
+loaded course, the templates, the Markdown parser, the function and the items
+themselves) instead of receiving it pickled: only a chunk number goes out to a worker and
+a chunk's results come back.
 
 The items are cut into chunks dealt out in turn to this process and to the workers;
-this process renders its first chunk before forking the workers (so they inherit what
-rendering set up), then its other chunks, and takes the workers' chunks as they arrive, so the
+this process does its first chunk before forking the workers (so they inherit what the
+work set up), then its other chunks, and takes the workers' chunks as they arrive, so the
 results come out in the items' order while the workers are still busy (the search
 index is fed in that order). A worker that dies only costs time: its chunks, and those
-of the pool it broke, are then rendered here. An exception in a worker is raised here,
+of the pool it broke, are then done here. An exception in a worker is raised here,
 with the worker's traceback. When the caller stops early (an error, Ctrl-C, a closed
 generator) the workers are killed rather than waited for: nobody will read what they
-are rendering.
+are doing.
 
 Forking is used only on Linux and before the caller has started threads of its own
 (`ordered_map` forks when first iterated).
@@ -60,7 +60,7 @@ def ordered_map(
         yield from map(func, items)
         return
     owners = [n % (workers + 1) for n in range(len(chunks))]  # 0: this process
-    # This process renders its first chunk before forking: what rendering makes once
+    # This process does its first chunk before forking: what the work makes once
     # (compiled templates, loaded lexers, the MathML of the course's notation, the texts
     # many chapters share) is then inherited by the workers, not made again in each.
     first = [func(item) for item in chunks[0]]
@@ -99,13 +99,13 @@ def _take(future: Future[list[Result]]) -> list[Result] | None:
         return None
     except Exception as error:
         # The pool chains the worker's formatted traceback as the cause.
-        raise WorkerError(f"rendering in a worker process failed:\n{error.__cause__}") from error
+        raise WorkerError(f"a worker process failed:\n{error.__cause__}") from error
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
     """Kill and reap the pool's workers. concurrent.futures has no public way to do this
     before Python 3.14 (`terminate_workers`), and `shutdown` waits for the chunks being
-    rendered; a pool whose launch failed half-way would not even reap those it started."""
+    worked on; a pool whose launch failed half-way would not even reap those it started."""
     processes: dict[int, multiprocessing.Process] = getattr(pool, "_processes", None) or {}
     for process in list(processes.values()):
         with contextlib.suppress(OSError):
@@ -124,9 +124,9 @@ def _start_worker(func: Callable[[Any], Any], chunks: list[Sequence[Any]]) -> No
     # Ctrl-C reaches the whole process group: the parent handles it (and kills the
     # workers); a worker must not die with a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Yield to the parent: it takes the results in order and assembles the site, so
-    # what it does is on the critical path; a worker's chunks only have to be ready in
-    # time.
+    # Yield to the parent: it takes the results in order and puts them together (the
+    # site, the course), so what it does is on the critical path; a worker's chunks only
+    # have to be ready in time.
     with contextlib.suppress(OSError):
         os.nice(5)
 
