@@ -191,7 +191,7 @@ def _check_course(path: str | Path, cache: LoadCache | None, jobs: int | None) -
     course._root = str(root)
     smaps = {key: smap for key, (_, smap) in chapters.items()}
     if cache is None:
-        diags.extend(check_rules(course, course_file, loaded.source_map, smaps))
+        diags.extend(check_rules(course, course_file, loaded.source_map, smaps, jobs=jobs))
     else:
         diags.extend(cache.course_rules.check(course, course_file, loaded.source_map, smaps,
                                               cache.rules))

@@ -1,5 +1,5 @@
-"""A large course's chapter files are read by forked workers, with the same result as one
-process: the same chapters, spans, diagnostics and order."""
+"""A large course's chapter files are read, and its chapters checked, by forked workers,
+with the same result as one process: the same chapters, spans, diagnostics and order."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from engine import parallel
+from engine.checking import rules
+from engine.diagnostics import Code
 from engine.loading import loader
 from engine.loading.loader import check_course
 
@@ -18,9 +20,10 @@ COMPLETE_COURSE = Path(__file__).resolve().parents[2] / "fixtures" / "courses" /
 
 @pytest.fixture
 def every_chapter_dealt_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Reading is shared out from the first file on, a chapter per chunk, and each read
-    leaves the reading process's pid in the returned file."""
+    """Reading and checking are shared out from the first chapter on, a chapter per chunk,
+    and each read leaves the reading process's pid in the returned file."""
     monkeypatch.setattr(loader, "PARALLEL_LOAD_MIN", 1)
+    monkeypatch.setattr(rules, "PARALLEL_RULES_MIN", 1)
     monkeypatch.setattr(parallel, "CHUNK", 1)
     pids = tmp_path / "pids"
     read = loader._read_chapter
@@ -78,3 +81,31 @@ def test_a_broken_file_a_worker_read_is_reported_at_its_line(
     assert [str(d) for d in shared.diagnostics] == [str(d) for d in alone.diagnostics]
     files = {Path(d.span.file).name for d in shared.diagnostics if d.span is not None}
     assert {"02-values.yaml", "01-structures.yaml"} <= files
+
+
+def test_a_mistake_a_worker_found_in_a_chapters_rules_is_reported_the_same(
+    tmp_path: Path, every_chapter_dealt_out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _course(tmp_path)
+    # The second chapter listed: a worker's (chunks are dealt out in turn).
+    values = root / "01-basics" / "02-values.yaml"
+    values.write_text(values.read_text(encoding="utf-8").replace("    accept: [h_t]\n", ""),
+                      encoding="utf-8")
+    checked = tmp_path / "checked"
+    check = rules._chapter_rules
+
+    def check_and_say_where(course, chapter, smap):  # type: ignore[no-untyped-def]
+        with open(checked, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        yield from check(course, chapter, smap)
+
+    monkeypatch.setattr(rules, "_chapter_rules", check_and_say_where)
+    alone = check_course(root, jobs=1)
+    checked.unlink()
+    shared = check_course(root, jobs=2)
+
+    assert len(set(checked.read_text().split())) == 2
+    assert [str(d) for d in shared.diagnostics] == [str(d) for d in alone.diagnostics]
+    [missing] = [d for d in shared.diagnostics if d.code is Code.NO_ANSWER]
+    assert "'text-case'" in missing.message
+    assert missing.span is not None and Path(missing.span.file).name == "02-values.yaml"
