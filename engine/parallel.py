@@ -10,8 +10,12 @@ The items are cut into chunks dealt out in turn to this process and to the worke
 this process does its first chunk before forking the workers (so they inherit what the
 work set up), then its other chunks, and takes the workers' chunks as they arrive, so the
 results come out in the items' order while the workers are still busy (the search
-index is fed in that order). A worker that dies only costs time: its chunks, and those
-of the pool it broke, are then done here. An exception in a worker is raised here,
+index is fed in that order). This process never sits idle while there is work it may
+do: a worker's chunk that no worker has started yet it takes back and does itself, and
+while a worker is busy with the chunk due next, it does the next chunks it can (a few at
+most) and keeps their results for their turn. So whichever side is faster does more.
+A worker that dies only costs time: its chunks, and those of the pool it broke, are then
+done here. An exception in a worker is raised here,
 with the worker's traceback. When the caller stops early (an error, Ctrl-C, a closed
 generator) the workers are killed rather than waited for: nobody will read what they
 are doing.
@@ -81,14 +85,50 @@ def ordered_map(
             finished = True
             return
         yield from first
-        for n, chunk in enumerate(chunks[1:], 1):
-            results = _take(futures[n]) if owners[n] else None
-            yield from results if results is not None else map(func, chunk)
+        # Chunks done here before their turn, while a worker had the one due.
+        ahead: dict[int, list[Result]] = {}
+        # Each worker keeps its first chunk, whoever gets there first: it was forked for it.
+        kept = set(sorted(futures)[:workers])
+        for n in range(1, len(chunks)):
+            future = futures.get(n)
+            while n not in ahead and future is not None and not future.done():
+                later = _next_free(n, chunks, futures, ahead, kept)
+                if later is None:
+                    break
+                ahead[later] = [func(item) for item in chunks[later]]
+            results = ahead.pop(n, None)
+            if results is None and future is not None and (n in kept or not future.cancel()):
+                results = _take(future)
+            yield from results if results is not None else map(func, chunks[n])
         finished = True
     finally:
         if not finished:
             _kill_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+AHEAD = 8
+"""Chunks this process may do before their turn while a worker has the one due: enough
+to cover a slow chunk, few enough that the results kept waiting stay small."""
+
+
+def _next_free(
+    due: int, chunks: list[Sequence[Item]], futures: dict[int, Future[list[Result]]],
+    ahead: dict[int, list[Result]], kept: set[int],
+) -> int | None:
+    """A chunk after `due`, within `AHEAD`, that this process may do now: the first of its
+    own, else the last of the workers' that none has started (taken back from the pool;
+    the last, so that the workers keep the ones they are about to reach), `kept` aside."""
+    window = [later for later in range(due + 1, min(due + 1 + AHEAD, len(chunks)))
+              if later not in ahead]
+    for later in window:
+        if later not in futures:
+            return later
+    for later in reversed(window):
+        if later not in kept and futures[later].cancel():
+            del futures[later]
+            return later
+    return None
 
 
 def _take(future: Future[list[Result]]) -> list[Result] | None:

@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import signal
 import time
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -189,3 +189,42 @@ def test_workers_leave_ctrl_c_to_this_process() -> None:
     # The terminal sends SIGINT to the whole process group; only this process acts on it.
     results = list(ordered_map(report_sigint, list(range(CHUNK * 4)), 2))
     assert results[CHUNK:CHUNK * 2] == [1] * CHUNK
+
+
+class WorkerWaitsForTheParent:
+    """square_and_pid, but the worker's first chunk (chunk 1) does not end until this
+    process has done an item of chunk `chunk`, which it can only do before chunk 1's
+    turn: the ordered results would otherwise wait for a worker that waits for them."""
+
+    def __init__(self, flag: Path, chunk: int) -> None:
+        self.flag, self.chunk = flag, chunk
+
+    def __call__(self, n: int) -> tuple[int, int]:
+        if os.getpid() == PARENT and n // CHUNK == self.chunk:
+            self.flag.touch()
+        elif os.getpid() != PARENT and n == CHUNK:
+            deadline = time.monotonic() + 20
+            while not self.flag.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert self.flag.exists(), "this process waited for the worker instead"
+        return square_and_pid(n)
+
+
+def test_this_process_does_its_later_chunks_while_a_worker_has_the_one_due(
+    tmp_path: Path,
+) -> None:
+    items = list(range(CHUNK * 6))
+    # Chunks alternate: 0, 2, 4 are this process's own.
+    results = list(ordered_map(WorkerWaitsForTheParent(tmp_path / "flag", 2), items, 2))
+    assert [value for value, _ in results] == [n * n for n in items]
+    assert results[CHUNK][1] != PARENT
+
+
+def test_a_chunk_no_worker_has_started_is_taken_back_and_done_here(tmp_path: Path) -> None:
+    items = list(range(CHUNK * 8))
+    # Chunk 5 is a worker's; while the worker is held in chunk 1 (chunk 3 waits in its
+    # queue), only this process can do it.
+    results = list(ordered_map(WorkerWaitsForTheParent(tmp_path / "flag", 5), items, 2))
+    assert [value for value, _ in results] == [n * n for n in items]
+    assert {pid for _, pid in results[CHUNK * 5:CHUNK * 6]} == {PARENT}
+    assert results[CHUNK][1] != PARENT
