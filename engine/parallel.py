@@ -15,10 +15,9 @@ do: a worker's chunk that no worker has started yet it takes back and does itsel
 while a worker is busy with the chunk due next, it does the next chunks it can (a few at
 most) and keeps their results for their turn. So whichever side is faster does more.
 A worker that dies only costs time: its chunks, and those of the pool it broke, are then
-done here. An exception in a worker is raised here,
-with the worker's traceback. When the caller stops early (an error, Ctrl-C, a closed
-generator) the workers are killed rather than waited for: nobody will read what they
-are doing.
+done here. An exception in a worker is raised here, with the worker's traceback. When the
+caller stops early (an error, Ctrl-C, a closed generator) the workers are killed rather
+than waited for: nobody will read what they are doing.
 
 Forking is used only on Linux and before the caller has started threads of its own
 (`ordered_map` forks when first iterated).
@@ -109,7 +108,8 @@ def ordered_map(
 
 AHEAD = 8
 """Chunks this process may do before their turn while a worker has the one due: enough
-to cover a slow chunk, few enough that the results kept waiting stay small."""
+to cover a slow chunk, few enough that the results kept waiting stay small (160 pages
+of a site, some 13 MB)."""
 
 
 def _next_free(

@@ -79,16 +79,18 @@ def check_rules(
     checked = ordered_map(lambda chapter: list(_chapter_rules(course, chapter,
                                                               maps.get(chapter.path))),
                           todo, processes)
-    for chapter in course.chapters:
-        known = memo.get(chapter.path) if memo is not None else None
-        if known is not None and known[0] is chapter:
-            out.extend(known[1])
-            continue
-        found = next(checked)
-        if memo is not None:
-            memo[chapter.path] = (chapter, found)
-        out.extend(found)
-    checked.close()
+    try:
+        for chapter in course.chapters:
+            known = memo.get(chapter.path) if memo is not None else None
+            if known is not None and known[0] is chapter:
+                out.extend(known[1])
+                continue
+            found = next(checked)
+            if memo is not None:
+                memo[chapter.path] = (chapter, found)
+            out.extend(found)
+    finally:
+        checked.close()  # a failure here stops the workers at once
     return out
 
 

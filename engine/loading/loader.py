@@ -297,8 +297,8 @@ and the diagnostics reading it gave."""
 
 PARALLEL_LOAD_MIN = 200
 """Chapter files to read from which forked workers share the reading (engine/parallel.py):
-about 0.7 ms a file, against some 30 ms to start the workers and 0.3 ms a chapter to send
-it back pickled."""
+a file takes about 0.7 ms to read, and 0.3 ms more to send back pickled from a worker, so
+a few files are not worth starting one."""
 
 
 def _read_chapters(
