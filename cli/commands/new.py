@@ -74,7 +74,7 @@ def new() -> None:
 def new_course(name: str, title: str | None) -> None:
     """Create a course folder NAME with one chapter, ready for `lessonkit check`."""
     from engine.json_schema import schema_text
-    from engine.loading.loader import slug
+    from engine.loading.chapter_files import slug
 
     root = Path(name)
     if root.exists() and any(root.iterdir()):
@@ -107,7 +107,7 @@ def new_course(name: str, title: str | None) -> None:
 )
 def new_chapter(path: str, title: str | None, section_id: str | None) -> None:
     """Create the chapter file PATH (inside a course folder) and list it in course.yaml."""
-    from engine.loading.loader import COURSE_FILE, slug
+    from engine.loading.chapter_files import COURSE_FILE, slug
     from engine.loading.source import load_yaml_file
 
     target = Path(path)

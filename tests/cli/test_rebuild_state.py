@@ -14,7 +14,7 @@ from cli.commands import serve as serve_module
 from cli.commands.serve import build_html, serving_rebuild
 from cli.rebuild import RebuildState
 from engine.diagnostics import Code
-from engine.loading import loader
+from engine.loading import chapter_files
 from renderers.site import site as site_module
 from renderers.site.reuse import SiteMemory
 
@@ -50,7 +50,7 @@ def _site(out: Path) -> dict[str, bytes]:
 def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many chapter files were read and chapter pages rendered."""
     counts = {"read": 0, "rendered": 0}
-    read, render = loader._load_chapter, site_module.build_blocks
+    read, render = chapter_files.load_chapter, site_module.build_blocks
 
     def counting_read(*args: object, **kwargs: object) -> object:
         counts["read"] += 1
@@ -60,7 +60,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         counts["rendered"] += 1
         return render(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loader, "_load_chapter", counting_read)
+    monkeypatch.setattr(chapter_files, "load_chapter", counting_read)
     monkeypatch.setattr(site_module, "build_blocks", counting_render)
     monkeypatch.setattr(os, "cpu_count", lambda: 1)  # render here, where it is counted
     return counts

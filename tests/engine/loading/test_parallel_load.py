@@ -12,7 +12,7 @@ import pytest
 from engine import parallel
 from engine.checking import rules
 from engine.diagnostics import Code
-from engine.loading import loader
+from engine.loading import chapter_files
 from engine.loading.loader import check_course
 
 COMPLETE_COURSE = Path(__file__).resolve().parents[2] / "fixtures" / "courses" / "complete"
@@ -22,18 +22,18 @@ COMPLETE_COURSE = Path(__file__).resolve().parents[2] / "fixtures" / "courses" /
 def every_chapter_dealt_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Reading and checking are shared out from the first chapter on, a chapter per chunk,
     and each read leaves the reading process's pid in the returned file."""
-    monkeypatch.setattr(loader, "PARALLEL_LOAD_MIN", 1)
+    monkeypatch.setattr(chapter_files, "PARALLEL_LOAD_MIN", 1)
     monkeypatch.setattr(rules, "PARALLEL_RULES_MIN", 1)
     monkeypatch.setattr(parallel, "CHUNK", 1)
     pids = tmp_path / "pids"
-    read = loader._read_chapter
+    read = chapter_files.read_chapter
 
-    def read_and_say_where(file: loader._ChapterFile, root: Path) -> loader._Read:
+    def read_and_say_where(file: chapter_files.ChapterFile, root: Path) -> chapter_files.Read:
         with open(pids, "a", encoding="utf-8") as handle:
             handle.write(f"{os.getpid()}\n")
         return read(file, root)
 
-    monkeypatch.setattr(loader, "_read_chapter", read_and_say_where)
+    monkeypatch.setattr(chapter_files, "read_chapter", read_and_say_where)
     return pids
 
 
