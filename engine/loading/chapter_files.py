@@ -88,11 +88,14 @@ def read_chapters(
             stamps[file.key] = stamp
             todo.append(file)
     processes = (jobs or os.cpu_count() or 1) if len(todo) >= PARALLEL_LOAD_MIN else 1
-    for file, done in zip(todo, ordered_map(functools.partial(read_chapter, root=root),
-                                            todo, processes), strict=True):
-        found[file.key] = done
-        if cache is not None:
-            cache.chapters[file.key] = (stamps[file.key], *done)
+    read = ordered_map(functools.partial(read_chapter, root=root), todo, processes)
+    try:
+        for file, done in zip(todo, read, strict=True):
+            found[file.key] = done
+            if cache is not None:
+                cache.chapters[file.key] = (stamps[file.key], *done)
+    finally:
+        read.close()  # a failure here stops the workers at once
     return found
 
 
