@@ -52,6 +52,12 @@ def can_fork() -> bool:
     return sys.platform == "linux" and hasattr(os, "fork")
 
 
+def processes_for(items: int, jobs: int | None, minimum: int) -> int:
+    """How many processes share `items` items of work: `jobs` (default one per CPU) from
+    `minimum` items on, below that this process alone (starting workers would cost more)."""
+    return (jobs or os.cpu_count() or 1) if items >= minimum else 1
+
+
 def ordered_map(
     func: Callable[[Item], Result], items: Sequence[Item], processes: int
 ) -> Generator[Result, None, None]:

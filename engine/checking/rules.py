@@ -9,7 +9,6 @@ engine/diagnostics.py.
 from __future__ import annotations
 
 import functools
-import os
 import warnings
 from collections.abc import Iterator
 
@@ -39,7 +38,7 @@ from engine.model import (
     TrueFalse,
 )
 from engine.node import Node
-from engine.parallel import ordered_map
+from engine.parallel import ordered_map, processes_for
 from engine.span import Span
 
 
@@ -75,7 +74,7 @@ def check_rules(
         known = memo.get(chapter.path) if memo is not None else None
         if known is None or known[0] is not chapter:
             todo.append(chapter)
-    processes = (jobs or os.cpu_count() or 1) if len(todo) >= PARALLEL_RULES_MIN else 1
+    processes = processes_for(len(todo), jobs, PARALLEL_RULES_MIN)
     checked = ordered_map(lambda chapter: list(_chapter_rules(course, chapter,
                                                               maps.get(chapter.path))),
                           todo, processes)

@@ -19,7 +19,7 @@ from engine.loading.source import load_yaml_file
 from engine.loading.source_map import SourceMap
 from engine.loading.validate import errors_to_diagnostics
 from engine.model import Chapter
-from engine.parallel import ordered_map
+from engine.parallel import ordered_map, processes_for
 
 if TYPE_CHECKING:
     from engine.loading.loader import LoadCache
@@ -87,7 +87,7 @@ def read_chapters(
         else:
             stamps[file.key] = stamp
             todo.append(file)
-    processes = (jobs or os.cpu_count() or 1) if len(todo) >= PARALLEL_LOAD_MIN else 1
+    processes = processes_for(len(todo), jobs, PARALLEL_LOAD_MIN)
     read = ordered_map(functools.partial(read_chapter, root=root), todo, processes)
     try:
         for file, done in zip(todo, read, strict=True):

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from engine.loading.rule_cache import RuleCache
 
 
-
 @dataclass
 class CheckResult:
     """A course (None when it has errors) and every diagnostic, sorted by file and line."""
