@@ -19,6 +19,14 @@ done here. An exception in a worker is raised here, with the worker's traceback.
 caller stops early (an error, Ctrl-C, a closed generator) the workers are killed rather
 than waited for: nobody will read what they are doing.
 
+Results come back through one pipe, read by the pool's thread in this process, which
+needs the GIL for every read while this process's own thread is busy with its chunks.
+With a 64 kB pipe and the default 5 ms switch interval, a chunk of twenty site pages
+(1.6 MB) took 25 reads and some 125 ms, during which the worker sat blocked on the full
+pipe: it was idle more than half of the time. So the pipe is widened to 1 MB and the
+switch interval shortened while the map runs; the worker is then busy all the time, and
+a 1000-chapter site is built 10-15 % faster.
+
 Forking is used only on Linux and before the caller has started threads of its own
 (`ordered_map` forks when first iterated).
 """
@@ -77,6 +85,9 @@ def ordered_map(
     # fork context), so func may be a bound method over unpicklable state.
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start_worker, initargs=(func, chunks))
+    _widen_result_pipe(pool)
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, RECEIVING_SWITCH_INTERVAL))
     finished = False
     try:
         try:
@@ -110,6 +121,35 @@ def ordered_map(
         if not finished:
             _kill_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+        sys.setswitchinterval(switch_interval)
+
+
+RESULT_PIPE_BYTES = 1 << 20
+"""The size asked for the pipe the results come back through: a chunk of site pages in
+one or two reads (Linux lets anyone have up to /proc/sys/fs/pipe-max-size, 1 MB by
+default)."""
+
+RECEIVING_SWITCH_INTERVAL = 0.001
+"""The GIL switch interval (seconds) while a map runs, so that the thread receiving the
+workers' results gets its turn soon after the pipe has data."""
+
+
+def _widen_result_pipe(pool: ProcessPoolExecutor) -> int | None:
+    """Widen the pipe of `pool`'s results to `RESULT_PIPE_BYTES` (before any worker has
+    started); its new size, or None where that cannot be done (not Linux, a lower limit,
+    or another layout of the pool's internals, which have no public way to reach it)."""
+    try:
+        import fcntl  # POSIX only
+    except ImportError:
+        return None
+    reader = getattr(getattr(pool, "_result_queue", None), "_reader", None)
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if reader is None or set_size is None:
+        return None
+    try:
+        return fcntl.fcntl(reader.fileno(), set_size, RESULT_PIPE_BYTES)
+    except OSError:
+        return None
 
 
 AHEAD = 8

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
 import signal
+import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 
 import pytest
 
-from engine.parallel import CHUNK, WorkerError, can_fork, ordered_map
+from engine.parallel import (
+    CHUNK,
+    RECEIVING_SWITCH_INTERVAL,
+    RESULT_PIPE_BYTES,
+    WorkerError,
+    _widen_result_pipe,
+    can_fork,
+    ordered_map,
+)
 from renderers.base import RenderContext
 from renderers.site import HtmlOptions, HtmlRenderer
 from tests.renderers.site.html_helpers import make_course
@@ -228,3 +239,41 @@ def test_a_chunk_no_worker_has_started_is_taken_back_and_done_here(tmp_path: Pat
     assert [value for value, _ in results] == [n * n for n in items]
     assert {pid for _, pid in results[CHUNK * 5:CHUNK * 6]} == {PARENT}
     assert results[CHUNK][1] != PARENT
+
+
+def test_the_results_pipe_holds_a_chunk_of_pages() -> None:
+    # A chunk of site pages is some 1.6 MB: through the default 64 kB pipe it took 25
+    # reads, each waiting for the GIL, while the worker waited on the full pipe.
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        size = _widen_result_pipe(pool)
+        assert size is not None and size >= min(RESULT_PIPE_BYTES, limit)
+        reader = pool._result_queue._reader  # type: ignore[attr-defined]
+        assert fcntl.fcntl(reader.fileno(), fcntl.F_GETPIPE_SZ) == size
+        assert pool.submit(str.upper, "x" * (3 * RESULT_PIPE_BYTES)).result() == "X" * (
+            3 * RESULT_PIPE_BYTES)
+    finally:
+        pool.shutdown()
+
+
+def page_of(n: int) -> tuple[str, float]:
+    """A result the size of a site page, and the switch interval it was made under."""
+    return f"{n}" * 80_000, sys.getswitchinterval()
+
+
+@pytest.mark.parametrize("stop_early", [False, True])
+def test_the_receiving_thread_gets_the_gil_soon_while_a_map_runs(stop_early: bool) -> None:
+    before = sys.getswitchinterval()
+    items = list(range(CHUNK * 6))
+    results = ordered_map(page_of, items, 2)
+    seen = []
+    for n, (page, interval) in enumerate(results):
+        assert page == f"{n}" * 80_000
+        seen.append(interval)
+        if stop_early and n == CHUNK:
+            results.close()
+            break
+    assert sys.getswitchinterval() == before
+    # What this process made was made under the short interval, and it is given back.
+    assert seen[0] == before and RECEIVING_SWITCH_INTERVAL in seen[CHUNK:]
