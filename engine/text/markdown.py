@@ -35,6 +35,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from engine.text.anchors import PageAnchors
+from engine.text.fast_lexing import faster
 from engine.text.markdown_dialect import (
     is_plain,
     new_parser,
@@ -59,7 +60,7 @@ _FORMATTER = HtmlFormatter(nowrap=True)
 @lru_cache(maxsize=64)
 def _lexer(language: str) -> Lexer | None:
     try:
-        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
+        return faster(get_lexer_by_name(language, stripnl=False, ensurenl=False))
     except ClassNotFound:
         return None
 
