@@ -9,10 +9,18 @@ loop.
 Here the rules of a state are joined into one alternation, each rule a named group.
 Python's `re` tries the branches of an alternation in order and takes the first that
 matches, which is what the lexer's loop does, so the match is the same; the group that
-matched names the rule. A rule whose action needs the match's own groups (`bygroups`,
-`using`) is matched once more with its own pattern, so that its group numbers are its
-own. The rest of the loop (actions, state changes, the fallbacks at an unmatched
-character) is Pygments' own, copied from `RegexLexer.get_tokens_unprocessed`.
+matched names the rule. And a branch is only there for the characters a match of its
+rule can begin with (engine/text/first_chars.py): the alternation tried where the text
+has a `#` holds the comment rule and the few others that can start with one. A rule
+whose action needs the match's own groups (`bygroups`, `using`) is matched once more
+with its own pattern, so that its group numbers are its own. The rest of the loop
+(actions, state changes, the fallbacks at an unmatched character) is Pygments' own,
+copied from `RegexLexer.get_tokens_unprocessed`.
+
+On the 13,353 files of the standard library the Python lexer took 33.7 s instead of
+150.8 (4.5 times faster), 1.16 ms instead of 2.27 for a cell of the sample course, with
+the same tokens for every file; joining alone, without the choice by character, gained
+a tenth.
 
 A state keeps the one-by-one loop where a rule could not be joined: a backreference or
 a conditional group (they count groups, which joining renumbers), a name used by two
@@ -34,6 +42,8 @@ from typing import Any
 from pygments.lexer import Lexer, RegexLexer
 from pygments.token import Error, Whitespace, _TokenType
 
+from engine.text.first_chars import CharTest, first_char_test
+
 _COUNTS_GROUPS = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 """A backreference or a conditional group: joined with other rules, the group numbers
 they use would point elsewhere."""
@@ -45,8 +55,37 @@ flags on its branch."""
 
 Rule = tuple[Callable[..., Any], Any, Any]
 """A processed rule of a Pygments lexer: the pattern's `match`, the action, the new state."""
-JoinedState = tuple[Callable[[str, int], "re.Match[str] | None"], dict[str, int]]
-"""A state's joined pattern's `match`, and the rule index of each branch's group name."""
+Matcher = tuple[Callable[[str, int], "re.Match[str] | None"], dict[str, int]] | None
+"""A joined pattern's `match`, and the rule index of each branch's group name; None where
+no rule can match."""
+
+
+class JoinedState:
+    """The rules of one state, joined: for each character, the alternation of the rules
+    a match can begin with it (engine/text/first_chars.py), in their order, made when the
+    character is first met in this state."""
+
+    def __init__(self, branches: list[str], tests: list[CharTest | None]) -> None:
+        self.branches = branches
+        self.tests = tests
+        self.names = {f"_r{n}": n for n in range(len(branches))}
+        self.every_rule = self._joined(tuple(range(len(branches))))
+        self.by_char: dict[str, Matcher] = {"": self.every_rule}
+        self.by_rules: dict[tuple[int, ...], Matcher] = {}
+
+    def matcher(self, char: str) -> Matcher:
+        """The joined pattern of the rules that may match where `char` is."""
+        if char in self.by_char:
+            return self.by_char[char]
+        rules = tuple(n for n, test in enumerate(self.tests) if test is None or test(char))
+        if rules not in self.by_rules:
+            self.by_rules[rules] = self._joined(rules) if rules else None
+        found = self.by_char[char] = self.by_rules[rules]
+        return found
+
+    def _joined(self, rules: tuple[int, ...]) -> Matcher:
+        pattern = re.compile("|".join(self.branches[n] for n in rules), _JOINED_FLAGS)
+        return pattern.match, self.names
 
 
 def faster(lexer: Lexer) -> Lexer:
@@ -62,23 +101,30 @@ def faster(lexer: Lexer) -> Lexer:
 
 
 def joined_states(tokendefs: dict[str, Sequence[Rule]]) -> dict[str, JoinedState]:
-    """The joined pattern of every state whose rules can be joined."""
+    """The joined rules of every state whose rules can be joined."""
     joined: dict[str, JoinedState] = {}
     for state, rules in tokendefs.items():
-        branches = [_branch(rule[0], n) for n, rule in enumerate(rules)]
+        branches = [_branch(rule, n) for n, rule in enumerate(rules)]
         if not branches or any(b is None for b in branches):
             continue
         try:
-            pattern = re.compile("|".join(map(str, branches)), _JOINED_FLAGS)
+            joined[state] = JoinedState(
+                list(map(str, branches)),
+                [first_char_test(_pattern(rule).pattern, _pattern(rule).flags)
+                 for rule in rules])
         except re.error:
             continue  # two rules naming a group alike, flags a branch cannot scope...
-        joined[state] = (pattern.match, {f"_r{n}": n for n in range(len(rules))})
     return joined
 
 
-def _branch(match: Callable[..., Any], n: int) -> str | None:
+def _pattern(rule: Rule) -> Any:
+    """The compiled pattern of `rule` (its `match` is the pattern's bound method)."""
+    return getattr(rule[0], "__self__", None)
+
+
+def _branch(rule: Rule, n: int) -> str | None:
     """Rule `n`'s pattern as a branch of its state's alternation, or None if it cannot be one."""
-    compiled = getattr(match, "__self__", None)
+    compiled = _pattern(rule)
     if not isinstance(compiled, re.Pattern) or not isinstance(compiled.pattern, str):
         return None
     if compiled.flags & (re.ASCII | re.LOCALE) or _COUNTS_GROUPS.search(compiled.pattern):
@@ -114,9 +160,12 @@ def _lex(
         rule: Rule | None = None
         m: Any = None
         if state_joined is not None:
-            m = state_joined[0](text, pos)
+            char = text[pos:pos + 1]
+            by_char = state_joined.by_char
+            matcher = by_char[char] if char in by_char else state_joined.matcher(char)
+            m = matcher[0](text, pos) if matcher is not None else None
             if m is not None:
-                rule = statetokens[state_joined[1][m.lastgroup]]
+                rule = statetokens[matcher[1][m.lastgroup]]  # type: ignore[index]
         else:
             for candidate in statetokens:
                 m = candidate[0](text, pos)
