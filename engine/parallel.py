@@ -198,6 +198,14 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
             process.kill()
     for process in list(processes.values()):
         process.join()
+    # A worker killed while writing its results leaves half a message in the pipe, and
+    # the pool's thread would wait for the rest for ever: this process holds the pipe's
+    # write end too. Closing it, with every worker dead, ends the pipe instead; the pool
+    # then reports itself broken and its thread stops.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()
 
 
 # What a worker inherited from the fork: set by `_start_worker` in the worker only.

@@ -6,7 +6,9 @@ import fcntl
 import multiprocessing
 import os
 import signal
+import struct
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
@@ -18,6 +20,7 @@ from engine.parallel import (
     RECEIVING_SWITCH_INTERVAL,
     RESULT_PIPE_BYTES,
     WorkerError,
+    _kill_workers,
     _widen_result_pipe,
     can_fork,
     ordered_map,
@@ -277,3 +280,18 @@ def test_the_receiving_thread_gets_the_gil_soon_while_a_map_runs(stop_early: boo
     assert sys.getswitchinterval() == before
     # What this process made was made under the short interval, and it is given back.
     assert seen[0] == before and RECEIVING_SWITCH_INTERVAL in seen[CHUNK:]
+
+
+def test_a_worker_killed_half_way_through_its_results_does_not_hang_the_pool() -> None:
+    # What a worker killed while writing a chunk's results leaves: a message header and
+    # part of its bytes. The pool's thread, reading the rest, must not wait for ever.
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    assert pool.submit(abs, -1).result(timeout=30) == 1  # its thread is reading now
+    writer = pool._result_queue._writer  # type: ignore[attr-defined]
+    os.write(writer.fileno(), struct.pack("!i", 1000) + b"x" * 10)
+    time.sleep(0.2)  # the thread has the header and waits for the other 990 bytes
+    stopping = threading.Thread(target=lambda: (_kill_workers(pool), pool.shutdown()),
+                                daemon=True)
+    stopping.start()
+    stopping.join(timeout=30)
+    assert not stopping.is_alive(), "the pool's thread still waits for the rest"
