@@ -1,9 +1,10 @@
-"""The joined-pattern lexers (engine.text.fast_lexing) give Pygments' own tokens.
+"""The lexers that try only the rules that can match (engine.text.fast_lexing) give
+Pygments' own tokens.
 
 On every code cell and fenced code block of the sample course and the complete fixture
 course, on files of the standard library lexed as Python, and on the same files fed to
 lexers of other languages (whatever the input, the tokens must be the same), and on a
-lexer made to use what joining cannot carry.
+lexer made of the awkward cases.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pygments.token import Keyword, Name, Number, Punctuation, String, Text
 
 from engine.loading.loader import load_course
 from engine.text import markdown
-from engine.text.fast_lexing import faster, joined_states
+from engine.text.fast_lexing import StateRules, faster
 from tests.engine.text.test_markdown_fast import _course_texts
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -48,12 +49,14 @@ def _course_code(root: Path) -> list[tuple[str, str]]:
     return found
 
 
-def test_the_python_lexer_is_joined_in_every_state() -> None:
+def test_most_rules_of_the_python_lexer_are_skipped_where_they_cannot_match() -> None:
     # Else the comparisons below would compare Pygments with itself.
-    lexer = _plain("python")
-    joined = joined_states(lexer._tokens)  # type: ignore[attr-defined]
-    assert set(joined) == set(lexer._tokens)  # type: ignore[attr-defined]
-    assert markdown._lexer("python").get_tokens_unprocessed.func.__name__ == "_lex"  # type: ignore[union-attr,attr-defined]
+    lexer = markdown._lexer("python")
+    assert lexer is not None
+    states: dict[str, StateRules] = lexer.get_tokens_unprocessed.args[1]  # type: ignore[attr-defined]
+    root = states["root"]
+    assert len(root.for_char("#")) < len(root.rules) / 5
+    assert len(root.for_char("x")) < len(root.rules) / 2
 
 
 @pytest.mark.parametrize("root", COURSES, ids=["sample", "complete"])
@@ -82,8 +85,8 @@ def test_other_lexers_give_pygments_tokens_on_any_text(language: str) -> None:
 
 
 class Awkward(RegexLexer):
-    """Rules joining cannot carry next to rules it can: a backreference, flags of a rule's
-    own, groups for `bygroups`, state changes and characters no rule matches."""
+    """A backreference, flags of a rule's own, groups for `bygroups`, a rule matching the
+    empty string, state changes and characters no rule matches."""
 
     tokens = {  # noqa: RUF012 (Pygments' own class attribute)
         "root": [
@@ -99,17 +102,17 @@ class Awkward(RegexLexer):
             default("#pop"),
         ],
         "quoted": [
-            (r"([^'\"]*)(['\"])\1", String),  # a backreference: this state stays unjoined
+            (r"([^'\"]*)(['\"])\1", String),
             (r"[^'\"]+", String),
             (r"['\"]", String, "#pop"),
         ],
     }
 
 
-def test_rules_joining_cannot_carry_keep_pygments_own_loop() -> None:
+def test_awkward_rules_give_pygments_tokens() -> None:
     plain, fast = Awkward(), faster(Awkward())
-    assert set(joined_states(plain._tokens)) == {"root", "block"}  # type: ignore[attr-defined]
-    for text in ["BEGIN 1 2 end x=42 'ab'a' \"q\" ?! begin\n7 ¿", "", "\n\n€", "x=1y=2"]:
+    for text in ["BEGIN 1 2 end x=42 'ab'a' \"q\" ?! begin\n7 ¿", "", "\n\n€", "x=1y=2",
+                 "bEgIn end begin"]:
         _assert_same_tokens(plain, fast, text)
 
 
