@@ -142,7 +142,7 @@ def _widen_result_pipe(pool: ProcessPoolExecutor) -> int | None:
         import fcntl  # POSIX only
     except ImportError:
         return None
-    reader = getattr(getattr(pool, "_result_queue", None), "_reader", None)
+    reader = _result_pipe_end(pool, "_reader")
     set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
     if reader is None or set_size is None:
         return None
@@ -150,6 +150,12 @@ def _widen_result_pipe(pool: ProcessPoolExecutor) -> int | None:
         return fcntl.fcntl(reader.fileno(), set_size, RESULT_PIPE_BYTES)
     except OSError:
         return None
+
+
+def _result_pipe_end(pool: ProcessPoolExecutor, end: str) -> Any:
+    """The `_reader` or `_writer` connection of `pool`'s result queue, or None where the
+    pool's internals (which have no public way to reach them) are laid out otherwise."""
+    return getattr(getattr(pool, "_result_queue", None), end, None)
 
 
 AHEAD = 8
@@ -202,7 +208,7 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
     # the pool's thread would wait for the rest for ever: this process holds the pipe's
     # write end too. Closing it, with every worker dead, ends the pipe instead; the pool
     # then reports itself broken and its thread stops.
-    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    writer = _result_pipe_end(pool, "_writer")
     if writer is not None:
         with contextlib.suppress(OSError):
             writer.close()
