@@ -295,7 +295,11 @@ class Chapter(Node):
     @property
     def path(self) -> str:
         """The chapter file, relative to the course folder (POSIX separators)."""
-        return self._path
+        # Read from pydantic's dict of private attributes directly: `self._path` goes
+        # through `BaseModel.__getattr__` (3 us against 0.1), and a rebuild in `serve`
+        # asks each chapter of the course for its path a few times.
+        path: str = self.__pydantic_private__["_path"]  # type: ignore[index]
+        return path
 
     @property
     def questions(self) -> list[QuestionType]:

@@ -106,7 +106,10 @@ class SiteBuilder:
             self.course, self.catalog, self.site, shards, self.memory.question_lists)
         self.cache.close()
         self.memory.end_build()
-        return dict(sorted(self.bundle.items()))
+        # By the paths' parts, the order paths compare in: the same order, without a
+        # Python-level comparison of paths for each step of the sort (a tenth of an edit's
+        # rebuild in `serve` at 1000 chapters).
+        return dict(sorted(self.bundle.items(), key=lambda item: item[0].parts))
 
     def _other_pages(self) -> None:
         """The index and search pages, the static files and the course files pages use."""
