@@ -10,7 +10,10 @@ deleted first):
 - `lessonkit check`, and its floor (libyaml + pydantic, benchmarks/floor_check.py);
 - `mkdocs build` (default theme and search) on the same prose;
 - the bare-work floor of the site (libyaml + pydantic + Markdown + one template + write,
-  on 2 processes, benchmarks/floor_site.py) with markdown-it-py and with markdown-it-pyrs.
+  on 2 processes, benchmarks/floor_site.py) with markdown-it-py and with markdown-it-pyrs;
+- that floor with the features it lacks that cost most, each done the plainest way with
+  the stock library (`floor_site --features`: Pygments, latex2mathml, a search index of
+  page text), to tell the work of those features from the overhead of lessonkit's code.
 
 Ratios are taken within a round, so a machine that speeds up or slows down during the
 run moves them all together; medians of the rounds are reported, with the peak resident
@@ -51,7 +54,8 @@ def real_course(n: int, search: bool = True) -> Path:
 def _commands(root: Path, plain: Path, tag: str) -> dict[str, tuple[list[str], list[Path]]]:
     """What each row runs, and the folders to delete first so that it starts cold."""
     site, plain_site = WORK / f"out-{tag}", WORK / f"out-{tag}-nosearch"
-    floor_py, floor_rs, mk_site = (WORK / f"{name}-{tag}" for name in ("floor", "floor-rs", "mk"))
+    floor_py, floor_rs, floor_features, mk_site = (
+        WORK / f"{name}-{tag}" for name in ("floor", "floor-rs", "floor-features", "mk"))
     build = [LESSONKIT, "build", "--quiet", "--format", "html", "--no-execute"]
     return {
         "build": ([*build, str(root), "--out", str(site)],
@@ -63,6 +67,8 @@ def _commands(root: Path, plain: Path, tag: str) -> dict[str, tuple[list[str], l
         "floor": ([PYTHON, "-m", "benchmarks.floor_site", str(root), str(floor_py)], [floor_py]),
         "floor pyrs": ([PYTHON, "-m", "benchmarks.floor_site", str(root), str(floor_rs),
                         "--markdown", "pyrs"], [floor_rs]),
+        "floor features": ([PYTHON, "-m", "benchmarks.floor_site", str(root), str(floor_features),
+                            "--markdown", "pyrs", "--features"], [floor_features]),
         "mkdocs": ([MKDOCS, "build", "-q", "-f", str(root / "mkdocs" / "mkdocs.yml"),
                     "-d", str(mk_site)], [mk_site]),
     }
@@ -112,6 +118,9 @@ def _real_rows(n: int, rounds: int) -> list[tuple[str, str]]:
          "template + write, 2 processes)"),
         (f"{n} real: floor pyrs", f"{cell('floor pyrs')}  (the same with markdown-it-pyrs; "
          f"py floor / this {ratio('floor', 'floor pyrs')})"),
+        (f"{n} real: floor features", f"{cell('floor features')}  (the same, with code "
+         "highlighted by stock Pygments, formulas by latex2mathml and a search index of "
+         f"page text; build / this {ratio('build', 'floor features')})"),
         (f"{n} real: edit while serving", f"{edit:.3f} s  (one chapter edited and the site "
          "rebuilt as `serve` does, median of 5; target < 0.15 s at 1000)"),
         (f"{n} real: site size", f"{size / 1e6:.1f} MB, {size / n / 1e3:.1f} kB per chapter"),
