@@ -61,33 +61,50 @@ def static_bundle() -> dict[PurePosixPath, bytes]:
     return bundle
 
 
-def _question_list(chapter: Chapter) -> list[dict[str, object]]:
-    return [{"id": q.id, "type": q.type, "points": q.points} for q in chapter.questions]
+ChapterPlace = tuple[str, int, int]
+"""Where a chapter is in the course: its section's id, the section's number, its own."""
+
+
+def _chapter_entry(chapter: Chapter, place: ChapterPlace) -> str:
+    """The chapter's entry of `course.js`'s "chapters", as JSON."""
+    section, section_number, number = place
+    return json_text({
+        "id": chapter.id,
+        "title": chapter.title,
+        "section": section,
+        "sectionNumber": section_number,
+        "number": number,
+        "url": str(chapter_page(chapter)),
+        "questions": [{"id": q.id, "type": q.type, "points": q.points}
+                      for q in chapter.questions],
+    })
+
+
+def _kept_entry(kept: PerObject[Chapter, tuple[ChapterPlace, str]], chapter: Chapter,
+                place: ChapterPlace) -> str:
+    entry = kept.get(chapter, lambda c: (place, _chapter_entry(c, place)))
+    if entry[0] != place:  # the same chapter, moved
+        entry = kept.put(chapter, (place, _chapter_entry(chapter, place)))
+    return entry[1]
 
 
 def course_script(
     course: Course, catalog: Catalog, site: SiteView, search_shards: int,
-    question_lists: PerObject[Chapter, list[dict[str, object]]],
+    chapter_entries: PerObject[Chapter, tuple[ChapterPlace, str]],
 ) -> bytes:
     """`assets/course.js`: the course outline and interface strings for the scripts.
 
-    `question_lists` holds each chapter's question list (reused in `serve` for unchanged
-    chapters).
+    `chapter_entries` holds each chapter's entry, as JSON, with the place it was made for:
+    in `serve` an unchanged chapter in the same place keeps its entry, and the file is
+    put together from the entries rather than written whole again (0.04 s of an edit's
+    0.44 s at 5000 chapters). It is what `json_text` writes of the whole: JSON text of a
+    part is the same inside the whole, escapes and all.
 
     Defines `window.LESSONKIT_COURSE` (the LMS bridge contract; see the package docstring).
     """
-    chapters = []
-    for si, ci, section, chapter in course.numbered_chapters():
-        chapters.append({
-            "id": chapter.id,
-            "title": chapter.title,
-            "section": section.id,
-            "sectionNumber": si,
-            "number": ci,
-            "url": str(chapter_page(chapter)),
-            "questions": question_lists.get(chapter, _question_list),
-        })
-    data = {
+    entries = [_kept_entry(chapter_entries, chapter, (section.id, si, ci))
+               for si, ci, section, chapter in course.numbered_chapters()]
+    before = {
         "id": course.id,
         "title": course.title,
         "version": course.version,
@@ -104,7 +121,9 @@ def course_script(
             {"id": s.id, "title": s.title, "number": si}
             for si, s in enumerate(course.sections, 1)
         ],
-        "chapters": chapters,
-        "strings": catalog.for_browser(),
     }
-    return f"window.LESSONKIT_COURSE = {json_text(data)};\n".encode()
+    after = {"strings": catalog.for_browser()}
+    # {...before, "chapters": [...entries], ...after}, written as json_text writes it.
+    data = "".join((json_text(before)[:-1], ',"chapters":[', ",".join(entries), "],",
+                    json_text(after)[1:]))
+    return f"window.LESSONKIT_COURSE = {data};\n".encode()

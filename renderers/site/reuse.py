@@ -44,6 +44,11 @@ class PerObject(Generic[Obj, Value]):
         self.current[id(obj)] = (obj, value)
         return value
 
+    def put(self, obj: Obj, value: Value) -> Value:
+        """Keep `value` for `obj` instead of what `get` gave (worked out again)."""
+        self.current[id(obj)] = (obj, value)
+        return value
+
     def end_build(self) -> None:
         """Keep what this build used, and only that, for the next one."""
         self.last, self.current = self.current, {}
@@ -64,9 +69,9 @@ class SiteMemory:
     """A hash of each chapter's model, part of its page key."""
     page_keys: PageKeys = field(default_factory=PageKeys)
     """Each page's key, with the input it was taken of."""
-    question_lists: PerObject[Chapter, list[dict[str, object]]] = field(
+    chapter_entries: PerObject[Chapter, tuple[tuple[str, int, int], str]] = field(
         default_factory=PerObject)
-    """Each chapter's question list for `course.js`."""
+    """Each chapter's entry in `course.js` (JSON), with the place it was made for."""
     labelled: PerObject[Chapter, Chapter] = field(default_factory=PerObject)
     """Each chapter with its `{{choice: ...}}` references resolved (the same object when it
     has none): an unchanged chapter keeps its labelled copy, and with it its digest."""
@@ -97,7 +102,7 @@ class SiteMemory:
     def end_build(self) -> None:
         """Keep what this build used of the per-chapter values, and only that."""
         self.chapter_digests.end_build()
-        self.question_lists.end_build()
+        self.chapter_entries.end_build()
         self.labelled.end_build()
         self.page_keys.end_build()
         self.search_records.end_build()

@@ -103,7 +103,7 @@ class SiteBuilder:
             self.bundle.update(indexer.finish())
             shards = shard_count(pages)
         self.bundle[ASSETS / "course.js"] = course_script(
-            self.course, self.catalog, self.site, shards, self.memory.question_lists)
+            self.course, self.catalog, self.site, shards, self.memory.chapter_entries)
         self.cache.close()
         self.memory.end_build()
         # By the paths' parts, the order paths compare in: the same order, without a

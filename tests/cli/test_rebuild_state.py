@@ -107,8 +107,9 @@ def test_two_states_share_nothing(tmp_path: Path, counted: dict[str, int]) -> No
 
 def test_serve_rebuilds_leave_what_a_fresh_build_writes(tmp_path: Path,
                                                          counted: dict[str, int]) -> None:
-    """Chapters edited, left out and added back: after each rebuild the site updated in
-    place holds exactly what a one-shot build of the course writes."""
+    """Chapters edited, left out, added back and moved: after each rebuild the site
+    updated in place holds exactly what a one-shot build of the course writes (a moved
+    chapter is the same object with another number, in the pages and in course.js)."""
     course = _course(tmp_path / "course")
     rebuild = serving_rebuild(course, tmp_path / "out")
     assert rebuild() == []
@@ -118,6 +119,9 @@ def test_serve_rebuilds_leave_what_a_fresh_build_writes(tmp_path: Path,
         lambda: (course / "course.yaml").write_text(listing.replace(", three.yaml", "")),
         lambda: (course / "course.yaml").write_text(listing),
         lambda: _chapter(course, "three", "Edited too"),
+        lambda: (course / "course.yaml").write_text(
+            listing.replace("one.yaml, two.yaml, three.yaml", "three.yaml, one.yaml, two.yaml")),
+        lambda: (course / "course.yaml").write_text(listing),
     ]
     for number, step in enumerate(steps):
         step()

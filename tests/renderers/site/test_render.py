@@ -107,6 +107,23 @@ def test_course_script_contract(bundle: Bundle, complete_course: Course) -> None
     assert data["strings"]["question.check"] == "Check"
 
 
+def test_course_script_is_json_text_of_the_whole(complete_course: Course) -> None:
+    """course.js is put together from each chapter's entry: it must be what `json_text`
+    writes of the whole outline, escapes included, even with hostile titles."""
+    hostile = "</script><!-- \u2028 & \"quoted\" <b>"
+    sections = [s.model_copy(update={"title": hostile, "chapters": [
+        c.model_copy(update={"title": f"{c.title} {hostile}"}) for c in s.chapters]})
+        for s in complete_course.sections]
+    course = complete_course.model_copy(update={"title": hostile, "sections": sections})
+    script = render(course)[P("assets/course.js")].decode()
+    prefix, suffix = "window.LESSONKIT_COURSE = ", ";\n"
+    assert script.startswith(prefix) and script.endswith(suffix)
+    payload = script[len(prefix):-len(suffix)]
+    assert payload == json_text(json.loads(payload))
+    assert "</script" not in script and "\u2028" not in script
+    assert json.loads(payload)["chapters"][0]["title"].endswith(hostile)
+
+
 def test_question_data_is_the_grader_data(bundle: Bundle, complete_course: Course) -> None:
     seen = {}
     for page in pages(bundle):
