@@ -13,7 +13,7 @@ builds lessons of real weight rather than synthetic filler. In each copy:
   piece of feedback. So the copies share no code and no prose, as the chapters of a real
   course do not, and what is made once per distinct text (highlighted code, rendered
   Markdown) is made for every chapter here too. Marking them took a build of 1000
-  chapters from 3.6 s to 6.6 s; Pygments' highlighting was most of the difference (43 %
+  chapters from 3.6 s to 6.4 s; Pygments' highlighting was most of the difference (43 %
   of the CPU time of the marked build, before engine/text/fast_lexing.py).
   Formulas and the short texts of options stay shared: a course reuses its notation
   (the sample course writes 1316 formulas, 741 of them distinct), and an option is
