@@ -295,3 +295,25 @@ def test_a_worker_killed_half_way_through_its_results_does_not_hang_the_pool() -
     stopping.start()
     stopping.join(timeout=30)
     assert not stopping.is_alive(), "the pool's thread still waits for the rest"
+
+
+def fail_here_in_a_taken_back_chunk(n: int) -> int:
+    if os.getpid() != PARENT:
+        time.sleep(3600)  # the worker stays on its first chunk
+    elif n == 5 * CHUNK:
+        raise ValueError("stop")  # chunk 5: a worker's chunk this process took back
+    return n
+
+
+@pytest.mark.timeout(60)
+def test_stopping_after_taking_chunks_back_raises_nothing_in_the_pool_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The chunks taken back were cancelled in the pool; killing its workers breaks it, and
+    before Python 3.12 the pool's thread then died failing those cancelled futures
+    (InvalidStateError, gh-107219), a traceback on stderr after a Ctrl-C or an error."""
+    died: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: died.append(args.exc_value))
+    with pytest.raises(ValueError, match="stop"):
+        list(ordered_map(fail_here_in_a_taken_back_chunk, list(range(CHUNK * 20)), 2))
+    assert died == []
